@@ -1,0 +1,246 @@
+"""The `policy-tracker` command: opens the window, or runs one task over a database headless.
+
+Only `gui` (the default) and `report` import Qt. A person's mistake ends with one sentence on
+stderr and a non-zero exit code; anything unexpected is logged with its traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import logging
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from .core.model import PolicyTrackerError
+from .paths import DB_ENV, default_db_path, user_log_dir
+
+EXIT_USER_ERROR = 1
+EXIT_UNEXPECTED = 70
+
+# Feature modules that add their own sub-commands with `add_commands(subparsers)`.
+COMMAND_MODULES = ("app.reports.commands", "app.services.backup_commands", "app.services.demo_commands")
+
+
+class CliError(PolicyTrackerError):
+    pass
+
+
+def db_path(args) -> Path:
+    db = getattr(args, "db", None)
+    return Path(db).expanduser() if db else default_db_path()
+
+
+def open_store(args, *, create: bool = False, seed_if_new: bool = False):
+    from .store.store import Store
+    path = db_path(args)
+    new = not path.exists() or path.stat().st_size == 0
+    if new and not create:
+        raise CliError(f"There is no database at {path}; create one with `policy-tracker init --db {path}`.")
+    if new and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    store = Store(path, create=True)
+    if new and seed_if_new:
+        from .exchange.seeds import load_seeds
+        load_seeds(store)
+    if store.migration_backup:
+        print(f"Upgraded {path.name}; the previous version was kept as {store.migration_backup.name}.",
+              file=sys.stderr)
+    return store
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write to stdout, or atomically to a file (a crash never leaves half a file)."""
+    if not output or output == "-":
+        sys.stdout.write(text)
+        return
+    out = Path(output).expanduser()
+    if not out.parent.exists():
+        raise CliError(f"The folder {out.parent} does not exist.")
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# -- commands ------------------------------------------------------------------------------------
+def cmd_gui(args) -> int:
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                                                 or os.environ.get("QT_QPA_PLATFORM")):
+        print("No display found, so the window cannot open; on a machine without a screen use "
+              "`policy-tracker export`, `policy-tracker report` or `xvfb-run make run`.", file=sys.stderr)
+        return EXIT_USER_ERROR
+    from .ui.app import run_gui
+    return run_gui(db_path(args) if getattr(args, "db", None) else None)
+
+
+def cmd_init(args) -> int:
+    path = db_path(args)
+    existed = path.exists() and path.stat().st_size > 0
+    store = open_store(args, create=True)
+    try:
+        if args.empty:
+            print(f"{'Opened' if existed else 'Created'} an empty database at {path}.")
+            return 0
+        from .exchange.seeds import load_seeds
+        report = load_seeds(store)
+        print(f"{'Updated' if existed else 'Created'} {path} from the bundled seeds. {report.summary()}")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_export(args) -> int:
+    store = open_store(args)
+    try:
+        if args.format == "csv":
+            from .exchange.csvio import export_csv
+            text = export_csv(store)
+        else:
+            from .exchange import jsonio
+            text = jsonio.dumps(jsonio.export_document(store))
+    finally:
+        store.close()
+    write_output(text, args.output)
+    if args.output and args.output != "-":
+        print(f"Exported to {args.output}.", file=sys.stderr)
+    return 0
+
+
+def cmd_import(args) -> int:
+    path = Path(args.file).expanduser()
+    if not path.exists():
+        raise CliError(f"{path} does not exist.")
+    store = open_store(args, create=True)
+    try:
+        if path.suffix.lower() == ".csv":
+            from .exchange.csvio import import_csv
+            report = import_csv(store, path)
+        else:
+            from .exchange import jsonio
+            report = jsonio.import_document(store, jsonio.load_file(path))
+    finally:
+        store.close()
+    print(report.summary())
+    for line in report.unplaced:
+        print(f"  unplaced: {line}")
+    return 0
+
+
+def cmd_add_source(args) -> int:
+    from .services.sources import add_source_file
+    store = open_store(args, create=True)
+    try:
+        sid, _ = add_source_file(store, args.file, title=args.title, published_on=args.published_on,
+                                 publisher=args.publisher, url=args.url, author=args.author, kind=args.kind)
+    finally:
+        store.close()
+    print(f"Added source {sid}.")
+    return 0
+
+
+def cmd_check(args) -> int:
+    store = open_store(args)
+    try:
+        problems = store.integrity_problems()
+        mismatched = store.mismatched_citations()
+        unplaced = store.unplaced_citations()
+        counts = store.table_counts()
+    finally:
+        store.close()
+    print(", ".join(f"{n} {t.replace('_', ' ')}" for t, n in counts.items()))
+    for p in problems:
+        print(f"problem: {p}")
+    for c in mismatched:
+        print(f"citation no longer matches its source: {c['ref']} {c['title']}: {c['quote'][:60]!r}")
+    for c in unplaced:
+        print(f"citation not placed in its source: {c['quote'][:60]!r}")
+    if problems or mismatched:
+        print("The database has problems (see above).", file=sys.stderr)
+        return EXIT_USER_ERROR
+    print("The database is sound" + (f"; {len(unplaced)} citation(s) are unplaced." if unplaced else "."))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help=f"the database file (default: ${DB_ENV}, else {default_db_path()})")
+    p = argparse.ArgumentParser(prog="policy-tracker", parents=[common],
+                                description="Track stated goals, proposals, priorities and targets against the "
+                                            "exact words of their sources. With no command, opens the window.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    s = sub.add_parser("gui", parents=[common], help="open the window (the default)")
+    s.set_defaults(func=cmd_gui)
+    s = sub.add_parser("init", parents=[common], help="create a database from the bundled seeds")
+    s.add_argument("--empty", action="store_true", help="create the schema only, with no seed data")
+    s.set_defaults(func=cmd_init)
+    s = sub.add_parser("export", parents=[common], help="write the whole database as JSON or CSV")
+    s.add_argument("--format", choices=("json", "csv"), default="json", help="json (lossless) or csv (items only)")
+    s.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    s.set_defaults(func=cmd_export)
+    s = sub.add_parser("import", parents=[common], help="merge a JSON document or CSV sheet into the database")
+    s.add_argument("file", metavar="FILE")
+    s.set_defaults(func=cmd_import)
+    s = sub.add_parser("add-source", parents=[common], help="add a UTF-8 text or Markdown source document")
+    s.add_argument("file", metavar="FILE")
+    s.add_argument("--title", help="the document's title (default: its first line)")
+    s.add_argument("--published-on", metavar="YYYY-MM-DD")
+    s.add_argument("--publisher")
+    s.add_argument("--author", help="author or speaker")
+    s.add_argument("--kind", default="document", help="speech, statement, plan, news_report...")
+    s.add_argument("--url")
+    s.set_defaults(func=cmd_add_source)
+    s = sub.add_parser("check", parents=[common], help="check integrity, foreign keys and citations")
+    s.set_defaults(func=cmd_check)
+    for name in COMMAND_MODULES:
+        if importlib.util.find_spec(name.rsplit(".", 1)[0]) and importlib.util.find_spec(name):
+            importlib.import_module(name).add_commands(sub, common)
+    return p
+
+
+def _log_unexpected(exc: BaseException) -> Path | None:
+    try:
+        d = user_log_dir()
+        d.mkdir(parents=True, exist_ok=True)
+        path = d / "policy-tracker.log"
+        logging.basicConfig(filename=path, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+        logging.getLogger("policy_tracker").error("unexpected error\n%s",
+                                                  "".join(traceback.format_exception(exc)))
+        return path
+    except OSError:
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", cmd_gui)
+    try:
+        return func(args) or 0
+    except PolicyTrackerError as e:
+        print(f"policy-tracker: {e}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("policy-tracker: interrupted; nothing was half-written.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # noqa: BLE001 - last resort: log it, say it once
+        log = _log_unexpected(e)
+        print(f"policy-tracker: unexpected error: {type(e).__name__}: {e}"
+              + (f" (details in {log})" if log else ""), file=sys.stderr)
+        return EXIT_UNEXPECTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""The vocabulary of tracked items: kinds, statuses, relation kinds, and the errors we raise."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+ITEM_KINDS = ("goal", "target", "proposal", "priority", "commitment", "indicator")
+STATUS_KEYS = (
+    "proposed", "not_started", "in_progress", "partially_achieved",
+    "achieved", "stalled", "abandoned", "unknown",
+)
+RELATION_KINDS = ("same_as", "aligns_with", "supports", "conflicts_with", "supersedes")
+DIRECTIONS = ("increase", "decrease", "maintain")
+
+# Namespace for ids derived from stable names (the bundled seeds), so that every fresh
+# database built from the seeds gives the same items the same ids and files merge cleanly.
+SEED_NAMESPACE = uuid.UUID("6f1d7c4e-3a52-4e0b-9a57-0c8f3e2d1b90")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def seed_id(name: str) -> str:
+    return str(uuid.uuid5(SEED_NAMESPACE, name))
+
+
+class PolicyTrackerError(Exception):
+    """An error a person can act on: its message is one clear sentence."""
+
+
+class ValidationError(PolicyTrackerError):
+    """Input that breaks a rule; `field` names the field when there is one."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class NotFoundError(PolicyTrackerError):
+    pass
+
+
+class ConflictError(PolicyTrackerError):
+    """Someone else changed the record since it was read; `current` holds their version."""
+
+    def __init__(self, message: str, current: dict | None = None):
+        super().__init__(message)
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What one service call changed, so views refresh only that (after Anki's OpChanges)."""
+
+    items: frozenset[str] = frozenset()
+    frameworks: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()
+    structure: bool = False  # items added/removed or moved between frameworks
+    messages: tuple[str, ...] = field(default=())
+
+    def __or__(self, other: "Changes") -> "Changes":
+        return Changes(
+            self.items | other.items, self.frameworks | other.frameworks,
+            self.sources | other.sources, self.structure or other.structure,
+            self.messages + other.messages,
+        )

@@ -1,0 +1,35 @@
+"""Normalise text for full-text search so Persian and Arabic spellings find each other.
+
+The same mapping is written into the SQL triggers of the search index (db/migrations), so the
+indexed text and a person's query are normalised alike. Every mapping is one code point to one
+code point, so offsets and token boundaries in the original text stay valid.
+"""
+from __future__ import annotations
+
+# Arabic forms -> Persian forms, Persian and Arabic-Indic digits -> ASCII, ZWNJ -> space
+# (unicode61 already splits there; a space makes a query typed either way agree).
+CHAR_MAP: dict[str, str] = {
+    "\u064a": "\u06cc",  # ARABIC YEH -> FARSI YEH
+    "\u0649": "\u06cc",  # ALEF MAKSURA -> FARSI YEH
+    "\u0643": "\u06a9",  # ARABIC KAF -> KEHEH
+    "\u0629": "\u0647",  # TEH MARBUTA -> HEH
+    "\u200c": " ",       # ZERO WIDTH NON-JOINER
+}
+for _i in range(10):
+    CHAR_MAP[chr(0x06F0 + _i)] = str(_i)  # EXTENDED ARABIC-INDIC (Persian) digits
+    CHAR_MAP[chr(0x0660 + _i)] = str(_i)  # ARABIC-INDIC digits
+
+_TABLE = str.maketrans(CHAR_MAP)
+
+
+def normalize(text: str | None) -> str:
+    """Return text with the search mapping applied (None becomes "")."""
+    return (text or "").translate(_TABLE)
+
+
+def sql_normalize(expr: str) -> str:
+    """Return an SQL expression applying the same mapping to expr (used to write migrations)."""
+    out = expr
+    for src, dst in CHAR_MAP.items():
+        out = f"replace({out}, char({ord(src)}), '{dst}')"
+    return out

@@ -1,0 +1,96 @@
+"""CSV: a flat sheet of items for spreadsheets, safe to open (no cell is read as a formula)."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ..core.model import ValidationError, new_id
+from ..store.store import Store
+from . import jsonio
+
+COLUMNS = ["id", "framework", "ref", "kind", "title", "description", "actor", "status", "due_on", "tags",
+           "last_update_on", "last_note", "target", "unit", "latest_value", "latest_value_on", "quote"]
+IMPORT_COLUMNS = {"framework", "ref", "kind", "title", "description", "actor", "status", "due_on", "tags", "id"}
+MAX_CSV_BYTES = 64 * 1024 * 1024
+MAX_ROWS = 200_000
+
+
+def neutralise(value) -> str:
+    """Prefix text that a spreadsheet would run as a formula (= + - @ tab CR) with a quote."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def export_rows(store: Store) -> list[list[str]]:
+    doc = store.export_rows()
+    fw = {f["id"]: f["title"] for f in doc["frameworks"]}
+    rows = [COLUMNS]
+    for it in doc["items"]:
+        last = it["status_updates"][-1] if it["status_updates"] else None
+        obs = it["observations"][-1] if it["observations"] else None
+        t = it["target"] or {}
+        rows.append([neutralise(x) for x in (
+            it["id"], fw.get(it["framework_id"], ""), it["ref"], it["kind"], it["title"], it["description"],
+            it["actor"], it["status"], it["due_on"], "; ".join(it["tags"]),
+            last and last["as_of"], last and last["note"], t.get("target"), t.get("unit"),
+            obs and obs["value"], obs and obs["observed_on"],
+            it["citations"][0]["quote"] if it["citations"] else "")])
+    return rows
+
+
+def export_csv(store: Store) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(export_rows(store))
+    return buf.getvalue()
+
+
+def import_csv(store: Store, path: Path | str, progress=None) -> jsonio.ImportReport:
+    """Import items from a CSV sheet (framework by title; new frameworks are created)."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise ValidationError(f"{path.name} is {size / 1e6:.0f} MB; the CSV import limit is {MAX_CSV_BYTES / 1e6:.0f} MB.")
+    raw = path.read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw:
+        raise ValidationError(f"{path.name} is UTF-16 or binary; save it as UTF-8 CSV.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ValidationError(f"{path.name} is not UTF-8 text (bad byte at position {e.start}).") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames or not {"framework", "kind", "title"} <= set(reader.fieldnames):
+        raise ValidationError(f"{path.name} needs a header row with at least framework, kind and title columns.")
+    frameworks = {f["title"]: f["id"] for f in store.list_frameworks()}
+    new_fw, items = [], []
+    try:
+        for n, row in enumerate(reader, start=2):
+            if n - 1 > MAX_ROWS:
+                raise ValidationError(f"{path.name} has more than {MAX_ROWS:,} rows.")
+            if None in row:
+                raise ValidationError(f"{path.name} line {n}: the row has more cells than the header.")
+            fw_title = (row.get("framework") or "").strip()
+            if not fw_title:
+                raise ValidationError(f"{path.name} line {n}: the framework is empty.")
+            if fw_title not in frameworks:
+                frameworks[fw_title] = new_id()
+                new_fw.append({"id": frameworks[fw_title], "title": fw_title})
+            items.append({"id": (row.get("id") or "").strip() or new_id(), "framework_id": frameworks[fw_title],
+                          "ref": row.get("ref") or "", "kind": (row.get("kind") or "").strip(),
+                          "title": row.get("title") or "", "description": row.get("description") or "",
+                          "actor": row.get("actor") or None, "status": (row.get("status") or "").strip() or "unknown",
+                          "due_on": (row.get("due_on") or "").strip() or None,
+                          "tags": [t.strip() for t in (row.get("tags") or "").replace(";", ",").split(",") if t.strip()]})
+    except csv.Error as e:
+        raise ValidationError(f"{path.name} is not a readable CSV file: {e}.") from None
+    doc = {"format": jsonio.FORMAT, "version": jsonio.VERSION, "frameworks": new_fw, "items": items}
+    try:
+        return jsonio.import_document(store, doc, progress)
+    except ValidationError as e:
+        msg = str(e)
+        if msg.startswith("items["):  # point at the spreadsheet line, not the internal list
+            idx = int(msg[6:msg.index("]")])
+            msg = f"{path.name} line {idx + 2}" + msg[msg.index("]") + 1:]
+        raise ValidationError(msg) from None

@@ -1,0 +1,524 @@
+"""The JSON exchange format: export a whole file, and validate-then-import (all or nothing).
+
+Import reads and checks the entire document before it writes anything, then writes in one
+transaction, merging by id: running the same import twice changes nothing the second time.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..core import anchoring
+from ..core import validation as v
+from ..core.model import ITEM_KINDS, RELATION_KINDS, ValidationError
+from ..store.store import Store
+
+FORMAT = "policy-tracker"
+VERSION = 1
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_ITEMS = 1_000_000
+MAX_LIST = 5_000_000
+ProgressFn = Callable[[int, int], bool]  # (done, total) -> False to cancel
+
+
+class ImportCancelled(Exception):
+    pass
+
+
+@dataclass
+class ImportReport:
+    added: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: int = 0
+    reanchored: list[str] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
+
+    def bump(self, what: str, kind: str = "added") -> None:
+        d = self.added if kind == "added" else self.updated
+        d[what] = d.get(what, 0) + 1
+
+    def summary(self) -> str:
+        parts = [f"{n} {k.replace('_', ' ')}" for k, n in self.added.items() if n]
+        text = ("Added " + ", ".join(parts)) if parts else "Nothing new to add"
+        up = [f"{n} {k.replace('_', ' ')}" for k, n in self.updated.items() if n]
+        if up:
+            text += "; updated " + ", ".join(up)
+        if self.reanchored:
+            text += f"; {len(self.reanchored)} citation(s) re-anchored"
+        if self.unplaced:
+            text += f"; {len(self.unplaced)} citation(s) could not be placed and are kept as unplaced"
+        return text + "."
+
+
+# -- export ---------------------------------------------------------------------------------
+def export_document(store: Store) -> dict:
+    rows = store.export_rows()
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return {"format": FORMAT, "version": VERSION, "exported_at": now, **rows}
+
+
+def dumps(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+# -- reading ----------------------------------------------------------------------------------
+def load_file(path: Path | str) -> dict:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise ValidationError(f"{path} cannot be read: {e.strerror}.") from None
+    if size > MAX_FILE_BYTES:
+        raise ValidationError(f"{path.name} is {size / 1e6:.0f} MB; the import limit is {MAX_FILE_BYTES / 1e6:.0f} MB.")
+    raw = path.read_bytes()
+    return loads(raw, name=path.name)
+
+
+def loads(raw: bytes | str, name: str = "the document") -> Any:
+    if isinstance(raw, bytes):
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(raw) > 1 and b"\x00" in raw[:4]):
+            raise ValidationError(f"{name} is UTF-16 or binary; save it as UTF-8 JSON.")
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise ValidationError(f"{name} is not UTF-8 text (bad byte at position {e.start}).") from None
+    _check_depth(raw, name)
+    try:
+        return json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
+    except json.JSONDecodeError as e:
+        raise ValidationError(f"{name} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}.") from None
+    except RecursionError:
+        raise ValidationError(f"{name} is nested too deeply (more than {MAX_DEPTH} levels).") from None
+
+
+def _check_depth(text: str, name: str) -> None:
+    """Refuse deep nesting before the parser recurses into it (100,000 brackets would crash it)."""
+    depth, in_str, esc = 0, False, False
+    for ch in text:
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ValidationError(f"{name} is nested too deeply (more than {MAX_DEPTH} levels).")
+        elif ch in "]}":
+            depth -= 1
+
+
+def _reject_constant(token: str):
+    raise ValidationError(f"The document contains {token}, which is not a valid JSON number.")
+
+
+def _no_duplicate_keys(pairs):
+    out = {}
+    for k, val in pairs:
+        if k in out:
+            raise ValidationError(f"The document repeats the key '{k[:40]}' inside one object.")
+        out[k] = val
+    return out
+
+
+# -- validation --------------------------------------------------------------------------------
+class _Checker:
+    def __init__(self, doc: Any):
+        self.doc = doc
+
+    def fail(self, where: str, msg: str):
+        raise ValidationError(f"{where}: {msg}")
+
+    def obj(self, value, where, required=(), optional=()) -> dict:
+        if not isinstance(value, dict):
+            self.fail(where, "must be an object")
+        missing = [k for k in required if k not in value]
+        if missing:
+            self.fail(where, f"is missing {', '.join(missing)}")
+        return value
+
+    def lst(self, value, where, limit=MAX_LIST) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(where, "must be a list")
+        if len(value) > limit:
+            self.fail(where, f"has {len(value):,} entries; the limit is {limit:,}")
+        return value
+
+    def text(self, value, where, *, required=False, limit=v.MAX_TEXT, nullable=True) -> str | None:
+        if value is None:
+            if required:
+                self.fail(where, "is required")
+            return None if nullable else ""
+        if not isinstance(value, str):
+            self.fail(where, f"must be text, not {type(value).__name__}")
+        if "\x00" in value:
+            self.fail(where, "contains a NUL character")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            self.fail(where, "contains an invalid character (a lone surrogate)")
+        if required and not value.strip():
+            self.fail(where, "cannot be empty")
+        if len(value) > limit:
+            self.fail(where, f"is {len(value):,} characters long; the limit is {limit:,}")
+        return value
+
+    def ident(self, value, where, seen: set) -> str:
+        value = self.text(value, where, required=True, limit=100)
+        if value in seen:
+            self.fail(where, f"repeats the id '{value}'")
+        seen.add(value)
+        return value
+
+    def date(self, value, where, required=False):
+        try:
+            return v.parse_date(value, "date", required=required)
+        except ValidationError as e:
+            self.fail(where, str(e)[0].lower() + str(e)[1:].rstrip("."))
+
+    def timestamp(self, value, where):
+        if value is None:
+            return None
+        self.text(value, where, limit=40)
+        try:
+            dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(where, f"'{value[:40]}' is not a date and time")
+        return value
+
+    def num(self, value, where, required=False):
+        if value is None:
+            if required:
+                self.fail(where, "is required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(where, "must be a number")
+        if isinstance(value, int) and abs(value) > 10**15:
+            self.fail(where, "is too large (limit 10^15)")
+        if isinstance(value, float) and (math.isnan(value) or math.isinf(value) or abs(value) > 1e15):
+            self.fail(where, "must be a finite number below 10^15")
+        return float(value)
+
+    def offset(self, value, where):
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(where, "must be a whole number")
+        if value < 0:
+            self.fail(where, "cannot be negative")
+        return value
+
+
+def validate_document(doc: Any, store: Store | None = None) -> dict:
+    """Check a whole document; return it normalised. Raises ValidationError naming the place."""
+    ck = _Checker(doc)
+    ck.obj(doc, "The document", required=("format", "version"))
+    if doc.get("format") != FORMAT:
+        ck.fail("format", f"must be \"{FORMAT}\"; this is not a Policy Tracker document")
+    if doc.get("version") != VERSION:
+        ck.fail("version", f"is {doc.get('version')!r}; this app reads version {VERSION}")
+
+    statuses = {}
+    for i, s in enumerate(ck.lst(doc.get("statuses"), "statuses", 1000)):
+        w = f"statuses[{i}]"
+        ck.obj(s, w, required=("key", "label"))
+        key = ck.text(s["key"], f"{w}.key", required=True, limit=40)
+        if not key.replace("_", "").isalnum():
+            ck.fail(f"{w}.key", "may hold only letters, digits and _")
+        statuses[key] = {"key": key, "label": ck.text(s["label"], f"{w}.label", required=True, limit=100),
+                         "description": ck.text(s.get("description"), f"{w}.description", nullable=False, limit=1000)}
+    known_status = set(statuses) | ({r["key"] for r in store.statuses()} if store else set(
+        ("proposed", "not_started", "in_progress", "partially_achieved", "achieved", "stalled", "abandoned", "unknown")))
+
+    sources, src_ids = [], set()
+    for i, s in enumerate(ck.lst(doc.get("sources"), "sources", 100_000)):
+        w = f"sources[{i}]"
+        ck.obj(s, w, required=("id", "title"))
+        sid = ck.ident(s["id"], f"{w}.id", src_ids)
+        text = ck.text(s.get("text"), f"{w}.text", limit=v.MAX_SOURCE_TEXT)
+        sha = ck.text(s.get("sha256"), f"{w}.sha256", limit=64)
+        if text is None:
+            ck.fail(f"{w}.text", "is required")
+        real = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if sha is not None and sha.lower() != real:
+            ck.fail(f"{w}.sha256", "does not match the text (the text was altered or the hash is wrong)")
+        sources.append({
+            "id": sid, "title": ck.text(s["title"], f"{w}.title", required=True, limit=v.MAX_TITLE),
+            "kind": ck.text(s.get("kind"), f"{w}.kind", limit=40) or "document",
+            "publisher": ck.text(s.get("publisher"), f"{w}.publisher", limit=500),
+            "author": ck.text(s.get("author"), f"{w}.author", limit=500),
+            "event": ck.text(s.get("event"), f"{w}.event", limit=500),
+            "published_on": ck.date(s.get("published_on"), f"{w}.published_on"),
+            "url": ck.text(s.get("url"), f"{w}.url", limit=2000),
+            "language": ck.text(s.get("language"), f"{w}.language", limit=20),
+            "sha256": real, "text": text,
+        })
+
+    frameworks, fw_ids = [], set()
+    for i, f in enumerate(ck.lst(doc.get("frameworks"), "frameworks", 100_000)):
+        w = f"frameworks[{i}]"
+        ck.obj(f, w, required=("id", "title"))
+        frameworks.append({
+            "id": ck.ident(f["id"], f"{w}.id", fw_ids),
+            "title": ck.text(f["title"], f"{w}.title", required=True, limit=v.MAX_TITLE),
+            "actor": ck.text(f.get("actor"), f"{w}.actor", limit=500),
+            "description": ck.text(f.get("description"), f"{w}.description", nullable=False),
+        })
+    existing_fw = store.existing_ids("frameworks", []) if store else set()
+    del existing_fw
+
+    items, item_ids, sub_ids = [], set(), set()
+    raw_items = ck.lst(doc.get("items"), "items", MAX_ITEMS)
+    for i, it in enumerate(raw_items):
+        w = f"items[{i}]"
+        ck.obj(it, w, required=("id", "framework_id", "kind", "title"))
+        iid = ck.ident(it["id"], f"{w}.id", item_ids)
+        kind = it.get("kind")
+        if kind not in ITEM_KINDS:
+            ck.fail(f"{w}.kind", f"'{str(kind)[:30]}' is not one of {', '.join(ITEM_KINDS)}")
+        status = it.get("status") or "unknown"
+        if status not in known_status:
+            ck.fail(f"{w}.status", f"'{str(status)[:30]}' is not a known status")
+        tags = ck.lst(it.get("tags"), f"{w}.tags", v.MAX_TAGS)
+        for j, t in enumerate(tags):
+            ck.text(t, f"{w}.tags[{j}]", required=True, limit=100)
+        item = {
+            "id": iid, "framework_id": ck.text(it["framework_id"], f"{w}.framework_id", required=True, limit=100),
+            "parent_id": ck.text(it.get("parent_id"), f"{w}.parent_id", limit=100),
+            "ref": ck.text(it.get("ref"), f"{w}.ref", nullable=False, limit=100),
+            "kind": kind, "title": ck.text(it["title"], f"{w}.title", required=True, limit=v.MAX_TITLE),
+            "description": ck.text(it.get("description"), f"{w}.description", nullable=False),
+            "actor": ck.text(it.get("actor"), f"{w}.actor", limit=500),
+            "status": status, "due_on": ck.date(it.get("due_on"), f"{w}.due_on"), "tags": list(tags),
+            "created_at": ck.timestamp(it.get("created_at"), f"{w}.created_at"),
+            "updated_at": ck.timestamp(it.get("updated_at"), f"{w}.updated_at"),
+        }
+        cits = []
+        for j, c in enumerate(ck.lst(it.get("citations"), f"{w}.citations", 10_000)):
+            cw = f"{w}.citations[{j}]"
+            ck.obj(c, cw, required=("id", "source_id", "quote"))
+            cits.append({"id": ck.ident(c["id"], f"{cw}.id", sub_ids),
+                         "source_id": ck.text(c["source_id"], f"{cw}.source_id", required=True, limit=100),
+                         "start": ck.offset(c.get("start"), f"{cw}.start"), "end": ck.offset(c.get("end"), f"{cw}.end"),
+                         "quote": ck.text(c["quote"], f"{cw}.quote", required=True, limit=v.MAX_TEXT),
+                         "prefix": ck.text(c.get("prefix"), f"{cw}.prefix", nullable=False, limit=1000),
+                         "suffix": ck.text(c.get("suffix"), f"{cw}.suffix", nullable=False, limit=1000)})
+            if (cits[-1]["start"] is None) != (cits[-1]["end"] is None):
+                ck.fail(cw, "gives only one of start and end")
+            if cits[-1]["start"] is not None and cits[-1]["end"] < cits[-1]["start"]:
+                ck.fail(f"{cw}.end", "is before start")
+        ups = []
+        for j, u in enumerate(ck.lst(it.get("status_updates"), f"{w}.status_updates", 1_000_000)):
+            uw = f"{w}.status_updates[{j}]"
+            ck.obj(u, uw, required=("id", "status", "as_of"))
+            if u["status"] not in known_status:
+                ck.fail(f"{uw}.status", f"'{str(u['status'])[:30]}' is not a known status")
+            ups.append({"id": ck.ident(u["id"], f"{uw}.id", sub_ids), "status": u["status"],
+                        "as_of": ck.date(u["as_of"], f"{uw}.as_of", required=True),
+                        "note": ck.text(u.get("note"), f"{uw}.note", nullable=False),
+                        "author": ck.text(u.get("author"), f"{uw}.author", nullable=False, limit=200),
+                        "created_at": ck.timestamp(u.get("created_at"), f"{uw}.created_at")})
+        target = it.get("target")
+        if target is not None:
+            tw = f"{w}.target"
+            ck.obj(target, tw, required=("target",))
+            direction = target.get("direction") or "increase"
+            if direction not in ("increase", "decrease", "maintain"):
+                ck.fail(f"{tw}.direction", "must be increase, decrease or maintain")
+            target = {"unit": ck.text(target.get("unit"), f"{tw}.unit", nullable=False, limit=100),
+                      "baseline": ck.num(target.get("baseline"), f"{tw}.baseline"),
+                      "baseline_on": ck.date(target.get("baseline_on"), f"{tw}.baseline_on"),
+                      "target": ck.num(target.get("target"), f"{tw}.target", required=True),
+                      "target_on": ck.date(target.get("target_on"), f"{tw}.target_on"), "direction": direction}
+        obs = []
+        cit_ids = {c["id"] for c in cits}
+        for j, o in enumerate(ck.lst(it.get("observations"), f"{w}.observations", 1_000_000)):
+            ow = f"{w}.observations[{j}]"
+            ck.obj(o, ow, required=("id", "value", "observed_on"))
+            cid = ck.text(o.get("citation_id"), f"{ow}.citation_id", limit=100)
+            if cid is not None and cid not in cit_ids:
+                ck.fail(f"{ow}.citation_id", f"'{cid}' is not one of this item's citations")
+            obs.append({"id": ck.ident(o["id"], f"{ow}.id", sub_ids),
+                        "value": ck.num(o["value"], f"{ow}.value", required=True),
+                        "observed_on": ck.date(o["observed_on"], f"{ow}.observed_on", required=True),
+                        "note": ck.text(o.get("note"), f"{ow}.note", nullable=False), "citation_id": cid})
+        item.update(citations=cits, status_updates=ups, target=target, observations=obs)
+        items.append(item)
+
+    relations, rel_ids = [], set()
+    for i, r in enumerate(ck.lst(doc.get("relations"), "relations", MAX_LIST)):
+        w = f"relations[{i}]"
+        ck.obj(r, w, required=("id", "from_id", "to_id", "kind"))
+        if r["kind"] not in RELATION_KINDS:
+            ck.fail(f"{w}.kind", f"'{str(r['kind'])[:30]}' is not one of {', '.join(RELATION_KINDS)}")
+        rel = {"id": ck.ident(r["id"], f"{w}.id", rel_ids),
+               "from_id": ck.text(r["from_id"], f"{w}.from_id", required=True, limit=100),
+               "to_id": ck.text(r["to_id"], f"{w}.to_id", required=True, limit=100),
+               "kind": r["kind"], "note": ck.text(r.get("note"), f"{w}.note", nullable=False)}
+        if rel["from_id"] == rel["to_id"]:
+            ck.fail(w, "links an item to itself")
+        relations.append(rel)
+
+    # References must resolve within the document or the file it is imported into.
+    def exists(table, ids):
+        return store.existing_ids(table, ids) if store else set()
+    fw_known = fw_ids | exists("frameworks", {it["framework_id"] for it in items} - fw_ids)
+    src_known_in_db = exists("sources", {c["source_id"] for it in items for c in it["citations"]} - src_ids)
+    src_known = src_ids | src_known_in_db
+    item_known = item_ids | exists("items", ({it["parent_id"] for it in items if it["parent_id"]}
+                                             | {r["from_id"] for r in relations} | {r["to_id"] for r in relations}) - item_ids)
+    for i, it in enumerate(items):
+        if it["framework_id"] not in fw_known:
+            ck.fail(f"items[{i}].framework_id", f"'{it['framework_id']}' is not a framework in the document or the file")
+        if it["parent_id"] and it["parent_id"] not in item_known:
+            ck.fail(f"items[{i}].parent_id", f"'{it['parent_id']}' is not an item in the document or the file")
+        if it["parent_id"] == it["id"]:
+            ck.fail(f"items[{i}].parent_id", "points at the item itself")
+        for j, c in enumerate(it["citations"]):
+            if c["source_id"] not in src_known:
+                ck.fail(f"items[{i}].citations[{j}].source_id", f"'{c['source_id']}' is not a source in the document or the file")
+    for i, r in enumerate(relations):
+        for end in ("from_id", "to_id"):
+            if r[end] not in item_known:
+                ck.fail(f"relations[{i}].{end}", f"'{r[end]}' is not an item in the document or the file")
+
+    # Offsets must fall inside the text they point into (the file's text wins for known sources).
+    texts = {s["id"]: s["text"] for s in sources}
+    for sid in src_known_in_db | (src_ids & (exists("sources", src_ids) if store else set())):
+        row = store.get_source(sid)
+        texts[sid] = row["text"]
+    for i, it in enumerate(items):
+        for j, c in enumerate(it["citations"]):
+            if c["end"] is not None and c["end"] > len(texts[c["source_id"]]):
+                ck.fail(f"items[{i}].citations[{j}].end",
+                        f"{c['end']} is beyond the end of its source text ({len(texts[c['source_id']])} characters)")
+    return {"statuses": list(statuses.values()), "sources": sources, "frameworks": frameworks,
+            "items": items, "relations": relations, "_texts": texts}
+
+
+# -- import ---------------------------------------------------------------------------------
+def import_document(store: Store, doc: Any, progress: ProgressFn | None = None) -> ImportReport:
+    """Validate the whole document, then merge it by id in one transaction (all or nothing)."""
+    clean = validate_document(doc, store)
+    report = ImportReport()
+    texts = clean["_texts"]
+    total = len(clean["items"]) + len(clean["sources"]) + len(clean["relations"]) + 1
+    done = 0
+
+    def tick(n=1):
+        nonlocal done
+        done += n
+        if progress and (done % 200 == 0 or done == total) and progress(done, total) is False:
+            raise ImportCancelled()
+
+    with store.write():
+        for s in clean["statuses"]:
+            store.upsert_status(s)
+        have = store.existing_ids("sources", [s["id"] for s in clean["sources"]])
+        for s in clean["sources"]:
+            if s["id"] in have:
+                report.unchanged += 1  # a source already in the file keeps its text
+            else:
+                store.insert_source(s)
+                report.bump("sources")
+            tick()
+        have = store.existing_ids("frameworks", [f["id"] for f in clean["frameworks"]])
+        for f in clean["frameworks"]:
+            if f["id"] in have:
+                cur = store.get_framework(f["id"])
+                if any(cur[k] != f[k] for k in ("title", "actor", "description")):
+                    store.update_framework(f["id"], f)
+                    report.bump("frameworks", "updated")
+            else:
+                store.insert_framework(f)
+                report.bump("frameworks")
+        have_items = store.existing_ids("items", [it["id"] for it in clean["items"]])
+        sub = [x["id"] for it in clean["items"] for x in it["citations"]]
+        have_cits = store.existing_ids("citations", sub)
+        have_ups = store.existing_ids("status_updates", [u["id"] for it in clean["items"] for u in it["status_updates"]])
+        have_obs = store.existing_ids("observations", [o["id"] for it in clean["items"] for o in it["observations"]])
+        deferred_parents = []
+        for it in clean["items"]:
+            for c in it["citations"]:
+                if c["id"] not in have_cits:
+                    _anchor_citation(c, texts[c["source_id"]], it, report)
+            if it["id"] not in have_items:
+                row = {k: val for k, val in it.items() if val is not None or k == "parent_id"}
+                if it["parent_id"]:
+                    deferred_parents.append((it["id"], it["parent_id"]))
+                    row["parent_id"] = None
+                store.insert_item_tree(row)
+                report.bump("items")
+                report.bump("citations", "added") if it["citations"] else None
+            else:
+                _merge_item(store, it, have_cits, have_ups, have_obs, report, deferred_parents)
+            tick()
+        for iid, pid in deferred_parents:
+            store.update_item(iid, {"parent_id": pid})
+        for r in clean["relations"]:
+            if store.get_relation(r["id"]) is None and not store.relation_exists(r["from_id"], r["to_id"], r["kind"]):
+                store.insert_relation(r)
+                report.bump("relations")
+            tick()
+        if report.added.get("citations"):
+            del report.added["citations"]
+    return report
+
+
+def _merge_item(store, it, have_cits, have_ups, have_obs, report, deferred_parents):
+    cur = store.get_item(it["id"])
+    fields = ("framework_id", "ref", "kind", "title", "description", "actor", "status", "due_on", "tags")
+    newer = (it.get("updated_at") or "") >= (cur["updated_at"] or "")
+    if newer and any(cur[k] != it[k] for k in fields):
+        upd = {k: it[k] for k in fields}
+        if it.get("updated_at"):
+            upd["updated_at"] = it["updated_at"]
+        store.update_item(it["id"], upd)
+        report.bump("items", "updated")
+    if newer and it["parent_id"] != cur["parent_id"] and it["parent_id"]:
+        deferred_parents.append((it["id"], it["parent_id"]))
+    for c in it["citations"]:
+        if c["id"] not in have_cits:
+            store.insert_citation({**c, "item_id": it["id"]})
+            report.bump("citations")
+    for u in it["status_updates"]:
+        if u["id"] not in have_ups:
+            store.insert_status_update({**{k: val for k, val in u.items() if val is not None}, "item_id": it["id"]})
+            report.bump("status_updates")
+    if newer and it["target"] != store.get_target(it["id"]) and it["target"] is not None:
+        store.set_target(it["id"], it["target"])
+    for o in it["observations"]:
+        if o["id"] not in have_obs:
+            store.insert_observation({**o, "item_id": it["id"]})
+            report.bump("observations")
+
+
+def _anchor_citation(c: dict, text: str, item: dict, report: ImportReport) -> None:
+    """Make offsets agree with the quote: keep them, re-anchor, or leave the citation unplaced."""
+    if c["start"] is not None and text[c["start"]:c["end"]] == c["quote"]:
+        pass
+    else:
+        found = anchoring.anchor(text, c["quote"], c["prefix"], c["suffix"], c["start"], c["end"])
+        label = f"{item['ref'] or ''} {item['title'][:60]}".strip()
+        if found is None:
+            c["start"] = c["end"] = None
+            report.unplaced.append(f"{label}: {c['quote'][:60]!r}")
+            return
+        c["start"], c["end"] = found.start, found.end
+        if found.method == "fuzzy":
+            c["quote"] = text[found.start:found.end]
+        report.reanchored.append(f"{label}: {found.method}")
+    if not c["prefix"] and not c["suffix"]:
+        c["prefix"], c["suffix"] = anchoring.context(text, c["start"], c["end"])

@@ -1,0 +1,302 @@
+"""Use cases that change tracked items; each runs in one transaction and returns Changes.
+
+These are the only writers the window and the command line use. Every function that adds
+something has an inverse here, so an undo command can take the change back exactly.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..core import anchoring
+from ..core import validation as v
+from ..core.model import Changes, NotFoundError, ValidationError, new_id
+from ..store.store import Store
+
+ITEM_FIELDS = ("framework_id", "parent_id", "ref", "kind", "title", "description", "actor", "status", "due_on", "tags")
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
+
+
+def clean_item_fields(store: Store, fields: dict, *, partial: bool) -> dict:
+    """Validate item fields as the window and importers give them; raise ValidationError per field."""
+    out = {}
+    for key, value in fields.items():
+        if key not in ITEM_FIELDS:
+            raise ValidationError(f"'{key}' is not a field of an item.")
+        if key == "title":
+            out[key] = v.clean_text(value, "title", required=True, limit=v.MAX_TITLE)
+        elif key in ("ref", "actor"):
+            out[key] = v.clean_text(value, key, limit=200) or (None if key == "actor" else "")
+        elif key == "description":
+            out[key] = v.clean_text(value, key)
+        elif key == "kind":
+            out[key] = v.kind(value)
+        elif key == "status":
+            if value not in {s["key"] for s in store.statuses()}:
+                raise ValidationError(f"Status '{value}' is not a known status.", "status")
+            out[key] = value
+        elif key == "due_on":
+            out[key] = v.parse_date(value, "due_on")
+        elif key == "tags":
+            out[key] = v.clean_tags(value)
+        elif key == "framework_id":
+            if not value or store.get_framework(value) is None:
+                raise ValidationError("Choose a framework for the item.", "framework_id")
+            out[key] = value
+        elif key == "parent_id":
+            if value and store.get_item(value) is None:
+                raise ValidationError("The parent item does not exist.", "parent_id")
+            out[key] = value or None
+    if not partial:
+        for req in ("framework_id", "kind", "title"):
+            if req not in out:
+                raise ValidationError(f"{req.replace('_id', '').capitalize()} is required.", req)
+    return out
+
+
+# -- frameworks ---------------------------------------------------------------------------------
+def create_framework(store: Store, title: str, actor: str | None = None, description: str = "",
+                     framework_id: str | None = None) -> tuple[str, Changes]:
+    fid = framework_id or new_id()
+    row = {"id": fid, "title": v.clean_text(title, "title", required=True, limit=v.MAX_TITLE),
+           "actor": v.clean_text(actor, "actor", limit=200) or None, "description": v.clean_text(description, "description")}
+    with store.write():
+        store.insert_framework(row)
+    return fid, Changes(frameworks=frozenset({fid}), structure=True)
+
+
+def update_framework(store: Store, fid: str, fields: dict) -> Changes:
+    clean = {}
+    for k, val in fields.items():
+        clean[k] = v.clean_text(val, k, required=(k == "title"), limit=v.MAX_TITLE if k == "title" else v.MAX_TEXT)
+    with store.write():
+        store.update_framework(fid, clean)
+    return Changes(frameworks=frozenset({fid}))
+
+
+def delete_framework(store: Store, fid: str) -> Changes:
+    with store.write():
+        if store.item_ids(framework_ids=[fid], limit=1):
+            raise ValidationError("The framework still has items; delete or move them first.")
+        store.delete_framework(fid)
+    return Changes(frameworks=frozenset({fid}), structure=True)
+
+
+# -- items ------------------------------------------------------------------------------------------
+def create_item(store: Store, fields: dict, *, item_id: str | None = None) -> tuple[str, Changes]:
+    clean = clean_item_fields(store, fields, partial=False)
+    iid = item_id or new_id()
+    with store.write():
+        store.insert_item({"id": iid, "status": "unknown", **clean})
+    return iid, Changes(items=frozenset({iid}), frameworks=frozenset({clean["framework_id"]}), structure=True)
+
+
+def update_item(store: Store, item_id: str, fields: dict, expected_version: int | None = None) -> tuple[int, Changes]:
+    """Change fields of an item; refuses (ConflictError) if someone saved it since expected_version."""
+    clean = clean_item_fields(store, fields, partial=True)
+    with store.write():
+        before = store.require_item(item_id)
+        if "parent_id" in clean and clean["parent_id"]:
+            _check_no_cycle(store, item_id, clean["parent_id"])
+        version = store.update_item(item_id, clean, expected_version)
+    fws = {before["framework_id"], clean.get("framework_id", before["framework_id"])}
+    return version, Changes(items=frozenset({item_id}), frameworks=frozenset(fws),
+                            structure="framework_id" in clean or "status" in clean)
+
+
+def _check_no_cycle(store: Store, item_id: str, parent_id: str) -> None:
+    seen, cur = set(), parent_id
+    while cur:
+        if cur == item_id:
+            raise ValidationError("An item cannot be placed under itself or one of its own sub-items.", "parent_id")
+        if cur in seen:
+            break
+        seen.add(cur)
+        row = store.get_item(cur)
+        cur = row["parent_id"] if row else None
+
+
+def delete_item(store: Store, item_id: str) -> tuple[dict, Changes]:
+    """Delete an item with its history; returns a snapshot that restore_item puts back exactly."""
+    with store.write():
+        snap = store.item_tree(item_id)
+        if snap is None:
+            raise NotFoundError("That item no longer exists.")
+        snap["relations"] = [store.get_relation(r["id"]) for r in store.relations_for_item(item_id)]
+        snap["children"] = store.child_ids(item_id)
+        store.delete_item(item_id)
+    return snap, Changes(items=frozenset({item_id}), frameworks=frozenset({snap["framework_id"]}), structure=True)
+
+
+def restore_item(store: Store, snap: dict) -> Changes:
+    with store.write():
+        store.insert_item_tree(snap)
+        for r in snap.get("relations") or []:
+            store.insert_relation(r)
+        for child in snap.get("children") or []:
+            if store.get_item(child):
+                store.update_item(child, {"parent_id": snap["id"]})
+    return Changes(items=frozenset({snap["id"], *(snap.get("children") or [])}),
+                   frameworks=frozenset({snap["framework_id"]}), structure=True)
+
+
+# -- status history ------------------------------------------------------------------------------------
+def add_status_update(store: Store, item_id: str, status: str, as_of: str | None, note: str = "",
+                      author: str = "", *, update_id: str | None = None, created_at: str | None = None
+                      ) -> tuple[dict, Changes]:
+    """Append a dated status update; the item's current status follows its latest update.
+
+    Returns the stored update plus `previous_status` so the change can be undone exactly.
+    """
+    if status not in {s["key"] for s in store.statuses()}:
+        raise ValidationError(f"Status '{status}' is not a known status.", "status")
+    as_of = v.parse_date(as_of, "as_of", required=True)
+    if as_of > today():
+        raise ValidationError(f"The as-of date {as_of} is in the future.", "as_of")
+    note = v.clean_text(note, "note")
+    author = v.clean_text(author, "author", limit=200)
+    row = {"id": update_id or new_id(), "item_id": item_id, "status": status, "as_of": as_of,
+           "note": note, "author": author}
+    if created_at:
+        row["created_at"] = created_at
+    with store.write():
+        item = store.require_item(item_id)
+        store.insert_status_update(row)
+        latest = store.latest_status(item_id)
+        if latest and latest["status"] != item["status"]:
+            store.update_item(item_id, {"status": latest["status"]})
+        stored = store.get_status_update(row["id"])
+    stored["previous_status"] = item["status"]
+    return stored, Changes(items=frozenset({item_id}), frameworks=frozenset({item["framework_id"]}), structure=True)
+
+
+def remove_status_update(store: Store, update_id: str, fallback_status: str | None = None) -> tuple[dict, Changes]:
+    """Withdraw an update (the inverse of add_status_update); returns it for redo."""
+    with store.write():
+        row = store.get_status_update(update_id)
+        if row is None:
+            raise NotFoundError("That status update no longer exists.")
+        item = store.require_item(row["item_id"])
+        store.delete_status_update(update_id)
+        latest = store.latest_status(row["item_id"])
+        status = latest["status"] if latest else (fallback_status or item["status"])
+        if status != item["status"]:
+            store.update_item(row["item_id"], {"status": status})
+    return row, Changes(items=frozenset({row["item_id"]}), frameworks=frozenset({item["framework_id"]}), structure=True)
+
+
+# -- citations ---------------------------------------------------------------------------------------------
+def add_citation(store: Store, item_id: str, source_id: str, start: int, end: int,
+                 *, citation_id: str | None = None) -> tuple[dict, Changes]:
+    """Cite text[start:end] of a source for an item (offsets in code points)."""
+    src = store.get_source(source_id)
+    if src is None:
+        raise NotFoundError("That source no longer exists.")
+    text = src["text"]
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        raise ValidationError("Select some words of the source to cite.")
+    quote = text[start:end]
+    if not quote.strip():
+        raise ValidationError("The selection holds only spaces; select some words to cite.")
+    prefix, suffix = anchoring.context(text, start, end)
+    row = {"id": citation_id or new_id(), "item_id": item_id, "source_id": source_id, "start": start, "end": end,
+           "quote": quote, "prefix": prefix, "suffix": suffix}
+    with store.write():
+        store.require_item(item_id)
+        store.insert_citation(row)
+        store.update_item(item_id, {})  # bump updated_at/version: the item changed
+    return row, Changes(items=frozenset({item_id}), sources=frozenset({source_id}))
+
+
+def remove_citation(store: Store, citation_id: str) -> tuple[dict, Changes]:
+    with store.write():
+        row = store.get_citation(citation_id)
+        if row is None:
+            raise NotFoundError("That citation no longer exists.")
+        store.delete_citation(citation_id)
+        if store.get_item(row["item_id"]):
+            store.update_item(row["item_id"], {})
+    return row, Changes(items=frozenset({row["item_id"]}), sources=frozenset({row["source_id"]}))
+
+
+def restore_citation(store: Store, row: dict) -> Changes:
+    with store.write():
+        store.insert_citation(row)
+        store.update_item(row["item_id"], {})
+    return Changes(items=frozenset({row["item_id"]}), sources=frozenset({row["source_id"]}))
+
+
+# -- targets and observations -----------------------------------------------------------------------------
+def clean_target(target: dict | None) -> dict | None:
+    if target is None:
+        return None
+    out = {"unit": v.clean_text(target.get("unit"), "unit", limit=100),
+           "baseline": v.number(target.get("baseline"), "baseline"),
+           "baseline_on": v.parse_date(target.get("baseline_on"), "baseline_on"),
+           "target": v.number(target.get("target"), "target", required=True),
+           "target_on": v.parse_date(target.get("target_on"), "target_on"),
+           "direction": v.direction(target.get("direction"))}
+    if out["baseline_on"] and out["target_on"] and out["target_on"] < out["baseline_on"]:
+        raise ValidationError("The target date is before the baseline date.", "target_on")
+    return out
+
+
+def set_target(store: Store, item_id: str, target: dict | None) -> tuple[dict | None, Changes]:
+    """Set or clear an item's numeric target; returns the previous target for undo."""
+    clean = clean_target(target)
+    with store.write():
+        store.require_item(item_id)
+        before = store.get_target(item_id)
+        store.set_target(item_id, clean)
+        store.update_item(item_id, {})
+    return before, Changes(items=frozenset({item_id}))
+
+
+def add_observation(store: Store, item_id: str, value, observed_on: str, note: str = "",
+                    citation_id: str | None = None, *, observation_id: str | None = None) -> tuple[dict, Changes]:
+    row = {"id": observation_id or new_id(), "item_id": item_id, "value": v.number(value, "value", required=True),
+           "observed_on": v.parse_date(observed_on, "observed_on", required=True), "note": v.clean_text(note, "note"),
+           "citation_id": citation_id}
+    with store.write():
+        store.require_item(item_id)
+        store.insert_observation(row)
+        store.update_item(item_id, {})
+    return row, Changes(items=frozenset({item_id}))
+
+
+def remove_observation(store: Store, observation_id: str) -> tuple[dict, Changes]:
+    with store.write():
+        row = store.get_observation(observation_id)
+        if row is None:
+            raise NotFoundError("That observation no longer exists.")
+        store.delete_observation(observation_id)
+        store.update_item(row["item_id"], {})
+    return row, Changes(items=frozenset({row["item_id"]}))
+
+
+# -- relations ------------------------------------------------------------------------------------------------
+def add_relation(store: Store, from_id: str, to_id: str, kind: str, note: str = "",
+                 *, relation_id: str | None = None) -> tuple[dict, Changes]:
+    kind = v.relation_kind(kind)
+    if from_id == to_id:
+        raise ValidationError("An item cannot be linked to itself.")
+    row = {"id": relation_id or new_id(), "from_id": from_id, "to_id": to_id, "kind": kind,
+           "note": v.clean_text(note, "note")}
+    with store.write():
+        store.require_item(from_id)
+        store.require_item(to_id)
+        if store.relation_exists(from_id, to_id, kind):
+            raise ValidationError("These items are already linked that way.")
+        store.insert_relation(row)
+    return row, Changes(items=frozenset({from_id, to_id}))
+
+
+def remove_relation(store: Store, relation_id: str) -> tuple[dict, Changes]:
+    with store.write():
+        row = store.get_relation(relation_id)
+        if row is None:
+            raise NotFoundError("That link no longer exists.")
+        store.delete_relation(relation_id)
+    return row, Changes(items=frozenset({row["from_id"], row["to_id"]}))

@@ -1,0 +1,92 @@
+"""Adding source documents: a UTF-8 text or Markdown file becomes an unalterable source."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..core import validation as v
+from ..core.model import Changes, ValidationError, new_id
+from ..store.store import Store
+
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
+
+
+def read_text_file(path: Path | str) -> str:
+    """Read a source document, refusing binary, empty, oversized and non-UTF-8 files clearly."""
+    path = Path(path)
+    if not path.exists():
+        raise ValidationError(f"{path} does not exist.")
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder, not a text file.")
+    size = path.stat().st_size
+    if size == 0:
+        raise ValidationError(f"{path.name} is empty; there is no text to import.")
+    if size > MAX_SOURCE_BYTES:
+        raise ValidationError(f"{path.name} is {size / 1e6:.1f} MB; a source document may be at most "
+                              f"{MAX_SOURCE_BYTES / 1e6:.0f} MB of text.")
+    raw = path.read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise ValidationError(f"{path.name} is UTF-16 text; save it as UTF-8 and import it again.")
+    if b"\x00" in raw:
+        raise ValidationError(f"{path.name} is a binary file, not text; only UTF-8 text or Markdown can be imported.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ValidationError(f"{path.name} is not UTF-8 text (byte {e.start} is not valid UTF-8); "
+                              f"save it as UTF-8 and import it again.") from None
+    if not text.strip():
+        raise ValidationError(f"{path.name} holds only blank space; there is no text to import.")
+    return text
+
+
+def guess_language(text: str) -> str:
+    sample = text[:5000]
+    arabic = sum(1 for ch in sample if "\u0600" <= ch <= "\u06ff")
+    letters = sum(1 for ch in sample if ch.isalpha()) or 1
+    return "fa" if arabic / letters > 0.3 else "en"
+
+
+def add_source(store: Store, text: str, *, title: str, kind: str = "document", publisher: str | None = None,
+               author: str | None = None, event: str | None = None, published_on: str | None = None,
+               url: str | None = None, language: str | None = None, source_id: str | None = None
+               ) -> tuple[str, Changes]:
+    """Store a source text exactly as given, with its sha256; the same text twice is refused."""
+    v.check_unicode(text, "text")
+    if len(text) > v.MAX_SOURCE_TEXT:
+        raise ValidationError("The text is too long to import.")
+    if url and not url.lower().startswith(("http://", "https://")):
+        raise ValidationError("The URL must start with http:// or https://.", "url")
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    row = {"id": source_id or new_id(), "title": v.clean_text(title, "title", required=True, limit=v.MAX_TITLE),
+           "kind": kind or "document", "publisher": v.clean_text(publisher, "publisher", limit=500) or None,
+           "author": v.clean_text(author, "author", limit=500) or None, "event": event or None,
+           "published_on": v.parse_date(published_on, "published_on"), "url": url or None,
+           "language": language or guess_language(text), "sha256": sha, "text": text}
+    with store.write():
+        dup = store.source_by_sha(sha)
+        if dup:
+            raise ValidationError(f"This text is already in the file as '{dup['title']}'.")
+        store.insert_source(row)
+    return row["id"], Changes(sources=frozenset({row["id"]}))
+
+
+def add_source_file(store: Store, path: Path | str, *, title: str | None = None, **meta) -> tuple[str, Changes]:
+    path = Path(path)
+    text = read_text_file(path)
+    if not title:
+        first = next((ln.strip().lstrip("#").strip() for ln in text.splitlines() if ln.strip()), "")
+        title = first[:200] or path.stem
+    return add_source(store, text, title=title, **meta)
+
+
+def remove_source(store: Store, source_id: str) -> tuple[dict, Changes]:
+    """Delete a source nobody cites (the inverse of add_source, for undo)."""
+    with store.write():
+        row = store.get_source(source_id)
+        if row is None:
+            raise ValidationError("That source no longer exists.")
+        if any(s["id"] == source_id and s["citation_count"] for s in store.list_sources()):
+            raise ValidationError("Items cite this source; remove their citations first.")
+        store.delete_source(source_id)
+    return row, Changes(sources=frozenset({source_id}))

@@ -1,0 +1,596 @@
+"""The one place with SQL: a repository over a Policy Tracker file.
+
+Services call these methods inside `store.write()`; reads may run anywhere. Methods take and
+return plain dicts keyed like the exchange format, so nothing above this layer sees SQL.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import sqlite_utils
+
+from ..core.model import ConflictError, NotFoundError, PolicyTrackerError
+from ..core.textnorm import normalize
+from . import db as dbmod
+
+ITEM_COLUMNS = ("id", "framework_id", "parent_id", "ref", "kind", "title", "description", "actor",
+                "status", "due_on", "tags", "created_at", "updated_at", "version")
+SOURCE_COLUMNS = ("id", "title", "kind", "publisher", "author", "event", "published_on", "url",
+                  "language", "sha256", "text", "imported_at")
+SORTABLE = {"ref": "i.ref", "title": "i.title COLLATE NOCASE", "kind": "i.kind", "status": "st.sort_order",
+            "due_on": "i.due_on", "actor": "i.actor COLLATE NOCASE", "updated_at": "i.updated_at",
+            "framework": "f.title COLLATE NOCASE", "created_at": "i.created_at"}
+
+
+def _friendly(e: sqlite3.Error) -> PolicyTrackerError:
+    msg = str(e)
+    low = msg.lower()
+    if "locked" in low or "busy" in low:
+        return PolicyTrackerError("The database is busy in another program; nothing was saved. Try again in a moment.")
+    if "disk is full" in low or "database or disk is full" in low:
+        return PolicyTrackerError("The disk is full; nothing was saved. Free some space and try again.")
+    if "readonly" in low or "read-only" in low:
+        return PolicyTrackerError("The database is read-only; nothing was saved.")
+    return PolicyTrackerError(f"The database refused the change: {msg}.")
+
+
+class Store:
+    def __init__(self, path: Path | str, *, create: bool = True):
+        self.path = Path(path).expanduser()
+        self.conn, self.readonly, self.migration_backup = dbmod.open_connection(self.path, create=create)
+        self.conn.row_factory = sqlite3.Row
+        self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    # -- connection ---------------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator["Store"]:
+        """One all-or-nothing write (BEGIN IMMEDIATE); nested blocks are savepoints."""
+        if self.readonly:
+            raise PolicyTrackerError("This database is open read-only; nothing was saved.")
+        with self._lock:
+            if self._depth:
+                name = f"sp{self._depth}"
+                self.conn.execute(f"SAVEPOINT {name}")
+                self._depth += 1
+                try:
+                    yield self
+                except BaseException:
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                    raise
+                else:
+                    self.conn.execute(f"RELEASE {name}")
+                finally:
+                    self._depth -= 1
+                return
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as e:
+                raise _friendly(e) from None
+            self._depth = 1
+            try:
+                yield self
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as e:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise _friendly(e) from None
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            finally:
+                self._depth = 0
+
+    def _one(self, sql: str, params: Iterable = ()) -> dict | None:
+        row = self.conn.execute(sql, tuple(params)).fetchone()
+        return dict(row) if row is not None else None
+
+    def _all(self, sql: str, params: Iterable = ()) -> list[dict]:
+        return [dict(r) for r in self.conn.execute(sql, tuple(params))]
+
+    def _insert(self, table: str, row: dict) -> None:
+        # a missing timestamp takes the column's default rather than NULL
+        cols = [c for c in row if not (c.endswith("_at") and row[c] is None)]
+        self.conn.execute(
+            f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [row[c] for c in cols],
+        )
+
+    def data_version(self) -> int:
+        """Changes when another connection commits (used to notice other processes' edits)."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def backup_to(self, dest: Path | str) -> Path:
+        with self._lock:
+            return dbmod.backup(self.conn, Path(dest))
+
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- meta -----------------------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self._one("SELECT value FROM app_meta WHERE key = ?", (key,))
+        return row["value"] if row else default
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        self.conn.execute("INSERT INTO app_meta (key, value) VALUES (?, ?) "
+                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # -- vocabularies -------------------------------------------------------------------
+    def statuses(self) -> list[dict]:
+        return self._all("SELECT key, label, description, color FROM statuses ORDER BY sort_order, key")
+
+    def item_kinds(self) -> list[dict]:
+        return self._all("SELECT key, label, description FROM item_kinds ORDER BY rowid")
+
+    def relation_kinds(self) -> list[dict]:
+        return self._all("SELECT key, label, description FROM relation_kinds ORDER BY rowid")
+
+    def upsert_status(self, row: dict) -> None:
+        self.conn.execute(
+            "INSERT INTO statuses (key, label, description, sort_order) VALUES (?, ?, ?, "
+            "(SELECT coalesce(max(sort_order), 0) + 10 FROM statuses)) "
+            "ON CONFLICT (key) DO UPDATE SET label = excluded.label, description = excluded.description",
+            (row["key"], row["label"], row.get("description") or ""))
+
+    # -- sources --------------------------------------------------------------------------
+    def insert_source(self, row: dict) -> None:
+        self._insert("sources", {k: row.get(k) for k in SOURCE_COLUMNS if k in row})
+
+    def get_source(self, source_id: str, *, with_text: bool = True) -> dict | None:
+        cols = SOURCE_COLUMNS if with_text else tuple(c for c in SOURCE_COLUMNS if c != "text")
+        return self._one(f"SELECT {', '.join(cols)} FROM sources WHERE id = ?", (source_id,))
+
+    def source_by_sha(self, sha: str) -> dict | None:
+        return self._one("SELECT id, title FROM sources WHERE sha256 = ?", (sha,))
+
+    def list_sources(self, *, with_text: bool = False) -> list[dict]:
+        cols = SOURCE_COLUMNS if with_text else tuple(c for c in SOURCE_COLUMNS if c != "text")
+        return self._all(f"SELECT {', '.join(cols)}, (SELECT count(*) FROM citations c WHERE c.source_id = sources.id) "
+                         f"AS citation_count FROM sources ORDER BY published_on, title, id")
+
+    def update_source_meta(self, source_id: str, fields: dict) -> None:
+        allowed = {k: v for k, v in fields.items() if k in SOURCE_COLUMNS and k not in ("id", "text", "sha256")}
+        if allowed:
+            sets = ", ".join(f"{_q(k)} = ?" for k in allowed)
+            self.conn.execute(f"UPDATE sources SET {sets} WHERE id = ?", [*allowed.values(), source_id])
+
+    def delete_source(self, source_id: str) -> None:
+        self.conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+
+    # -- frameworks -------------------------------------------------------------------------
+    def insert_framework(self, row: dict) -> None:
+        self._insert("frameworks", row)
+
+    def get_framework(self, fid: str) -> dict | None:
+        return self._one("SELECT * FROM frameworks WHERE id = ?", (fid,))
+
+    def list_frameworks(self) -> list[dict]:
+        return self._all("SELECT id, title, actor, description, created_at, updated_at FROM frameworks ORDER BY title, id")
+
+    def update_framework(self, fid: str, fields: dict) -> None:
+        fields = {k: v for k, v in fields.items() if k in ("title", "actor", "description")}
+        if fields:
+            sets = ", ".join(f"{_q(k)} = ?" for k in fields)
+            self.conn.execute(f"UPDATE frameworks SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
+                              f"WHERE id = ?", [*fields.values(), fid])
+
+    def delete_framework(self, fid: str) -> None:
+        self.conn.execute("DELETE FROM frameworks WHERE id = ?", (fid,))
+
+    def status_counts(self) -> dict[str, dict[str, int]]:
+        """{framework_id: {status: n}} from the trigger-maintained counts (no scan of items)."""
+        out: dict[str, dict[str, int]] = {}
+        for r in self.conn.execute("SELECT framework_id, status, n FROM framework_status_counts WHERE n > 0"):
+            out.setdefault(r[0], {})[r[1]] = r[2]
+        return out
+
+    # -- items ------------------------------------------------------------------------------
+    def insert_item(self, row: dict) -> None:
+        row = dict(row)
+        if isinstance(row.get("tags"), list):
+            row["tags"] = json.dumps(row["tags"], ensure_ascii=False)
+        self._insert("items", {k: row[k] for k in ITEM_COLUMNS if k in row})
+
+    def get_item(self, item_id: str) -> dict | None:
+        row = self._one(f"SELECT {', '.join(ITEM_COLUMNS)} FROM items WHERE id = ?", (item_id,))
+        return _item_out(row) if row else None
+
+    def require_item(self, item_id: str) -> dict:
+        row = self.get_item(item_id)
+        if row is None:
+            raise NotFoundError("That item no longer exists; it may have been deleted.")
+        return row
+
+    def items_by_ids(self, ids: list[str]) -> dict[str, dict]:
+        """Rows for a page of ids, with framework title and latest update date, in one query."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._all(
+            f"SELECT i.id, i.framework_id, i.parent_id, i.ref, i.kind, i.title, i.actor, i.status, i.due_on, "
+            f"i.tags, i.updated_at, i.version, f.title AS framework, "
+            f"(SELECT max(u.as_of) FROM status_updates u WHERE u.item_id = i.id) AS last_update_on "
+            f"FROM items i JOIN frameworks f ON f.id = i.framework_id WHERE i.id IN ({marks})", ids)
+        return {r["id"]: _item_out(r) for r in rows}
+
+    def update_item(self, item_id: str, fields: dict, expected_version: int | None = None) -> int:
+        """Apply fields; refuse with ConflictError when the row changed since expected_version."""
+        fields = {k: v for k, v in fields.items() if k in ITEM_COLUMNS and k not in ("id", "created_at", "version")}
+        if "tags" in fields and isinstance(fields["tags"], list):
+            fields["tags"] = json.dumps(fields["tags"], ensure_ascii=False)
+        sets = ", ".join(f"{_q(k)} = ?" for k in fields)
+        sets = (sets + ", " if sets else "") + "version = version + 1"
+        if "updated_at" not in fields:
+            sets += ", updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+        params: list[Any] = [*fields.values(), item_id]
+        where = "id = ?"
+        if expected_version is not None:
+            where += " AND version = ?"
+            params.append(expected_version)
+        cur = self.conn.execute(f"UPDATE items SET {sets} WHERE {where}", params)
+        if cur.rowcount == 0:
+            current = self.get_item(item_id)
+            if current is None:
+                raise NotFoundError("That item no longer exists; it may have been deleted.")
+            raise ConflictError(
+                f"Item {current['ref'] or ''} '{current['title']}' was changed elsewhere since you opened it "
+                f"(now: status {current['status']}, updated {current['updated_at']}); your change was not saved.",
+                current)
+        return self.conn.execute("SELECT version FROM items WHERE id = ?", (item_id,)).fetchone()[0]
+
+    def delete_item(self, item_id: str) -> None:
+        self.conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
+
+    def child_ids(self, item_id: str) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM items WHERE parent_id = ?", (item_id,))]
+
+    def item_ids(self, *, framework_ids: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
+                 kinds: Iterable[str] | None = None, actor: str | None = None, tag: str | None = None,
+                 due_from: str | None = None, due_to: str | None = None, sort: str = "ref",
+                 descending: bool = False, limit: int | None = None) -> list[str]:
+        """Ids of matching items in display order (ids only: rows are fetched per visible page)."""
+        where, params = [], []
+        for col, values in (("i.framework_id", framework_ids), ("i.status", statuses), ("i.kind", kinds)):
+            if values is not None:
+                values = list(values)
+                where.append(f"{col} IN ({','.join('?' * len(values))})" if values else "0")
+                params += values
+        if actor:
+            where.append("i.actor = ?")
+            params.append(actor)
+        if tag:
+            where.append("EXISTS (SELECT 1 FROM json_each(i.tags) WHERE json_each.value = ?)")
+            params.append(tag)
+        if due_from:
+            where.append("i.due_on >= ?")
+            params.append(due_from)
+        if due_to:
+            where.append("i.due_on <= ?")
+            params.append(due_to)
+        order = SORTABLE.get(sort, "i.ref")
+        direction = "DESC" if descending else "ASC"
+        joins = ""
+        if sort == "framework":
+            joins += " JOIN frameworks f ON f.id = i.framework_id"
+        if sort == "status":
+            joins += " JOIN statuses st ON st.key = i.status"
+        nulls = f"({order.split(' ')[0]} IS NULL) ASC, " if sort == "due_on" else ""
+        tiebreak = ", i.framework_id, length(i.ref), i.ref, i.seq" if sort != "ref" else ""
+        order_sql = (f"{nulls}{order} {direction}{tiebreak}" if sort != "ref"
+                     else f"i.framework_id, length(i.ref) {direction}, i.ref {direction}, i.seq")
+        sql = (f"SELECT i.id FROM items i{joins}" + (f" WHERE {' AND '.join(where)}" if where else "")
+               + f" ORDER BY {order_sql}" + (f" LIMIT {int(limit)}" if limit else ""))
+        return [r[0] for r in self.conn.execute(sql, params)]
+
+    def count_items(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM items").fetchone()[0]
+
+    def actors(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT actor FROM items WHERE actor IS NOT NULL AND actor <> '' ORDER BY actor")]
+
+    def tags(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT json_each.value FROM items, json_each(items.tags) ORDER BY 1")]
+
+    # -- citations ---------------------------------------------------------------------------
+    def insert_citation(self, row: dict) -> None:
+        self._insert("citations", {
+            "id": row["id"], "item_id": row["item_id"], "source_id": row["source_id"],
+            "start_offset": row.get("start"), "end_offset": row.get("end"), "quote": row["quote"],
+            "prefix": row.get("prefix") or "", "suffix": row.get("suffix") or "",
+            **({"created_at": row["created_at"]} if row.get("created_at") else {})})
+
+    def get_citation(self, cid: str) -> dict | None:
+        return self._one(_CITATION_SELECT + " WHERE c.id = ?", (cid,))
+
+    def delete_citation(self, cid: str) -> None:
+        self.conn.execute("DELETE FROM citations WHERE id = ?", (cid,))
+
+    def citations_for_item(self, item_id: str) -> list[dict]:
+        return self._all(_CITATION_SELECT + " WHERE c.item_id = ? ORDER BY s.published_on, s.title, c.start_offset, c.id",
+                         (item_id,))
+
+    def citations_for_source(self, source_id: str) -> list[dict]:
+        """Placed citations in a source with each item's title and status, for highlighting."""
+        return self._all(
+            "SELECT c.id, c.item_id, c.start_offset AS start, c.end_offset AS end, c.quote, "
+            "i.ref, i.title, i.status, i.kind FROM citations c JOIN items i ON i.id = c.item_id "
+            "WHERE c.source_id = ? AND c.start_offset IS NOT NULL ORDER BY c.start_offset, c.end_offset", (source_id,))
+
+    def unplaced_citations(self) -> list[dict]:
+        return self._all(_CITATION_SELECT + " WHERE c.start_offset IS NULL ORDER BY c.item_id")
+
+    def mismatched_citations(self) -> list[dict]:
+        """Placed citations whose stored quote no longer equals the words at their offsets."""
+        return self._all(
+            "SELECT c.id, c.item_id, c.quote, i.ref, i.title FROM citations c JOIN sources s ON s.id = c.source_id "
+            "JOIN items i ON i.id = c.item_id WHERE c.start_offset IS NOT NULL AND "
+            "substr(s.text, c.start_offset + 1, c.end_offset - c.start_offset) IS NOT c.quote")
+
+    # -- status updates -----------------------------------------------------------------------
+    def insert_status_update(self, row: dict) -> None:
+        self._insert("status_updates", {k: row[k] for k in
+                                        ("id", "item_id", "status", "as_of", "note", "author", "created_at") if k in row})
+
+    def get_status_update(self, uid: str) -> dict | None:
+        return self._one("SELECT id, item_id, status, as_of, note, author, created_at FROM status_updates WHERE id = ?", (uid,))
+
+    def delete_status_update(self, uid: str) -> None:
+        self.conn.execute("DELETE FROM status_updates WHERE id = ?", (uid,))
+
+    def status_updates_for_item(self, item_id: str, *, newest_first: bool = True, limit: int | None = None) -> list[dict]:
+        order = "DESC" if newest_first else "ASC"
+        return self._all(
+            f"SELECT id, status, as_of, note, author, created_at FROM status_updates WHERE item_id = ? "
+            f"ORDER BY as_of {order}, created_at {order}, id {order}" + (f" LIMIT {int(limit)}" if limit else ""),
+            (item_id,))
+
+    def latest_status(self, item_id: str, as_of: str | None = None) -> dict | None:
+        if as_of:
+            return self._one("SELECT status, as_of FROM status_updates WHERE item_id = ? AND as_of <= ? "
+                             "ORDER BY as_of DESC, created_at DESC, id DESC LIMIT 1", (item_id, as_of))
+        return self._one("SELECT status, as_of FROM status_updates WHERE item_id = ? "
+                         "ORDER BY as_of DESC, created_at DESC, id DESC LIMIT 1", (item_id,))
+
+    # -- targets and observations ---------------------------------------------------------------
+    def get_target(self, item_id: str) -> dict | None:
+        return self._one("SELECT unit, baseline, baseline_on, target, target_on, direction FROM targets WHERE item_id = ?",
+                         (item_id,))
+
+    def set_target(self, item_id: str, target: dict | None) -> None:
+        self.conn.execute("DELETE FROM targets WHERE item_id = ?", (item_id,))
+        if target is not None:
+            self._insert("targets", {"item_id": item_id, **{k: target.get(k) for k in
+                                     ("unit", "baseline", "baseline_on", "target", "target_on", "direction")}})
+
+    def insert_observation(self, row: dict) -> None:
+        self._insert("observations", {k: row[k] for k in
+                                      ("id", "item_id", "value", "observed_on", "note", "citation_id", "created_at")
+                                      if k in row})
+
+    def get_observation(self, oid: str) -> dict | None:
+        return self._one("SELECT id, item_id, value, observed_on, note, citation_id, created_at FROM observations "
+                         "WHERE id = ?", (oid,))
+
+    def delete_observation(self, oid: str) -> None:
+        self.conn.execute("DELETE FROM observations WHERE id = ?", (oid,))
+
+    def observations_for_item(self, item_id: str) -> list[dict]:
+        return self._all("SELECT id, value, observed_on, note, citation_id, created_at FROM observations "
+                         "WHERE item_id = ? ORDER BY observed_on, created_at, id", (item_id,))
+
+    # -- relations ---------------------------------------------------------------------------------
+    def insert_relation(self, row: dict) -> None:
+        self._insert("relations", {k: row[k] for k in ("id", "from_id", "to_id", "kind", "note", "created_at") if k in row})
+
+    def get_relation(self, rid: str) -> dict | None:
+        return self._one("SELECT id, from_id, to_id, kind, note, created_at FROM relations WHERE id = ?", (rid,))
+
+    def delete_relation(self, rid: str) -> None:
+        self.conn.execute("DELETE FROM relations WHERE id = ?", (rid,))
+
+    def relations_for_item(self, item_id: str) -> list[dict]:
+        """Links in both directions, each with the other item's ref, title, status and framework."""
+        return self._all(
+            "SELECT r.id, r.kind, r.note, r.from_id, r.to_id, 'out' AS direction, o.id AS other_id, o.ref, o.title, "
+            "o.status, f.title AS framework FROM relations r JOIN items o ON o.id = r.to_id "
+            "JOIN frameworks f ON f.id = o.framework_id WHERE r.from_id = ? "
+            "UNION ALL "
+            "SELECT r.id, r.kind, r.note, r.from_id, r.to_id, 'in', o.id, o.ref, o.title, o.status, f.title "
+            "FROM relations r JOIN items o ON o.id = r.from_id JOIN frameworks f ON f.id = o.framework_id "
+            "WHERE r.to_id = ? ORDER BY 11, 8", (item_id, item_id))
+
+    def relation_exists(self, from_id: str, to_id: str, kind: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM relations WHERE from_id = ? AND to_id = ? AND kind = ?",
+                                 (from_id, to_id, kind)).fetchone() is not None
+
+    def relations_all(self) -> list[dict]:
+        return self._all("SELECT id, from_id, to_id, kind, note FROM relations ORDER BY id")
+
+    # -- whole-file reads for export -------------------------------------------------------------
+    def export_rows(self) -> dict[str, list[dict]]:
+        """Every record, in a stable order, grouped for the exchange format."""
+        items = [_item_out(r) for r in self._all(
+            f"SELECT {', '.join(ITEM_COLUMNS)} FROM items ORDER BY framework_id, length(ref), ref, id")]
+        group = lambda rows, key="item_id": _group(rows, key)  # noqa: E731
+        cits = group(self._all(
+            "SELECT id, item_id, source_id, start_offset AS start, end_offset AS end, quote, prefix, suffix "
+            "FROM citations ORDER BY item_id, source_id, start_offset, id"))
+        ups = group(self._all("SELECT id, item_id, status, as_of, note, author, created_at FROM status_updates "
+                              "ORDER BY item_id, as_of, created_at, id"))
+        obs = group(self._all("SELECT id, item_id, value, observed_on, note, citation_id FROM observations "
+                              "ORDER BY item_id, observed_on, id"))
+        tgts = {r["item_id"]: r for r in self._all(
+            "SELECT item_id, unit, baseline, baseline_on, target, target_on, direction FROM targets")}
+        for it in items:
+            it["citations"] = [_drop(c, "item_id") for c in cits.get(it["id"], [])]
+            it["status_updates"] = [_drop(u, "item_id") for u in ups.get(it["id"], [])]
+            t = tgts.get(it["id"])
+            it["target"] = _drop(t, "item_id") if t else None
+            it["observations"] = [_drop(o, "item_id") for o in obs.get(it["id"], [])]
+        return {
+            "statuses": self._all("SELECT key, label, description FROM statuses ORDER BY sort_order, key"),
+            "sources": self._all(f"SELECT {', '.join(c for c in SOURCE_COLUMNS if c != 'imported_at')} "
+                                 f"FROM sources ORDER BY id"),
+            "frameworks": self._all("SELECT id, title, actor, description FROM frameworks ORDER BY id"),
+            "items": items,
+            "relations": self.relations_all(),
+        }
+
+    def existing_ids(self, table: str, ids: Iterable[str]) -> set[str]:
+        assert table in ("sources", "frameworks", "items", "citations", "status_updates", "observations", "relations")
+        ids = list(ids)
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            found |= {r[0] for r in self.conn.execute(
+                f"SELECT id FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
+        return found
+
+    # -- whole items (delete / undo / import) ------------------------------------------------------
+    def insert_item_tree(self, item: dict) -> None:
+        """Insert an item with its citations, history, target and observations (exchange-shaped)."""
+        self.insert_item({k: item[k] for k in ITEM_COLUMNS if k in item and k != "version"})
+        for c in item.get("citations") or []:
+            self.insert_citation({**c, "item_id": item["id"]})
+        for u in item.get("status_updates") or []:
+            self.insert_status_update({**u, "item_id": item["id"]})
+        if item.get("target"):
+            self.set_target(item["id"], item["target"])
+        for o in item.get("observations") or []:
+            self.insert_observation({**o, "item_id": item["id"]})
+
+    def item_tree(self, item_id: str) -> dict | None:
+        """An item with everything hanging off it, in the exchange shape (for undoing a delete)."""
+        item = self.get_item(item_id)
+        if item is None:
+            return None
+        item["citations"] = [{k: c[k] for k in ("id", "source_id", "start", "end", "quote", "prefix", "suffix")}
+                             for c in self.citations_for_item(item_id)]
+        item["status_updates"] = self.status_updates_for_item(item_id, newest_first=False)
+        item["target"] = self.get_target(item_id)
+        item["observations"] = self.observations_for_item(item_id)
+        return item
+
+    # -- search --------------------------------------------------------------------------------------
+    def search(self, query: str, *, limit: int = 50, scopes: tuple[str, ...] = ("items", "notes", "sources")) -> list[dict]:
+        """Full-text search; `query` is quoted term by term, so any text a person types is safe.
+
+        A trailing * on a word keeps its prefix meaning; everything else is matched literally.
+        """
+        match = fts_query(query)
+        if not match:
+            return []
+        out: list[dict] = []
+        if "items" in scopes:
+            out += self._all(
+                "SELECT 'item' AS kind, i.id AS item_id, NULL AS source_id, i.ref, i.title, i.status, "
+                "snippet(items_fts, -1, '\x02', '\x03', '…', 12) AS snippet, items_fts.rank AS rank "
+                "FROM items_fts JOIN items i ON i.seq = items_fts.rowid WHERE items_fts MATCH ? "
+                "ORDER BY items_fts.rank LIMIT ?", (match, limit))
+        if "notes" in scopes:
+            out += self._all(
+                "SELECT 'note' AS kind, u.item_id, NULL AS source_id, i.ref, i.title, u.status, "
+                "snippet(status_updates_fts, -1, '\x02', '\x03', '…', 12) AS snippet, status_updates_fts.rank AS rank, "
+                "u.id AS update_id, u.as_of FROM status_updates_fts JOIN status_updates u ON u.seq = status_updates_fts.rowid "
+                "JOIN items i ON i.id = u.item_id WHERE status_updates_fts MATCH ? "
+                "ORDER BY status_updates_fts.rank LIMIT ?", (match, limit))
+        if "sources" in scopes:
+            out += self._all(
+                "SELECT 'source' AS kind, NULL AS item_id, s.id AS source_id, '' AS ref, s.title, NULL AS status, "
+                "snippet(sources_fts, -1, '\x02', '\x03', '…', 12) AS snippet, sources_fts.rank AS rank "
+                "FROM sources_fts JOIN sources s ON s.seq = sources_fts.rowid WHERE sources_fts MATCH ? "
+                "ORDER BY sources_fts.rank LIMIT ?", (match, limit))
+        out.sort(key=lambda r: r["rank"])
+        return out[:limit]
+
+    def source_match_offsets(self, source_id: str, query: str) -> list[tuple[int, int]]:
+        """Code-point offsets of the words of query in a source's text (for jumping to a hit)."""
+        row = self._one("SELECT text FROM sources WHERE id = ?", (source_id,))
+        if not row:
+            return []
+        return find_terms(row["text"], query)
+
+    # -- checks ----------------------------------------------------------------------------------------
+    def integrity_problems(self) -> list[str]:
+        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        problems += [f"foreign key: {r[0]} row {r[1]} points to a missing {r[2]} row"
+                     for r in self.conn.execute("PRAGMA foreign_key_check")]
+        return problems
+
+    def table_counts(self) -> dict[str, int]:
+        return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in
+                ("sources", "frameworks", "items", "citations", "status_updates", "targets", "observations", "relations")}
+
+
+_CITATION_SELECT = (
+    "SELECT c.id, c.item_id, c.source_id, c.start_offset AS start, c.end_offset AS end, c.quote, c.prefix, c.suffix, "
+    "s.title AS source_title, s.publisher AS source_publisher, s.published_on AS source_published_on, "
+    "s.author AS source_author FROM citations c JOIN sources s ON s.id = c.source_id")
+
+
+def fts_query(text: str) -> str:
+    """Turn what a person typed into a safe FTS5 query: each word quoted, a trailing * kept."""
+    import re
+    words = re.findall(r"[\w\u0600-\u06ff\u200c]+\*?", normalize(text))
+    parts = []
+    for w in words:
+        star = w.endswith("*")
+        w = w.rstrip("*").replace("\u200c", " ").strip()
+        if not w:
+            continue
+        parts.append('"' + w.replace('"', '""') + '"' + ("*" if star else ""))
+    return " ".join(parts)
+
+
+def find_terms(text: str, query: str) -> list[tuple[int, int]]:
+    import re
+    norm = normalize(text).casefold()
+    out = []
+    for w in re.findall(r"[\w\u0600-\u06ff]+", normalize(query)):
+        w = w.casefold()
+        for m in re.finditer(re.escape(w), norm):
+            out.append((m.start(), m.end()))
+    return sorted(out)
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _item_out(row: dict) -> dict:
+    row = dict(row)
+    if isinstance(row.get("tags"), str):
+        row["tags"] = json.loads(row["tags"])
+    return row
+
+
+def _group(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        out.setdefault(r[key], []).append(r)
+    return out
+
+
+def _drop(d: dict, *keys: str) -> dict:
+    return {k: v for k, v in d.items() if k not in keys}
+
