@@ -1,0 +1,462 @@
+"""Qt item models as thin adapters over ids: the table holds ids and fetches rows per page.
+
+After Anki's browser table and napari's `_base_item_model.py`: the model keeps the ordered
+list of matching ids (cheap even for 100,000 items), fetches the rows around what the view
+asks for in one query into a small LRU cache, and refreshes only what a `Changes` names.
+"""
+from __future__ import annotations
+
+import html
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+
+from PySide6 import QtCore, QtGui
+
+from ..core.model import Changes
+from ..store.store import Store
+
+Qt = QtCore.Qt
+ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+COUNTS_ROLE = Qt.ItemDataRole.UserRole + 3
+FRAMEWORK_ID_ROLE = Qt.ItemDataRole.UserRole + 4
+ROW_ROLE = Qt.ItemDataRole.UserRole + 5
+
+# key -> (header, store sort key or None when the column cannot be sorted by the database)
+COLUMNS: dict[str, tuple[str, str | None]] = {
+    "ref": ("Ref", "ref"),
+    "title": ("Title", "title"),
+    "framework": ("Framework", "framework"),
+    "kind": ("Kind", "kind"),
+    "status": ("Status", "status"),
+    "actor": ("Actor", "actor"),
+    "due_on": ("Due", "due_on"),
+    "last_update_on": ("Last update", None),
+    "updated_at": ("Changed", "updated_at"),
+    "tags": ("Tags", None),
+}
+DEFAULT_COLUMNS = ("ref", "title", "framework", "kind", "status", "due_on", "last_update_on")
+PAGE = 200
+CACHE_ROWS = 3000
+
+
+def tooltip(text: str) -> str:
+    """Tooltips guess rich text: escape user text and wrap it so it is always shown literally."""
+    return "<p style='white-space:pre-wrap'>" + html.escape(text or "") + "</p>" if text else ""
+
+
+def status_colors(store: Store) -> dict[str, QtGui.QColor]:
+    return {s["key"]: QtGui.QColor(s["color"]) for s in store.statuses()}
+
+
+def status_labels(store: Store) -> dict[str, str]:
+    return {s["key"]: s["label"] for s in store.statuses()}
+
+
+def dot_icon(color: QtGui.QColor, size: int = 12) -> QtGui.QIcon:
+    pm = QtGui.QPixmap(size, size)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QtGui.QPainter(pm)
+    p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(color)
+    p.drawEllipse(1, 1, size - 2, size - 2)
+    p.end()
+    return QtGui.QIcon(pm)
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """What the table shows; None means 'any'."""
+
+    framework_ids: tuple[str, ...] | None = None
+    statuses: tuple[str, ...] | None = None
+    kinds: tuple[str, ...] | None = None
+    actor: str | None = None
+    tag: str | None = None
+    due_from: str | None = None
+    due_to: str | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def query(self) -> dict:
+        return {"framework_ids": self.framework_ids, "statuses": self.statuses, "kinds": self.kinds,
+                "actor": self.actor or None, "tag": self.tag or None, "due_from": self.due_from or None,
+                "due_to": self.due_to or None}
+
+    def with_(self, **kw) -> "ItemFilter":
+        return replace(self, **kw)
+
+
+class ItemTableModel(QtCore.QAbstractTableModel):
+    """Items matching a filter, in the chosen order, with rows fetched lazily by id."""
+
+    def __init__(self, store: Store, parent: QtCore.QObject | None = None, *,
+                 columns: tuple[str, ...] = DEFAULT_COLUMNS):
+        super().__init__(parent)
+        self.store = store
+        self._columns = [c for c in columns if c in COLUMNS]
+        self._filter = ItemFilter()
+        self._sort_key, self._descending = "ref", False
+        self._ids: list[str] = []
+        self._row_of: dict[str, int] | None = None
+        self._cache: OrderedDict[str, dict] = OrderedDict()
+        self.fetches = 0  # how many page queries ran (tests check the laziness)
+        self._load_vocab()
+        self._ids = self._query()
+
+    # -- set-up ---------------------------------------------------------------------------
+    def _load_vocab(self) -> None:
+        self._colors = status_colors(self.store)
+        self._labels = status_labels(self.store)
+        self._icons = {k: dot_icon(c) for k, c in self._colors.items()}
+
+    def _query(self) -> list[str]:
+        return self.store.item_ids(**self._filter.query(), sort=self._sort_key, descending=self._descending)
+
+    def reload(self) -> None:
+        """Re-query the ids (filter, order or membership changed) and drop cached rows."""
+        self.beginResetModel()
+        self._ids = self._query()
+        self._row_of = None
+        self._cache.clear()
+        self.endResetModel()
+
+    @property
+    def filter(self) -> ItemFilter:
+        return self._filter
+
+    def set_filter(self, flt: ItemFilter) -> None:
+        if flt != self._filter:
+            self._filter = flt
+            self.reload()
+
+    def columns(self) -> list[str]:
+        return list(self._columns)
+
+    def set_columns(self, keys) -> None:
+        keys = [k for k in keys if k in COLUMNS] or ["title"]
+        if keys != self._columns:
+            self.beginResetModel()
+            self._columns = keys
+            self.endResetModel()
+
+    def column_of(self, key: str) -> int:
+        return self._columns.index(key) if key in self._columns else -1
+
+    # -- ids ----------------------------------------------------------------------------------
+    def ids(self) -> list[str]:
+        return list(self._ids)
+
+    def item_id(self, row: int) -> str | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, item_id: str) -> int:
+        if self._row_of is None:
+            self._row_of = {iid: n for n, iid in enumerate(self._ids)}
+        return self._row_of.get(item_id, -1)
+
+    def _row(self, row: int) -> dict | None:
+        iid = self._ids[row]
+        hit = self._cache.get(iid)
+        if hit is not None:
+            self._cache.move_to_end(iid)
+            return hit
+        start = max(0, row - PAGE // 4)
+        page = [i for i in self._ids[start:start + PAGE] if i not in self._cache]
+        self.fetches += 1
+        for k, r in self.store.items_by_ids(page).items():
+            self._cache[k] = r
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
+        return self._cache.get(iid)
+
+    # -- Qt model -------------------------------------------------------------------------------
+    def rowCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
+            key = self._columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[key][0]
+            if role == Qt.ItemDataRole.UserRole:
+                return key
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._ids)) or not (0 <= index.column() < len(self._columns)):
+            return None
+        if role == ITEM_ID_ROLE:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
+                        STATUS_ROLE, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ForegroundRole):
+            return None
+        row = self._row(index.row())
+        if row is None:  # deleted by another program since the ids were read
+            return None
+        key = self._columns[index.column()]
+        if role == STATUS_ROLE:
+            return row["status"]
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icons.get(row["status"]) if key == "status" else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if key == "due_on" and row.get("due_on") and row["status"] not in ("achieved", "abandoned") \
+                    and row["due_on"] < QtCore.QDate.currentDate().toString(Qt.DateFormat.ISODate):
+                return QtGui.QColor("#c62828")  # overdue
+            return None
+        text = self._text(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(text) if key in ("title", "framework", "tags", "actor") else None
+        return text
+
+    def _text(self, row: dict, key: str) -> str:
+        value = row.get(key)
+        if key == "status":
+            return self._labels.get(value, value or "")
+        if key == "kind":
+            return (value or "").capitalize()
+        if key == "tags":
+            return ", ".join(value or [])
+        if key == "updated_at":
+            return (value or "")[:10]
+        return "" if value is None else str(value)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if not (0 <= column < len(self._columns)):
+            return
+        key = COLUMNS[self._columns[column]][1]
+        if key is None:
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._sort_key, self._descending = key, order == Qt.SortOrder.DescendingOrder
+        old = self.persistentIndexList()
+        old_ids = [(self.item_id(ix.row()), ix.column()) for ix in old]
+        self._ids = self._query()
+        self._row_of = None
+        new = [self.index(self.row_of(i), c) if i and self.row_of(i) >= 0 else QtCore.QModelIndex() for i, c in old_ids]
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    # -- refresh ----------------------------------------------------------------------------------
+    def apply_changes(self, changes: Changes) -> None:
+        """Refresh what a service call changed: the named rows, or the whole id list."""
+        if changes.structure:
+            ids = self._query()
+            if ids != self._ids:
+                self.beginResetModel()
+                self._ids = ids
+                self._row_of = None
+                self._cache.clear()
+                self.endResetModel()
+                return
+        for iid in changes.items:
+            self._cache.pop(iid, None)
+            r = self.row_of(iid)
+            if r >= 0 and self._columns:
+                self.dataChanged.emit(self.index(r, 0), self.index(r, len(self._columns) - 1))
+
+
+class FrameworkTreeModel(QtCore.QAbstractItemModel):
+    """The navigator: 'All items', then each framework with its count; children are statuses."""
+
+    ALL = "__all__"
+
+    def __init__(self, store: Store, parent: QtCore.QObject | None = None):
+        super().__init__(parent)
+        self.store = store
+        self._nodes: list[dict] = []
+        self._build()
+
+    def _build(self) -> None:
+        statuses = self.store.statuses()
+        counts = self.store.status_counts()
+        total: dict[str, int] = {}
+        for c in counts.values():
+            for k, n in c.items():
+                total[k] = total.get(k, 0) + n
+
+        def children(c: dict) -> list[dict]:
+            return [{"status": s["key"], "label": s["label"], "n": c[s["key"]], "color": s["color"]}
+                    for s in statuses if c.get(s["key"])]
+
+        self._colors = {s["key"]: s["color"] for s in statuses}
+        self._icons = {s["key"]: dot_icon(QtGui.QColor(s["color"])) for s in statuses}
+        nodes = [{"id": self.ALL, "title": "All items", "actor": "", "counts": total, "children": children(total)}]
+        for f in self.store.list_frameworks():
+            c = counts.get(f["id"], {})
+            nodes.append({"id": f["id"], "title": f["title"], "actor": f["actor"] or "", "description": f["description"],
+                          "counts": c, "children": children(c)})
+        self._nodes = nodes
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._build()
+        self.endResetModel()
+
+    def apply_changes(self, changes: Changes) -> None:
+        if changes.structure or changes.frameworks:
+            self.refresh()
+
+    def framework_ids(self) -> list[str]:
+        return [n["id"] for n in self._nodes[1:]]
+
+    def index_of(self, framework_id: str, status: str | None = None) -> QtCore.QModelIndex:
+        for r, n in enumerate(self._nodes):
+            if n["id"] == framework_id:
+                top = self.index(r, 0)
+                if status is None:
+                    return top
+                for cr, ch in enumerate(n["children"]):
+                    if ch["status"] == status:
+                        return self.index(cr, 0, top)
+        return QtCore.QModelIndex()
+
+    # -- Qt model --------------------------------------------------------------------------------
+    def index(self, row, column, parent=QtCore.QModelIndex()):
+        if column < 0 or column >= 2 or row < 0:
+            return QtCore.QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0) if row < len(self._nodes) else QtCore.QModelIndex()
+        if parent.internalId() != 0 or parent.column() != 0:
+            return QtCore.QModelIndex()
+        node = self._nodes[parent.row()]
+        if row >= len(node["children"]):
+            return QtCore.QModelIndex()
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, index=QtCore.QModelIndex()):  # type: ignore[override]
+        if not index.isValid() or index.internalId() == 0:
+            return QtCore.QModelIndex()
+        return self.createIndex(int(index.internalId()) - 1, 0, 0)
+
+    def rowCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802
+        if not parent.isValid():
+            return len(self._nodes)
+        if parent.internalId() == 0 and parent.column() == 0 and parent.row() < len(self._nodes):
+            return len(self._nodes[parent.row()]["children"])
+        return 0
+
+    def columnCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802
+        return 2
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return ("Framework", "Items")[section] if 0 <= section < 2 else None
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def node(self, index) -> tuple[dict | None, dict | None]:
+        """(framework node, status child or None) for an index."""
+        if not index.isValid():
+            return None, None
+        if index.internalId() == 0:
+            return (self._nodes[index.row()] if index.row() < len(self._nodes) else None), None
+        top = self._nodes[int(index.internalId()) - 1]
+        return top, top["children"][index.row()]
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        top, child = self.node(index)
+        if top is None:
+            return None
+        col = index.column()
+        if role == FRAMEWORK_ID_ROLE:
+            return None if top["id"] == self.ALL else top["id"]
+        if role == STATUS_ROLE:
+            return child["status"] if child else None
+        if role == COUNTS_ROLE:
+            return dict(top["counts"]) if child is None else {child["status"]: child["n"]}
+        if child is not None:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return child["label"] if col == 0 else str(child["n"])
+            if role == Qt.ItemDataRole.DecorationRole and col == 0:
+                return self._icons.get(child["status"])
+            if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return f"{child['label']}: {child['n']} items"
+            return None
+        n = sum(top["counts"].values())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return top["title"] if col == 0 else str(n)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [top["title"]] + ([top["actor"]] if top["actor"] else [])
+            lines += [f"{c['label']}: {c['n']}" for c in top["children"]]
+            return tooltip("\n".join(lines))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and top["id"] == self.ALL:
+            f = QtGui.QFont()
+            f.setBold(True)
+            return f
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{top['title']}: {n} items"
+        return None
+
+
+class StatusHistoryModel(QtCore.QAbstractTableModel):
+    """One item's status updates, newest first."""
+
+    HEADERS = ("As of", "Status", "Note", "Author")
+
+    def __init__(self, store: Store, parent: QtCore.QObject | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.item_id: str | None = None
+        self._rows: list[dict] = []
+        self._labels = status_labels(store)
+        self._icons = {k: dot_icon(c) for k, c in status_colors(store).items()}
+
+    def set_item(self, item_id: str | None) -> None:
+        self.beginResetModel()
+        self.item_id = item_id
+        self._rows = self.store.status_updates_for_item(item_id) if item_id else []
+        self.endResetModel()
+
+    def rows(self) -> list[dict]:
+        return list(self._rows)
+
+    def rowCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 4:
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index):
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role == ROW_ROLE:
+            return r
+        if role == Qt.ItemDataRole.DecorationRole and col == 1:
+            return self._icons.get(r["status"])
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = (r["as_of"], self._labels.get(r["status"], r["status"]), r["note"] or "", r["author"] or "")[col]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return tooltip(text) if col == 2 else None
+            return " ".join(text.split()) if col == 2 else text
+        return None
