@@ -1,0 +1,95 @@
+"""Item models: pass Qt's model checks, fetch lazily, filter, sort and refresh by Changes."""
+from __future__ import annotations
+
+from PySide6 import QtCore
+
+from app.core.model import Changes
+from app.ui import commands as c
+from app.ui.models import (COUNTS_ROLE, FRAMEWORK_ID_ROLE, ITEM_ID_ROLE, FrameworkTreeModel, ItemFilter,
+                           ItemTableModel, StatusHistoryModel)
+
+
+def test_item_table_passes_modeltester(session, qtmodeltester):
+    """The item table is a well-behaved Qt model."""
+    qtmodeltester.check(ItemTableModel(session.store))
+
+
+def test_framework_tree_passes_modeltester(session, qtmodeltester):
+    """The navigator tree is a well-behaved Qt model."""
+    qtmodeltester.check(FrameworkTreeModel(session.store))
+
+
+def test_status_history_passes_modeltester(session, qtmodeltester, almaty_id):
+    """The status history table is a well-behaved Qt model."""
+    m = StatusHistoryModel(session.store)
+    m.set_item(almaty_id)
+    qtmodeltester.check(m)
+
+
+def test_table_fetches_rows_per_page(session):
+    """Rows are fetched in one query per page, not one per row."""
+    m = ItemTableModel(session.store)
+    for r in range(m.rowCount()):
+        m.data(m.index(r, 1))
+    assert m.fetches == 1
+
+
+def test_filter_and_sort(session, almaty_id):
+    """Filtering by framework and kind narrows the rows; sorting by title orders them."""
+    st = session.store
+    fid = st.get_item(almaty_id)["framework_id"]
+    m = ItemTableModel(st)
+    m.set_filter(ItemFilter(framework_ids=(fid,), kinds=("proposal",)))
+    assert m.rowCount() == 5
+    m.sort(m.column_of("title"), QtCore.Qt.SortOrder.DescendingOrder)
+    titles = [m.data(m.index(r, m.column_of("title"))) for r in range(m.rowCount())]
+    assert titles == sorted(titles, reverse=True)
+    m.set_filter(m.filter.with_(statuses=("achieved",)))
+    assert m.rowCount() == 0
+
+
+def test_table_refreshes_only_named_rows(session, qtbot, almaty_id):
+    """A field edit emits dataChanged for its row; a new item resets the ids."""
+    m = ItemTableModel(session.store)
+    session.changed.connect(m.apply_changes)
+    row = m.row_of(almaty_id)
+    with qtbot.waitSignal(m.dataChanged) as blocker:
+        session.push(c.EditItemFields(session, almaty_id, {"title": "Renamed"}))
+    assert blocker.args[0].row() == row
+    assert m.data(m.index(row, m.column_of("title"))) == "Renamed"
+    n = m.rowCount()
+    with qtbot.waitSignal(m.modelReset):
+        session.push(c.DeleteItem(session, almaty_id))
+    assert m.rowCount() == n - 1 and m.row_of(almaty_id) == -1
+
+
+def test_columns_can_be_chosen(session):
+    """Choosing columns changes what the table shows."""
+    m = ItemTableModel(session.store)
+    m.set_columns(["title", "tags", "actor"])
+    assert [m.headerData(i, QtCore.Qt.Orientation.Horizontal) for i in range(3)] == ["Title", "Tags", "Actor"]
+    assert m.data(m.index(0, 0), ITEM_ID_ROLE)
+
+
+def test_tree_counts_follow_status_updates(session, almaty_id):
+    """Counts by status in the navigator change after a status update."""
+    t = FrameworkTreeModel(session.store)
+    session.changed.connect(t.apply_changes)
+    fid = session.store.get_item(almaty_id)["framework_id"]
+    ix = t.index_of(fid)
+    assert t.data(ix, FRAMEWORK_ID_ROLE) == fid
+    before = t.data(ix, COUNTS_ROLE)
+    session.push(c.AddStatusUpdate(session, almaty_id, "in_progress", "2025-03-01", "", ""))
+    after = t.data(t.index_of(fid), COUNTS_ROLE)
+    assert after.get("in_progress", 0) == before.get("in_progress", 0) + 1
+    assert t.index_of(fid, "in_progress").isValid()
+    assert t.data(t.index(0, 1)) == str(session.store.count_items())
+
+
+def test_structure_change_without_membership_change_keeps_rows(session, almaty_id):
+    """A structural Changes that leaves the id list alone does not reset the table."""
+    m = ItemTableModel(session.store)
+    resets = []
+    m.modelReset.connect(lambda: resets.append(1))
+    m.apply_changes(Changes(structure=True))
+    assert not resets
