@@ -80,9 +80,9 @@ def load_file(path: Path | str) -> dict:
     return loads(raw, name=path.name)
 
 
-def loads(raw: bytes | str, name: str = "the document") -> Any:
+def loads(raw: bytes | str, name: str = "The document") -> Any:
     if isinstance(raw, bytes):
-        if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(raw) > 1 and b"\x00" in raw[:4]):
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw:
             raise ValidationError(f"{name} is UTF-16 or binary; save it as UTF-8 JSON.")
         try:
             raw = raw.decode("utf-8-sig")
@@ -414,7 +414,7 @@ def import_document(store: Store, doc: Any, progress: ProgressFn | None = None) 
     clean = validate_document(doc, store)
     report = ImportReport()
     texts = clean["_texts"]
-    total = len(clean["items"]) + len(clean["sources"]) + len(clean["relations"]) + 1
+    total = len(clean["items"]) + len(clean["sources"]) + len(clean["relations"])
     done = 0
 
     def tick(n=1):
@@ -466,7 +466,8 @@ def import_document(store: Store, doc: Any, progress: ProgressFn | None = None) 
                 _merge_item(store, it, have_cits, have_ups, have_obs, report, deferred_parents)
             tick()
         for iid, pid in deferred_parents:
-            store.update_item(iid, {"parent_id": pid})
+            # linking a parent is part of restoring the record, not a new edit: keep updated_at
+            store.update_item(iid, {"parent_id": pid, "updated_at": store.get_item(iid)["updated_at"]})
         for r in clean["relations"]:
             if store.get_relation(r["id"]) is None and not store.relation_exists(r["from_id"], r["to_id"], r["kind"]):
                 store.insert_relation(r)

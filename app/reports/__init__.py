@@ -1,0 +1,1 @@
+"""Status reports: report data (pure), HTML, and PDF / print through Qt."""

@@ -1,0 +1,190 @@
+"""The JSON exchange format: lossless round trip, idempotent merge, re-anchoring, all-or-nothing."""
+import copy
+import json
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from app.core.model import ValidationError
+from app.exchange import jsonio
+from app.store.store import Store
+
+
+def _strip(doc):
+    d = copy.deepcopy(doc)
+    d.pop("exported_at")
+    return d
+
+
+def test_document_has_the_documented_keys(store):
+    """Top-level and record keys are the ones the README promises."""
+    doc = jsonio.export_document(store)
+    assert doc["format"] == "policy-tracker" and doc["version"] == 1
+    assert set(doc) == {"format", "version", "exported_at", "statuses", "sources", "frameworks", "items", "relations"}
+    assert {"id", "title", "kind", "publisher", "author", "published_on", "url", "language", "sha256",
+            "text"} <= set(doc["sources"][0])
+    assert {"id", "title", "actor", "description"} <= set(doc["frameworks"][0])
+    assert {"id", "framework_id", "parent_id", "ref", "kind", "title", "description", "actor", "status", "due_on",
+            "tags", "created_at", "updated_at", "citations", "status_updates", "target", "observations"} <= set(doc["items"][0])
+    assert set(doc["items"][0]["citations"][0]) == {"id", "source_id", "start", "end", "quote", "prefix", "suffix"}
+    assert set(doc["relations"][0]) == {"id", "from_id", "to_id", "kind", "note"}
+    assert set(doc["statuses"][0]) == {"key", "label", "description"}
+
+
+def test_round_trip_is_lossless(store, empty_store):
+    """export -> import into an empty file -> export gives the same document apart from exported_at."""
+    first = jsonio.export_document(store)
+    jsonio.import_document(empty_store, json.loads(jsonio.dumps(first)))
+    assert _strip(jsonio.export_document(empty_store)) == _strip(first)
+
+
+def test_import_is_idempotent(store):
+    """Importing a file's own export changes nothing."""
+    doc = jsonio.export_document(store)
+    report = jsonio.import_document(store, doc)
+    assert not report.added and not report.updated
+    assert _strip(jsonio.export_document(store)) == _strip(doc)
+
+
+def test_existing_source_keeps_its_text(store, empty_store):
+    """A source already in the file keeps its stored text even if a document brings another."""
+    doc = jsonio.export_document(store)
+    jsonio.import_document(empty_store, doc)
+    src = doc["sources"][0]
+    forged = copy.deepcopy(doc)
+    forged["sources"][0]["text"] = "forged text"
+    forged["sources"][0]["sha256"] = None
+    forged["items"] = [i for i in forged["items"] if all(c["source_id"] != src["id"] for c in i["citations"])]
+    forged["relations"] = []
+    jsonio.import_document(empty_store, forged)
+    assert empty_store.get_source(src["id"])["text"] == src["text"]
+
+
+def _one_item_doc(store, **citation):
+    doc = jsonio.export_document(store)
+    item = copy.deepcopy(doc["items"][0])
+    item["id"] = "new-item"
+    c = {**item["citations"][0], "id": "new-cit", **citation}
+    item.update(citations=[c], status_updates=[], observations=[], target=None, parent_id=None)
+    return {"format": "policy-tracker", "version": 1, "items": [item]}, c
+
+
+def test_shifted_offsets_are_reanchored(store):
+    """A citation whose offsets no longer fit its quote is placed again on the exact words."""
+    doc, c = _one_item_doc(store)
+    c["start"] += 3
+    c["end"] += 3
+    report = jsonio.import_document(store, doc)
+    got = store.citations_for_item("new-item")[0]
+    text = store.get_source(got["source_id"])["text"]
+    assert text[got["start"]:got["end"]] == got["quote"] and report.reanchored
+
+
+def test_citation_without_offsets_is_anchored_from_its_quote(store):
+    """A citation given only as a quote gets offsets."""
+    doc, c = _one_item_doc(store, start=None, end=None, prefix="", suffix="")
+    jsonio.import_document(store, doc)
+    got = store.citations_for_item("new-item")[0]
+    assert got["start"] is not None and got["prefix"]
+
+
+def test_unplaceable_citation_is_kept_unplaced(store):
+    """A quote that is not in the text is kept and reported, never attached to other words."""
+    doc, c = _one_item_doc(store, start=None, end=None, quote="Words that appear nowhere in this source at all")
+    report = jsonio.import_document(store, doc)
+    got = store.citations_for_item("new-item")[0]
+    assert got["start"] is None and len(report.unplaced) == 1
+    assert store.unplaced_citations()
+
+
+@pytest.mark.parametrize("mutate,message", [
+    (lambda d: d.update(format="other"), "format"),
+    (lambda d: d.update(version=2), "version"),
+    (lambda d: d["items"][0].update(status="maybe"), r"items\[0\].status"),
+    (lambda d: d["items"][0].update(kind="wish"), r"items\[0\].kind"),
+    (lambda d: d["items"][1].update(id=d["items"][0]["id"]), "repeats the id"),
+    (lambda d: d["items"][0].update(framework_id="nope"), "framework_id"),
+    (lambda d: d["items"][0].update(title=""), "cannot be empty"),
+    (lambda d: d["items"][0].update(title=5), "must be text"),
+    (lambda d: d["items"][0].update(due_on="2025-02-30"), "due_on"),
+    (lambda d: d["items"][0]["citations"][0].update(end=10**7, start=0), "beyond the end"),
+    (lambda d: d["relations"][0].update(to_id="ghost"), "relations"),
+    (lambda d: d["sources"][0].update(text=d["sources"][0]["text"] + "!"), "sha256"),
+    (lambda d: d["items"][0].update(title="x" * 5_000_000), "limit"),
+    (lambda d: d["items"][0].update(title="a\x00b"), "NUL"),
+])
+def test_bad_documents_are_refused_whole(store, empty_store, mutate, message):
+    """Each invalid document is refused with its place named, and the file is left unchanged."""
+    doc = jsonio.export_document(store)
+    mutate(doc)
+    with pytest.raises(ValidationError, match=message):
+        jsonio.import_document(empty_store, doc)
+    assert empty_store.count_items() == 0 and not empty_store.list_sources()
+
+
+@pytest.mark.parametrize("raw,message", [
+    (b"{not json", "not valid JSON"), (b'{"a": NaN}', "NaN"), (b'{"a": Infinity}', "Infinity"),
+    (b"[" * 100_000, "nested too deeply"), ('{"a": 1}'.encode("utf-16"), "UTF-16"),
+    (b'{"a": 1, "a": 2}', "repeats the key"), (b"\x89PNG\r\n\x1a\n\x00\x00", "UTF-16 or binary"),
+    (b'{"x": "\xff"}', "not UTF-8"),
+])
+def test_malformed_bytes_get_one_clear_sentence(raw, message):
+    """Malformed, non-finite, deep, duplicate-key, UTF-16 and binary input are named clearly."""
+    with pytest.raises(ValidationError, match=message):
+        jsonio.loads(raw)
+
+
+def test_cancelled_import_leaves_nothing(store, empty_store):
+    """Cancelling from the progress callback rolls the whole import back."""
+    doc = jsonio.export_document(store)
+    with pytest.raises(jsonio.ImportCancelled):
+        jsonio.import_document(empty_store, doc, progress=lambda done, total: done < total)
+    assert empty_store.count_items() == 0
+
+
+_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
+
+
+@st.composite
+def documents(draw):
+    """Small random exchange documents with citations into generated texts."""
+    body = draw(st.text(alphabet="abcdef ghij\u06cc\u0627\u0628", min_size=20, max_size=200))
+    src = {"id": "s1", "title": "Source", "text": body}
+    items = []
+    for n in range(draw(st.integers(1, 5))):
+        a = draw(st.integers(0, len(body) - 1))
+        b = draw(st.integers(a + 1, len(body)))
+        assume(body[a:b].strip())
+        items.append({
+            "id": f"i{n}", "framework_id": "f1", "parent_id": None, "ref": str(n), "kind": draw(st.sampled_from(
+                ["goal", "target", "proposal", "priority", "commitment", "indicator"])),
+            "title": draw(_text.filter(lambda t: t.strip())), "description": draw(_text), "actor": draw(st.none() | _text),
+            "status": draw(st.sampled_from(["proposed", "achieved", "unknown"])), "due_on": draw(st.none() | st.dates().map(str)),
+            "tags": draw(st.lists(_text.filter(lambda t: t.strip()).map(str.strip), max_size=3, unique=True)),
+            "created_at": "2025-01-01T00:00:00.000Z", "updated_at": "2025-01-02T00:00:00.000Z",
+            "citations": [{"id": f"c{n}", "source_id": "s1", "start": a, "end": b, "quote": body[a:b],
+                           "prefix": body[max(0, a - 32):a], "suffix": body[b:b + 32]}],
+            "status_updates": [{"id": f"u{n}", "status": "proposed", "as_of": "2025-01-01", "note": draw(_text),
+                                "author": "a", "created_at": "2025-01-01T00:00:00.000Z"}],
+            "target": draw(st.none() | st.builds(lambda t: {"unit": "%", "baseline": None, "baseline_on": None,
+                                                             "target": t, "target_on": None, "direction": "increase"},
+                                                  st.floats(-1e6, 1e6, allow_nan=False))),
+            "observations": [],
+        })
+    rels = [{"id": "r1", "from_id": "i0", "to_id": items[-1]["id"], "kind": "supports", "note": "n"}] if len(items) > 1 else []
+    return {"format": "policy-tracker", "version": 1, "exported_at": "x", "statuses": [],
+            "sources": [src], "frameworks": [{"id": "f1", "title": "F", "actor": None, "description": ""}],
+            "items": items, "relations": rels}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=documents())
+def test_property_export_import_export_is_lossless(tmp_path_factory, doc):
+    """For generated documents, import -> export -> import elsewhere -> export is stable."""
+    d = tmp_path_factory.mktemp("prop")
+    with Store(d / "a.sqlite") as a, Store(d / "b.sqlite") as b:
+        jsonio.import_document(a, doc)
+        first = jsonio.export_document(a)
+        jsonio.import_document(b, json.loads(jsonio.dumps(first)))
+        assert _strip(jsonio.export_document(b)) == _strip(first)

@@ -1,0 +1,104 @@
+"""The command line: every command documented, results correct, mistakes reported in one sentence."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from app import cli
+
+
+def run(*args, env=None):
+    e = {**os.environ, **(env or {})}
+    e.pop("QT_QPA_PLATFORM", None)
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, env=e, timeout=120)
+
+
+def test_help_lists_every_command():
+    """--help names each sub-command, and each has help text of its own."""
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name in ("gui", "init", "export", "import", "add-source", "check"):
+        assert name in sub.choices
+    for name, p in sub.choices.items():
+        assert p.format_help().strip() and any(ch.dest == name for ch in sub._choices_actions), name
+
+
+def test_init_then_export_gives_anchored_document(tmp_path):
+    """init builds the seeded file; export prints a document whose quotes equal their text spans."""
+    db = tmp_path / "t.sqlite"
+    r = run("init", "--db", str(db))
+    assert r.returncode == 0, r.stderr
+    r = run("export", "--db", str(db))
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    texts = {s["id"]: s["text"] for s in doc["sources"]}
+    assert len(doc["items"]) >= 20
+    for it in doc["items"]:
+        for c in it["citations"]:
+            assert texts[c["source_id"]][c["start"]:c["end"]] == c["quote"]
+
+
+def test_env_variable_chooses_the_database(tmp_path):
+    """POLICY_TRACKER_DB is used when --db is not given."""
+    db = tmp_path / "env.sqlite"
+    assert cli.main(["init", "--empty", "--db", str(db)]) == 0
+    r = run("check", env={"POLICY_TRACKER_DB": str(db)})
+    assert r.returncode == 0 and "sound" in r.stdout
+
+
+def test_export_csv_and_import_roundtrip(tmp_path, seeded_path):
+    """CSV export writes a sheet; JSON export to a file then import into an empty file works."""
+    out = tmp_path / "items.csv"
+    assert cli.main(["export", "--db", str(seeded_path), "--format", "csv", "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("id,framework,ref")
+    js = tmp_path / "all.json"
+    assert cli.main(["export", "--db", str(seeded_path), "-o", str(js)]) == 0
+    target = tmp_path / "new.sqlite"
+    assert cli.main(["init", "--empty", "--db", str(target)]) == 0
+    assert cli.main(["import", str(js), "--db", str(target)]) == 0
+    assert cli.main(["check", "--db", str(target)]) == 0
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["export", "--db", "{tmp}/missing.sqlite"], "no database"),
+    (["import", "{tmp}/nope.json", "--db", "{tmp}/a.sqlite"], "does not exist"),
+    (["import", "{tmp}/bad.json", "--db", "{tmp}/a.sqlite"], "not valid JSON"),
+    (["add-source", "{tmp}/empty.txt", "--db", "{tmp}/a.sqlite"], "empty"),
+    (["add-source", "{tmp}/bin.txt", "--db", "{tmp}/a.sqlite"], "binary"),
+    (["add-source", "{tmp}/latin1.txt", "--db", "{tmp}/a.sqlite"], "not UTF-8"),
+    (["export", "--db", "{tmp}/bad.json"], "not a Policy Tracker database"),
+])
+def test_mistakes_give_one_sentence_and_exit_1(tmp_path, args, needle):
+    """A person's mistake prints one line on stderr, no traceback, exit code 1."""
+    (tmp_path / "bad.json").write_text("{oops")
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "latin1.txt").write_bytes("café".encode("latin-1"))
+    r = run(*[a.format(tmp=tmp_path) for a in args])
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert needle in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_add_source_then_search_finds_it(tmp_path):
+    """add-source stores a Markdown file as a source searchable by its words."""
+    db = tmp_path / "s.sqlite"
+    md = tmp_path / "plan.md"
+    md.write_text("# National Broadband Plan\n\nWe will connect 95% of villages by 2030.\n", encoding="utf-8")
+    assert cli.main(["init", "--empty", "--db", str(db)]) == 0
+    assert cli.main(["add-source", str(md), "--db", str(db), "--published-on", "2025-02-01"]) == 0
+    from app.store.store import Store
+    with Store(db) as s:
+        src = s.list_sources()[0]
+        assert src["title"] == "National Broadband Plan" and src["published_on"] == "2025-02-01"
+        assert s.search("villages")
+
+
+def test_gui_without_display_says_so(tmp_path):
+    """With no display the window command explains the headless alternatives instead of crashing."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    r = subprocess.run([sys.executable, "-m", "app.cli", "--db", str(tmp_path / "x.sqlite")],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 1 and "No display" in r.stderr and "Traceback" not in r.stderr
