@@ -1,9 +1,11 @@
 """Open, check, migrate and back up a Policy Tracker SQLite file.
 
-Rules every connection follows: foreign keys on, WAL, synchronous=FULL, a busy timeout, and
+Rules every connection follows: foreign keys on, WAL (rollback journal on network shares and
+cloud-sync folders, where WAL's shared memory is unsafe), synchronous=FULL, a busy timeout, and
 writes that begin with BEGIN IMMEDIATE (a deferred BEGIN that reads then writes fails at once
-with "database is locked", ignoring the timeout). A file is inspected read-only before anything
-is written to it, so a file we refuse is left byte-identical.
+with "database is locked", ignoring the timeout). A file is inspected read-only, and checked with
+quick_check, before anything is written to it, so a file we refuse is left byte-identical and
+never renamed: the person decides what happens to it, helped by the newest good backup we name.
 """
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ import datetime as dt
 import os
 import re
 import sqlite3
+import stat
 from pathlib import Path
+from typing import Callable
 
 from ..core.model import PolicyTrackerError
 from ..paths import MIGRATIONS_DIR
@@ -19,18 +23,44 @@ from ..paths import MIGRATIONS_DIR
 BUSY_TIMEOUT_MS = 10_000
 APP_ID = 0x50545231  # "PTR1" in the header's application_id, so `file` tools can tell us apart
 
+# Folder names of sync clients that copy files behind SQLite's back, and network file systems
+# whose locking and shared memory SQLite's WAL mode cannot rely on.
+SYNC_FOLDER_NAMES = ("dropbox", "onedrive", "google drive", "googledrive", "my drive", "icloud drive",
+                     "icloud", "mobile documents", "clouddocs", "box sync", "nextcloud", "owncloud",
+                     "seafile", "pcloud drive", "megasync", "sync.com")
+NETWORK_FS_TYPES = ("nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "fuse.sshfs", "sshfs", "9p",
+                    "afs", "ncpfs", "fuse.rclone", "fuse.gcsfuse", "davfs", "fuse.davfs2", "glusterfs",
+                    "fuse.glusterfs", "ceph", "fuse.ceph", "lustre", "fuse.onedriver", "fuse.s3fs")
+
 
 class DatabaseOpenError(PolicyTrackerError):
-    """The file cannot be opened as a Policy Tracker database; it was not modified."""
+    """The file cannot be opened as a Policy Tracker database; it was not modified.
+
+    `backup` names the newest good backup of this file when there is one, so the window can
+    offer to restore it.
+    """
+
+    def __init__(self, message: str, backup: Path | None = None):
+        super().__init__(message)
+        self.backup = backup
 
 
 class SchemaTooNewError(DatabaseOpenError):
     pass
 
 
+class Connection(sqlite3.Connection):
+    """An sqlite3 connection that also carries what the person should be told about the file."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings: list[str] = []
+        self.journal_mode = ""
+
+
 def migrations(directory: Path | None = None) -> list[tuple[int, Path]]:
     """The migration files as (version, path), in order; versions must run 1, 2, 3..."""
-    directory = directory or MIGRATIONS_DIR
+    directory = Path(directory) if directory else MIGRATIONS_DIR
     found = []
     for p in sorted(directory.glob("*.sql")):
         m = re.match(r"(\d{4})_[\w-]+\.sql$", p.name)
@@ -42,8 +72,8 @@ def migrations(directory: Path | None = None) -> list[tuple[int, Path]]:
     return found
 
 
-def latest_version() -> int:
-    return len(migrations())
+def latest_version(directory: Path | None = None) -> int:
+    return len(migrations(directory))
 
 
 def split_statements(sql: str) -> list[str]:
@@ -60,50 +90,154 @@ def split_statements(sql: str) -> list[str]:
     return out
 
 
-def inspect_file(path: Path) -> tuple[int, bool]:
-    """Return (user_version, is_ours) reading the file read-only; raise DatabaseOpenError if unusable."""
+# -- what kind of place and file is this? ----------------------------------------------------------
+def _mounts() -> list[tuple[str, str]]:
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as e:
-        raise DatabaseOpenError(f"{path} cannot be opened: {e}.") from None
+        lines = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    out = []
+    for ln in lines:
+        parts = ln.split()
+        if len(parts) >= 3:
+            out.append((parts[1].replace("\\040", " "), parts[2]))
+    return out
+
+
+def shared_location(path: Path, mounts: list[tuple[str, str]] | None = None) -> str | None:
+    """Why `path` sits somewhere WAL is unsafe (a sync folder or network file system), or None."""
+    path = Path(path).expanduser().absolute()
+    for part in path.parent.parts:
+        low = part.lower()
+        if any(low == name or low.startswith(name + " ") or low.startswith(name + "-") for name in SYNC_FOLDER_NAMES):
+            return f"it is inside the cloud-sync folder '{part}'"
+    best, fstype = "", ""
+    for mount_point, fs in (mounts if mounts is not None else _mounts()):
+        mp = mount_point.rstrip("/") or "/"
+        inside = str(path).startswith(mp + "/") or mp == "/"
+        if inside and len(mp) >= len(best):
+            best, fstype = mp, fs
+    if fstype.lower() in NETWORK_FS_TYPES:
+        return f"it is on a network file system ({fstype})"
+    return None
+
+
+def _writable(p: Path) -> bool:
+    """Writable for us, and not marked read-only by its owner (root ignores the mode bits)."""
     try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        mode = p.stat().st_mode
+    except OSError:
+        return False
+    return os.access(p, os.W_OK) and bool(mode & stat.S_IWUSR)
+
+
+def _backup_hint(path: Path) -> tuple[str, Path | None]:
+    """A sentence naming the newest good backup of path (or saying there is none), and its path."""
+    from . import backups  # late: backups uses this module's checks
+    try:
+        newest = backups.newest_good_backup(path)
+    except OSError:
+        newest = None
+    if newest is None:
+        return " No backup of it was found.", None
+    when = newest.taken_at.strftime("%Y-%m-%d %H:%M")
+    return (f" The newest good backup is {newest.path} ({when}); restore it with File > Restore from Backup "
+            f"or `policy-tracker restore --db {path} {newest.path.name}`."), newest.path
+
+
+def _damaged(path: Path, what: str) -> DatabaseOpenError:
+    hint, newest = _backup_hint(path)
+    return DatabaseOpenError(f"{path} {what}; it was left exactly as it is.{hint}", newest)
+
+
+def _ro_uri(path: Path, immutable: bool = False) -> str:
+    return f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def inspect_file(path: Path, *, check: bool = True) -> tuple[int, bool]:
+    """Return (user_version, is_ours) reading the file read-only; raise DatabaseOpenError if unusable.
+
+    With `check`, the file must also pass PRAGMA quick_check (a damaged page is found here, not
+    half-way through someone's edit).
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError as e:
+        raise DatabaseOpenError(f"{path} cannot be read: {e.strerror}.") from None
+    if not header.startswith(b"SQLite format 3\x00"):
+        raise _damaged(path, "is not a Policy Tracker database (not an SQLite file)")
+    if len(header) < 100:
+        raise _damaged(path, "is damaged (it is cut short)")
+    conn = None
+    try:
+        conn = sqlite3.connect(_ro_uri(path), uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.OperationalError as e:
+            if "unable to open" not in str(e) and "readonly" not in str(e):
+                raise
+            # a WAL file in a folder we may not write to, with no -shm: read the main file as it is
+            conn.close()
+            conn = sqlite3.connect(_ro_uri(path, immutable=True), uri=True)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if tables and app_id != APP_ID:
+            raise DatabaseOpenError(f"{path} is an SQLite file but not a Policy Tracker database; it was not changed.")
+        if check and tables:
+            problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+            if problems != ["ok"]:
+                raise _damaged(path, f"is damaged (the check found: {'; '.join(problems)[:200]})")
     except sqlite3.DatabaseError as e:
         msg = str(e)
-        if "not a database" in msg or "malformed" in msg:
-            raise DatabaseOpenError(f"{path} is not a Policy Tracker database (not a readable SQLite file).") from None
+        if "not a database" in msg:
+            raise _damaged(path, "is not a Policy Tracker database (not a readable SQLite file)") from None
+        if "malformed" in msg or "corrupt" in msg or "disk I/O" in msg:
+            raise _damaged(path, f"is damaged ({msg})") from None
         raise DatabaseOpenError(f"{path} cannot be read: {msg}.") from None
     finally:
-        conn.close()
-    if tables and app_id != APP_ID:
-        raise DatabaseOpenError(f"{path} is an SQLite file but not a Policy Tracker database.")
+        if conn is not None:
+            conn.close()
     return version, tables > 0
 
 
-def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+def connect(path: Path, *, readonly: bool = False, journal: str = "wal") -> Connection:
     """A connection with the house rules applied (autocommit mode: we manage transactions)."""
+    conn: Connection
     if readonly:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                               isolation_level=None, check_same_thread=False)
+        try:
+            conn = sqlite3.connect(_ro_uri(path), uri=True, isolation_level=None, check_same_thread=False,
+                                   factory=Connection)
+            conn.execute("PRAGMA user_version").fetchone()
+        except sqlite3.OperationalError:
+            conn = sqlite3.connect(_ro_uri(path, immutable=True), uri=True, isolation_level=None,
+                                   check_same_thread=False, factory=Connection)
     else:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
-                               timeout=BUSY_TIMEOUT_MS / 1000)
+                               timeout=BUSY_TIMEOUT_MS / 1000, factory=Connection)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     if not readonly:
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if mode.lower() != "wal":  # e.g. a file system without shared memory
-            conn.execute("PRAGMA journal_mode = DELETE")
+        want = "wal" if journal == "wal" else "delete"
+        try:
+            mode = conn.execute(f"PRAGMA journal_mode = {want}").fetchone()[0]
+        except sqlite3.OperationalError:  # another process holds the file in its mode: keep it
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if want == "wal" and mode.lower() != "wal":  # e.g. a file system without shared memory
+            mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
         conn.execute("PRAGMA synchronous = FULL")
+        conn.journal_mode = mode.lower()
+    else:
+        conn.journal_mode = conn.execute("PRAGMA journal_mode").fetchone()[0].lower()
     return conn
 
 
-def migrate(conn: sqlite3.Connection, target: int | None = None) -> list[int]:
+def migrate(conn: sqlite3.Connection, target: int | None = None, *, migrations_dir: Path | None = None) -> list[int]:
     """Apply each pending migration in its own IMMEDIATE transaction; return versions applied."""
     applied = []
-    steps = migrations()
+    steps = migrations(migrations_dir)
     target = len(steps) if target is None else target
     for version, path in steps:
         current = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -129,27 +263,48 @@ def migrate(conn: sqlite3.Connection, target: int | None = None) -> list[int]:
     return applied
 
 
-def backup(conn: sqlite3.Connection, dest: Path) -> Path:
-    """Copy a consistent snapshot through the backup API (never a copy of the live file)."""
+def create_private_file(path: Path) -> None:
+    """Create an empty file readable only by its owner (0600), whatever the umask."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def backup(conn: sqlite3.Connection, dest: Path, *, pages: int = -1,
+           progress: Callable[[int, int, int], object] | None = None) -> Path:
+    """Copy a consistent snapshot through the backup API (never a copy of the live file).
+
+    The copy is written to `<dest>.partial`, checked with quick_check, made 0600 and only then
+    renamed to `dest`: a crash part-way leaves no file that looks like a finished backup.
+    """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".partial")
-    if tmp.exists():
-        tmp.unlink()
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.close(fd)
-    target = sqlite3.connect(str(tmp))
+    for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        leftover.unlink(missing_ok=True)
     try:
-        conn.backup(target)
-        target.execute("PRAGMA journal_mode = DELETE")
-        ok = target.execute("PRAGMA quick_check").fetchone()[0]
-    finally:
-        target.close()
-    if ok != "ok":
+        create_private_file(tmp)
+        target = sqlite3.connect(str(tmp))
+        try:
+            conn.backup(target, pages=pages, progress=progress)
+            target.execute("PRAGMA journal_mode = DELETE")
+            ok = [r[0] for r in target.execute("PRAGMA quick_check(5)")]
+        finally:
+            target.close()
+    except sqlite3.Error as e:
         tmp.unlink(missing_ok=True)
-        raise PolicyTrackerError(f"The copy written to {dest} failed its check ({ok}); it was removed.")
+        low = str(e).lower()
+        if "full" in low:
+            raise PolicyTrackerError(f"The disk is full, so no backup was written to {dest.parent}.") from None
+        raise PolicyTrackerError(f"The backup to {dest} failed ({e}); nothing was written.") from None
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise PolicyTrackerError(f"The backup to {dest} could not be written: {e.strerror}.") from None
+    if ok != ["ok"]:
+        tmp.unlink(missing_ok=True)
+        raise PolicyTrackerError(f"The copy written to {dest} failed its check ({'; '.join(ok)}); it was removed.")
+    os.chmod(tmp, 0o600)
     os.replace(tmp, dest)
-    os.chmod(dest, 0o600)
     return dest
 
 
@@ -158,39 +313,81 @@ def pre_migration_backup_path(path: Path, from_version: int) -> Path:
     return path.with_name(f"{path.name}.v{from_version}-{stamp}.bak")
 
 
-def open_connection(path: Path | str, *, create: bool = True) -> tuple[sqlite3.Connection, bool, Path | None]:
-    """Open (creating or migrating as needed). Returns (conn, readonly, pre-migration backup)."""
+def _open_failure(path: Path, e: sqlite3.Error) -> DatabaseOpenError:
+    low = str(e).lower()
+    if "full" in low:
+        return DatabaseOpenError(f"{path} cannot be opened because the disk is full; free some space and try again.")
+    if "locked" in low or "busy" in low:
+        return DatabaseOpenError(f"{path} is busy in another program; close it there or try again in a moment.")
+    return DatabaseOpenError(f"{path} cannot be opened: {e}.")
+
+
+def open_connection(path: Path | str, *, create: bool = True, migrations_dir: Path | None = None
+                    ) -> tuple[Connection, bool, Path | None]:
+    """Open (creating or migrating as needed). Returns (conn, readonly, pre-migration backup).
+
+    `conn.warnings` lists what the person should be told even though the file opened (read-only,
+    a sync folder, a missing -wal).
+    """
     path = Path(path).expanduser()
-    latest = latest_version()
-    exists = path.exists() and path.stat().st_size > 0
+    latest = latest_version(migrations_dir)
     if path.exists() and path.is_dir():
         raise DatabaseOpenError(f"{path} is a folder, not a database file.")
+    exists = path.exists() and path.stat().st_size > 0
+    warnings: list[str] = []
+    shared = shared_location(path)
+    journal = "delete" if shared else "wal"
+    if shared:
+        warnings.append(f"{path.name} is in a shared place ({shared}); Policy Tracker uses the slower rollback "
+                        f"journal there, and two computers must never have it open at once.")
     if not exists:
         if not create:
             raise DatabaseOpenError(f"{path} does not exist.")
         if not path.parent.exists():
             raise DatabaseOpenError(f"The folder {path.parent} does not exist.")
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-        conn = connect(path)
-        migrate(conn)
+        if not _writable(path.parent):
+            raise DatabaseOpenError(f"The folder {path.parent} is read-only, so no database can be created there.")
+        try:
+            create_private_file(path)
+            conn = connect(path, journal=journal)
+            migrate(conn, migrations_dir=migrations_dir)
+        except sqlite3.Error as e:
+            raise _open_failure(path, e) from None
+        conn.warnings = warnings
         return conn, False, None
+
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    if shm.exists() and not wal.exists():
+        warnings.append(f"{path.name}-wal is missing although {path.name}-shm is there: changes saved shortly "
+                        f"before the file was copied or moved may be lost. The rest of the file was checked and is sound.")
     version, _ = inspect_file(path)
     if version > latest:
         raise SchemaTooNewError(
             f"{path} was written by a newer Policy Tracker (schema {version}; this version knows "
             f"up to {latest}). Update the app to open it; the file was not changed."
         )
-    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
-    if not writable:
+    file_ok, folder_ok = _writable(path), _writable(path.parent)
+    if not (file_ok and folder_ok):
+        where = "the file is read-only" if not file_ok else "its folder is read-only"
         if version < latest:
             raise DatabaseOpenError(
-                f"{path} needs an upgrade to schema {latest} but is read-only; copy it somewhere writable."
+                f"{path} needs an upgrade to schema {latest} but {where}; copy it somewhere writable."
             )
-        return connect(path, readonly=True), True, None
-    conn = connect(path)
+        conn = connect(path, readonly=True)
+        warnings.append(f"{path.name} was opened read-only because {where}; you can read and export, "
+                        f"but changes cannot be saved.")
+        conn.warnings = warnings
+        return conn, True, None
+    try:
+        conn = connect(path, journal=journal)
+    except sqlite3.Error as e:
+        raise _open_failure(path, e) from None
+    if shared and conn.journal_mode == "wal":
+        warnings.append(f"{path.name} is open in another program in WAL mode; close it there so the shared "
+                        f"copy can switch to the rollback journal.")
     saved = None
     if version < latest:
         saved = backup(conn, pre_migration_backup_path(path, version))
-        migrate(conn)
+        migrate(conn, migrations_dir=migrations_dir)
+    conn.warnings = warnings
     return conn, False, saved
