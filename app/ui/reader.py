@@ -1,0 +1,759 @@
+"""The source reader: a source's full text with every cited passage highlighted.
+
+The text is shown exactly as stored (set as plain text, never parsed as HTML or Markdown).
+Offsets in the store count Unicode code points (Python str indices) while QTextCursor counts
+UTF-16 code units, so every position crossing the boundary goes through `OffsetMap`: a
+character outside the Basic Multilingual Plane (an emoji, a rare CJK ideograph) is one code
+point but two Qt positions. Selections become requests (`track_requested`, `cite_requested`)
+carrying code-point offsets; the window turns them into undoable commands. The reader never
+writes to the store itself.
+"""
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from typing import TYPE_CHECKING
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ..core.textnorm import normalize
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .session import Session
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_RTL_CHAR = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+RTL_LANGUAGES = {"fa", "ar", "ur", "ps", "he", "yi", "ckb", "dv", "ug", "sd", "ku"}
+MAX_FIND_HIGHLIGHTS = 2000  # beyond this only the current match is marked (keeps repaint cheap)
+_NOT_TOLD = object()
+Qt = QtCore.Qt
+
+
+class OffsetMap:
+    """Code points (the store's offsets) <-> UTF-16 code units (QTextCursor positions) for one text."""
+
+    def __init__(self, text: str):
+        self.length = len(text)
+        self._astral_cp = [m.start() for m in _ASTRAL.finditer(text)]
+        # where each astral character starts in UTF-16: every earlier one added one extra unit
+        self._astral_u16 = [cp + k for k, cp in enumerate(self._astral_cp)]
+        self.utf16_length = self.length + len(self._astral_cp)
+
+    def to_utf16(self, cp: int) -> int:
+        cp = min(max(cp, 0), self.length)
+        return cp + bisect.bisect_left(self._astral_cp, cp)
+
+    def to_code_point(self, pos: int) -> int:
+        """A Qt position as a code-point offset; a position inside a surrogate pair rounds down."""
+        pos = min(max(pos, 0), self.utf16_length)
+        return pos - bisect.bisect_right(self._astral_u16, pos - 1)
+
+
+def display_text(text: str) -> str:
+    """The text handed to Qt: one Qt character for every code point of the stored text.
+
+    QTextDocument turns "\\r\\n" into a single paragraph break, which would shift every later
+    offset by one; an invisible trailing space in place of the "\\r" keeps the count equal.
+    """
+    return text.replace("\r\n", " \n")
+
+
+def is_right_to_left(text: str, language: str | None = None) -> bool:
+    """True for a Persian/Arabic/Hebrew-language source, or text mostly in those scripts."""
+    if language and language.split("-")[0].lower() in RTL_LANGUAGES:
+        return True
+    sample = text[:5000]
+    letters = sum(1 for ch in sample if ch.isalpha())
+    return bool(letters) and len(_RTL_CHAR.findall(sample)) / letters > 0.3
+
+
+def tint(color: QtGui.QColor, base: QtGui.QColor, strength: float = 0.35) -> QtGui.QColor:
+    """`color` mixed into `base` (the text background), so text stays readable in light and dark."""
+    mix = lambda a, b: round(a * strength + b * (1 - strength))  # noqa: E731
+    return QtGui.QColor(mix(color.red(), base.red()), mix(color.green(), base.green()),
+                        mix(color.blue(), base.blue()))
+
+
+def _x(value) -> float:
+    return value[0] if isinstance(value, tuple) else value  # PySide returns (x, cursorPos)
+
+
+def _menu_text(text: str) -> str:
+    return text.replace("&", "&&")  # '&' in user text is not a mnemonic
+
+
+class _TextView(QtWidgets.QPlainTextEdit):
+    """The read-only text: reports hovers, plain clicks, Ctrl+F and context menus to the reader."""
+
+    clicked_at = QtCore.Signal(QtCore.QPoint)
+    find_requested = QtCore.Signal()
+
+    def __init__(self, reader: "SourceReader"):
+        super().__init__(reader)
+        self._reader = reader
+        self._press_pos: QtCore.QPoint | None = None
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setUndoRedoEnabled(False)
+        self.viewport().setMouseTracking(True)
+
+    def event(self, e: QtCore.QEvent) -> bool:
+        # Ctrl+F in the text finds in the text, even when the window binds Ctrl+F to search
+        if e.type() == QtCore.QEvent.Type.ShortcutOverride and e.matches(QtGui.QKeySequence.StandardKey.Find):
+            e.accept()
+            return True
+        return super().event(e)
+
+    def keyPressEvent(self, e: QtGui.QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if e.matches(QtGui.QKeySequence.StandardKey.Find):
+            self.find_requested.emit()
+            return
+        super().keyPressEvent(e)
+
+    def viewportEvent(self, e: QtCore.QEvent) -> bool:  # noqa: N802 - Qt's name
+        if e.type() == QtCore.QEvent.Type.ToolTip:
+            tip = self._reader.tooltip_at_point(e.pos())
+            if tip:
+                QtWidgets.QToolTip.showText(e.globalPos(), tip, self.viewport())
+            else:
+                QtWidgets.QToolTip.hideText()
+                e.ignore()
+            return True
+        return super().viewportEvent(e)
+
+    def mousePressEvent(self, e: QtGui.QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        self._press_pos = e.position().toPoint() if e.button() == Qt.MouseButton.LeftButton else None
+        super().mousePressEvent(e)
+
+    def mouseReleaseEvent(self, e: QtGui.QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        super().mouseReleaseEvent(e)
+        pos = e.position().toPoint()
+        if (e.button() == Qt.MouseButton.LeftButton and self._press_pos is not None
+                and (pos - self._press_pos).manhattanLength() < QtWidgets.QApplication.startDragDistance()
+                and not self.textCursor().hasSelection()):
+            self.clicked_at.emit(pos)
+        self._press_pos = None
+
+    def contextMenuEvent(self, e: QtGui.QContextMenuEvent) -> None:  # noqa: N802 - Qt's name
+        menu = self._reader.build_context_menu(e.pos())
+        menu.exec(e.globalPos())
+        menu.deleteLater()
+
+
+class SourceReader(QtWidgets.QWidget):
+    """Shows one source with its cited passages; selections become track/cite requests.
+
+    Signals carry code-point offsets into the stored text (never Qt positions).
+    """
+
+    item_activated = QtCore.Signal(str)               # item id of a clicked passage
+    track_requested = QtCore.Signal(str, int, int)    # source id, start, end
+    cite_requested = QtCore.Signal(str, int, int)     # source id, start, end
+    source_shown = QtCore.Signal(str)                 # source id now on screen
+
+    def __init__(self, session: "Session", parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.flash_ms = 1200
+        self._source: dict | None = None
+        self._text = ""
+        self._norm_text = ""
+        self._map = OffsetMap("")
+        self._citations: list[dict] = []
+        self._cited_items: set[str] = set()
+        self._highlight_selections: list[QtWidgets.QTextEdit.ExtraSelection] = []
+        self._find_selections: list[QtWidgets.QTextEdit.ExtraSelection] = []
+        self._flash_selection: QtWidgets.QTextEdit.ExtraSelection | None = None
+        self._flash_range: tuple[int, int] | None = None
+        self._matches: list[tuple[int, int]] = []
+        self._match_index = -1
+        self._current_item: object = _NOT_TOLD
+        self._status_labels: dict[str, str] = {}
+        self._build()
+        session.changed.connect(self._on_changed)
+        self.refresh_sources()
+
+    # -- building --------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.setAccessibleName("Source reader")
+        self.picker = QtWidgets.QComboBox(self)
+        self.picker.setAccessibleName("Source document")
+        self.picker.setToolTip("Choose the source document to read")
+        self.picker.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.picker.setMinimumContentsLength(20)
+        self.picker.currentIndexChanged.connect(self._on_picked)
+
+        self.track_action = QtGui.QAction("Track as new item…", self)
+        self.track_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+T"))
+        self.track_action.setToolTip("Track the selected words as a new item (Ctrl+Shift+T)")
+        self.track_action.triggered.connect(self.request_track)
+        self.cite_action = QtGui.QAction("Cite for the current item", self)
+        self.cite_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+C"))
+        self.cite_action.setToolTip("Cite the selected words for the item open in the item panel (Ctrl+Shift+C)")
+        self.cite_action.triggered.connect(self.request_cite)
+        self.find_action = QtGui.QAction("Find in text…", self)
+        self.find_action.setToolTip("Find words in this source (Ctrl+F in the text)")
+        self.find_action.triggered.connect(self.open_find_bar)
+        for action in (self.track_action, self.cite_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+
+        def button(action: QtGui.QAction, name: str) -> QtWidgets.QToolButton:
+            b = QtWidgets.QToolButton(self)
+            b.setDefaultAction(action)
+            b.setAccessibleName(name)
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            return b
+
+        self.track_button = button(self.track_action, "Track as new item")
+        self.cite_button = button(self.cite_action, "Cite for the current item")
+        self.find_button = button(self.find_action, "Find in text")
+
+        self.text_view = _TextView(self)
+        self.text_view.setAccessibleName("Source text")
+        self.text_view.setAccessibleDescription("The full text of the source; cited passages are highlighted")
+        self.text_view.selectionChanged.connect(self._update_actions)
+        self.text_view.clicked_at.connect(self._on_clicked)
+        self.text_view.find_requested.connect(self.open_find_bar)
+
+        # the find bar
+        self.find_bar = QtWidgets.QWidget(self)
+        self.find_bar.setAccessibleName("Find bar")
+        self.find_field = QtWidgets.QLineEdit(self.find_bar)
+        self.find_field.setAccessibleName("Find in source text")
+        self.find_field.setPlaceholderText("Find in this source")
+        self.find_field.setClearButtonEnabled(True)
+        self.find_field.textChanged.connect(lambda t: self.find(t))
+        self.find_field.returnPressed.connect(self.find_next)
+        self.find_field.installEventFilter(self)
+        self.find_prev_button = QtWidgets.QToolButton(self.find_bar)
+        self.find_prev_button.setArrowType(Qt.ArrowType.UpArrow)
+        self.find_prev_button.setAccessibleName("Previous match")
+        self.find_prev_button.setToolTip("Previous match (Shift+Enter)")
+        self.find_prev_button.clicked.connect(self.find_previous)
+        self.find_next_button = QtWidgets.QToolButton(self.find_bar)
+        self.find_next_button.setArrowType(Qt.ArrowType.DownArrow)
+        self.find_next_button.setAccessibleName("Next match")
+        self.find_next_button.setToolTip("Next match (Enter)")
+        self.find_next_button.clicked.connect(self.find_next)
+        self.find_count = QtWidgets.QLabel(self.find_bar)
+        self.find_count.setTextFormat(Qt.TextFormat.PlainText)
+        self.find_count.setAccessibleName("Match count")
+        self.find_close_button = QtWidgets.QToolButton(self.find_bar)
+        self.find_close_button.setText("×")
+        self.find_close_button.setAccessibleName("Close find bar")
+        self.find_close_button.setToolTip("Close (Escape)")
+        self.find_close_button.clicked.connect(self.close_find_bar)
+        fb = QtWidgets.QHBoxLayout(self.find_bar)
+        fb.setContentsMargins(0, 0, 0, 0)
+        for w in (self.find_field, self.find_prev_button, self.find_next_button, self.find_count,
+                  self.find_close_button):
+            fb.addWidget(w)
+        fb.setStretch(0, 1)
+        self.find_bar.hide()
+        # F3 / Shift+F3 while the reader has focus
+        for keys, slot in ((QtGui.QKeySequence.StandardKey.FindNext, self.find_next),
+                           (QtGui.QKeySequence.StandardKey.FindPrevious, self.find_previous)):
+            sc = QtGui.QShortcut(QtGui.QKeySequence(keys), self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(slot)
+
+        self.info = QtWidgets.QLabel(self)
+        self.info.setTextFormat(Qt.TextFormat.PlainText)
+        self.info.setAccessibleName("Reader status")
+        self.info.setWordWrap(True)
+
+        top = QtWidgets.QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.picker, 1)
+        for b in (self.track_button, self.cite_button, self.find_button):
+            top.addWidget(b)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.find_bar)
+        layout.addWidget(self.text_view, 1)
+        layout.addWidget(self.info)
+        self.setFocusProxy(self.text_view)
+
+        self._flash_anim = QtCore.QVariantAnimation(self)
+        self._flash_anim.valueChanged.connect(self._on_flash_value)
+        self._flash_anim.finished.connect(self._end_flash)
+        self._update_actions()
+
+    # -- state -------------------------------------------------------------------------------------
+    @property
+    def source_id(self) -> str | None:
+        return self._source["id"] if self._source else None
+
+    @property
+    def text(self) -> str:
+        """The stored text of the source on screen ('' when none)."""
+        return self._text
+
+    @property
+    def offset_map(self) -> OffsetMap:
+        return self._map
+
+    def is_right_to_left(self) -> bool:
+        return self.text_view.document().defaultTextOption().textDirection() == Qt.LayoutDirection.RightToLeft
+
+    def set_current_item(self, item_id: str | None) -> None:
+        """Tell the reader which item "Cite for the current item" would cite for (None: no item)."""
+        self._current_item = item_id
+        self._update_actions()
+
+    # -- showing sources ---------------------------------------------------------------------------
+    def refresh_sources(self) -> None:
+        """Refill the source picker from the store, keeping the shown source selected."""
+        sources = self.session.store.list_sources()
+        with QtCore.QSignalBlocker(self.picker):
+            self.picker.clear()
+            for s in sources:
+                label = s["title"] or "(untitled source)"
+                if s.get("published_on"):
+                    label += f" ({s['published_on']})"
+                self.picker.addItem(label, s["id"])
+                self.picker.setItemData(self.picker.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+            self.picker.setCurrentIndex(self.picker.findData(self.source_id) if self.source_id else -1)
+
+    def show_source(self, source_id: str) -> bool:
+        """Show a source's text with its highlights; False (and a message) when it does not exist."""
+        if self.source_id == source_id and self._source is not None:
+            return True
+        src = self.session.store.get_source(source_id)
+        if src is None:
+            self._clear("That source is no longer in the file.")
+            return False
+        self._load(src)
+        return True
+
+    def _clear(self, message: str = "") -> None:
+        self._source = None
+        self._text = self._norm_text = ""
+        self._map = OffsetMap("")
+        self._citations = []
+        self._cited_items = set()
+        self.text_view.setPlainText("")
+        self._highlight_selections, self._find_selections = [], []
+        self._end_flash()
+        with QtCore.QSignalBlocker(self.picker):
+            self.picker.setCurrentIndex(-1)
+        self.info.setText(message)
+        self._update_actions()
+
+    def _load(self, src: dict) -> None:
+        self._flash_anim.stop()
+        self._flash_selection, self._flash_range = None, None
+        self._source = {k: v for k, v in src.items() if k != "text"}
+        self._text = src["text"] or ""
+        self._norm_text = normalize(self._text)
+        self._map = OffsetMap(self._text)
+        view = self.text_view
+        view.setPlainText(display_text(self._text))
+        rtl = is_right_to_left(self._text, src.get("language"))
+        option = view.document().defaultTextOption()
+        option.setTextDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+        option.setAlignment((Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft)
+                            | Qt.AlignmentFlag.AlignAbsolute)
+        view.document().setDefaultTextOption(option)
+        view.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+        with QtCore.QSignalBlocker(self.picker):
+            idx = self.picker.findData(src["id"])
+            if idx < 0:
+                self.refresh_sources()
+                idx = self.picker.findData(src["id"])
+            self.picker.setCurrentIndex(idx)
+        self._matches, self._match_index = [], -1
+        self._find_selections = []
+        self.refresh_highlights()
+        if self.find_bar.isVisible() and self.find_field.text():
+            self.find(self.find_field.text())
+        self._update_actions()
+        self.source_shown.emit(src["id"])
+
+    def refresh_highlights(self) -> None:
+        """Re-read the citations of the shown source and repaint their highlights."""
+        if self._source is None:
+            return
+        store = self.session.store
+        self._citations = store.citations_for_source(self._source["id"])
+        self._cited_items = {c["item_id"] for c in self._citations}
+        statuses = {s["key"]: s for s in store.statuses()}
+        self._status_labels = {k: s["label"] for k, s in statuses.items()}
+        base = self.text_view.palette().color(QtGui.QPalette.ColorRole.Base)
+        selections = []
+        doc = self.text_view.document()
+        for c in self._citations:
+            raw = QtGui.QColor((statuses.get(c["status"]) or {}).get("color") or "#9e9e9e")
+            if not raw.isValid():
+                raw = QtGui.QColor("#9e9e9e")
+            fmt = QtGui.QTextCharFormat()
+            fmt.setBackground(tint(raw, base))
+            fmt.setUnderlineStyle(QtGui.QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(raw)  # a second cue besides the fill colour
+            sel = QtWidgets.QTextEdit.ExtraSelection()
+            sel.cursor = self._cursor(doc, c["start"], c["end"])
+            sel.format = fmt
+            selections.append(sel)
+        self._highlight_selections = selections
+        n = len(self._citations)
+        lang = " · shown right to left" if self.is_right_to_left() else ""
+        self.info.setText(f"{n} cited passage{'s' if n != 1 else ''}{lang}")
+        self._apply_selections()
+
+    def _cursor(self, doc: QtGui.QTextDocument, start: int, end: int) -> QtGui.QTextCursor:
+        cur = QtGui.QTextCursor(doc)
+        cur.setPosition(self._map.to_utf16(start))
+        cur.setPosition(self._map.to_utf16(end), QtGui.QTextCursor.MoveMode.KeepAnchor)
+        return cur
+
+    def _apply_selections(self) -> None:
+        extra = self._highlight_selections + self._find_selections
+        if self._flash_selection is not None:
+            extra = extra + [self._flash_selection]
+        self.text_view.setExtraSelections(extra)
+
+    def highlight_ranges(self) -> list[tuple[int, int, str]]:
+        """(start, end, item id) of every highlighted passage, in code points, as painted."""
+        out = []
+        for sel, c in zip(self._highlight_selections, self._citations):
+            out.append((self._map.to_code_point(sel.cursor.selectionStart()),
+                        self._map.to_code_point(sel.cursor.selectionEnd()), c["item_id"]))
+        return out
+
+    # -- citations -------------------------------------------------------------------------------
+    def show_citation(self, citation_id: str) -> bool:
+        """Show the citation's source, scroll to its passage and flash it briefly."""
+        c = self.session.store.get_citation(citation_id)
+        if c is None:
+            self.info.setText("That citation is no longer in the file.")
+            return False
+        if not self.show_source(c["source_id"]):
+            return False
+        if c["start"] is None or c["end"] is None:
+            self.info.setText("This citation's words could not be placed in the text; its quote is kept with the item.")
+            return False
+        self.reveal(c["start"], c["end"])
+        return True
+
+    def reveal(self, start: int, end: int, *, flash: bool = True) -> None:
+        """Scroll to text[start:end] (code points), put the cursor at its start and flash it."""
+        view = self.text_view
+        cur = QtGui.QTextCursor(view.document())
+        cur.setPosition(self._map.to_utf16(end))
+        view.setTextCursor(cur)
+        view.ensureCursorVisible()  # so a long passage's end is on screen as well as its start
+        cur.setPosition(self._map.to_utf16(start))
+        view.setTextCursor(cur)
+        view.centerCursor()
+        if flash and end > start:
+            self.flash(start, end)
+
+    def flash(self, start: int, end: int) -> None:
+        """Pulse a passage with the selection colour, fading out over `flash_ms`."""
+        self._flash_anim.stop()
+        sel = QtWidgets.QTextEdit.ExtraSelection()
+        sel.cursor = self._cursor(self.text_view.document(), start, end)
+        sel.format = QtGui.QTextCharFormat()
+        self._flash_selection, self._flash_range = sel, (start, end)
+        color = QtGui.QColor(self.palette().color(QtGui.QPalette.ColorRole.Highlight))
+        clear = QtGui.QColor(color)
+        clear.setAlpha(0)
+        self._flash_anim.setDuration(max(1, self.flash_ms))
+        self._flash_anim.setKeyValues([(0.0, color), (0.6, color), (1.0, clear)])
+        self._flash_anim.start()
+
+    def flash_range(self) -> tuple[int, int] | None:
+        """The passage flashing right now, or None."""
+        return self._flash_range
+
+    def _on_flash_value(self, value) -> None:
+        if self._flash_selection is None or not isinstance(value, QtGui.QColor):
+            return
+        fmt = QtGui.QTextCharFormat()
+        fmt.setBackground(value)
+        if value.alpha() > 128:
+            fmt.setForeground(self.palette().color(QtGui.QPalette.ColorRole.HighlightedText))
+        self._flash_selection.format = fmt
+        self._apply_selections()
+
+    def _end_flash(self) -> None:
+        self._flash_selection, self._flash_range = None, None
+        self._apply_selections()
+
+    # -- positions under the mouse ---------------------------------------------------------------
+    def offset_at_point(self, point: QtCore.QPoint) -> int | None:
+        """The code-point offset of the character under a viewport point, or None off the text."""
+        if self._source is None:
+            return None
+        view = self.text_view
+        cur = view.cursorForPosition(point)
+        block = cur.block()
+        if not block.isValid():
+            return None
+        geo = view.blockBoundingGeometry(block).translated(view.contentOffset())
+        layout = block.layout()
+        rel = QtCore.QPointF(point) - geo.topLeft() - layout.position()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            r = line.naturalTextRect()
+            if r.top() <= rel.y() < r.bottom():
+                if not r.left() <= rel.x() < r.right():
+                    return None
+                pos = line.xToCursor(rel.x(), QtGui.QTextLine.CursorPosition.CursorOnCharacter)
+                if pos >= block.length() - 1:  # past the block's last character
+                    pos = block.length() - 2
+                if pos < 0:
+                    return None
+                return self._map.to_code_point(block.position() + pos)
+        return None
+
+    def point_for_offset(self, cp: int) -> QtCore.QPoint:
+        """A viewport point in the middle of the character at code-point offset cp."""
+        view = self.text_view
+        a = self._map.to_utf16(cp)
+        b = self._map.to_utf16(cp + 1)
+        block = view.document().findBlock(a)
+        layout = block.layout()
+        rel_a, rel_b = a - block.position(), b - block.position()
+        line = layout.lineForTextPosition(rel_a)
+        origin = view.blockBoundingGeometry(block).translated(view.contentOffset()).topLeft() + layout.position()
+        x1 = _x(line.cursorToX(rel_a))
+        x2 = _x(line.cursorToX(rel_b)) if rel_b <= line.textStart() + line.textLength() else x1
+        if x1 == x2:
+            x2 = x1 + (-2 if self.is_right_to_left() else 2)
+        y = line.y() + line.height() / 2
+        return QtCore.QPointF(origin.x() + (x1 + x2) / 2, origin.y() + y).toPoint()
+
+    def citations_at(self, cp: int) -> list[dict]:
+        """Citations whose passage holds the character at cp, the shortest (innermost) first."""
+        hits = [c for c in self._citations if c["start"] <= cp < c["end"]]
+        return sorted(hits, key=lambda c: (c["end"] - c["start"], c["start"]))
+
+    def tooltip_for(self, cp: int) -> str:
+        """Rich-text tooltip for the passages at cp; every piece of user text is escaped."""
+        hits = self.citations_at(cp)
+        if not hits:
+            return ""
+        parts = []
+        seen = set()
+        for c in hits:
+            if c["item_id"] in seen:
+                continue
+            seen.add(c["item_id"])
+            ref = html.escape(c["ref"] or "")
+            title = html.escape(c["title"] or "")
+            label = html.escape(self._status_labels.get(c["status"], c["status"] or ""))
+            head = f"<b>{ref}</b> {title}" if ref else title
+            parts.append(f"<p style='white-space:pre-wrap'>{head}<br/><i>{label}</i></p>")
+        parts.append("<p><small>Click to open the item</small></p>")
+        return "<qt>" + "".join(parts) + "</qt>"
+
+    def tooltip_at_point(self, point: QtCore.QPoint) -> str:
+        cp = self.offset_at_point(point)
+        return self.tooltip_for(cp) if cp is not None else ""
+
+    def _on_clicked(self, point: QtCore.QPoint) -> None:
+        cp = self.offset_at_point(point)
+        if cp is None:
+            return
+        hits = self.citations_at(cp)
+        if hits:
+            self.item_activated.emit(hits[0]["item_id"])
+
+    # -- selection -> requests ----------------------------------------------------------------------
+    def selected_range(self) -> tuple[int, int] | None:
+        """The selection as code-point offsets with surrounding blank space left out, or None."""
+        cur = self.text_view.textCursor()
+        if self._source is None or not cur.hasSelection():
+            return None
+        start = self._map.to_code_point(cur.selectionStart())
+        end = self._map.to_code_point(cur.selectionEnd())
+        # a selection ending inside a surrogate pair keeps the whole character
+        if end < len(self._text) and self._map.to_utf16(end) < cur.selectionEnd():
+            end += 1
+        text = self._text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return (start, end) if end > start else None
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select text[start:end] (code points), as a person would with the mouse."""
+        cur = self._cursor(self.text_view.document(), start, end)
+        self.text_view.setTextCursor(cur)
+
+    def request_track(self) -> bool:
+        rng = self.selected_range()
+        if rng is None or self.source_id is None:
+            self.info.setText("Select some words of the source first.")
+            return False
+        self.track_requested.emit(self.source_id, *rng)
+        return True
+
+    def request_cite(self) -> bool:
+        rng = self.selected_range()
+        if rng is None or self.source_id is None:
+            self.info.setText("Select some words of the source first.")
+            return False
+        if self._current_item is None:
+            self.info.setText("Open an item first; the selected words will be cited for it.")
+            return False
+        self.cite_requested.emit(self.source_id, *rng)
+        return True
+
+    def _update_actions(self) -> None:
+        has = self.selected_range() is not None
+        self.track_action.setEnabled(has)
+        self.cite_action.setEnabled(has and self._current_item is not None)
+        self.find_action.setEnabled(self._source is not None)
+
+    def build_context_menu(self, point: QtCore.QPoint | None = None) -> QtWidgets.QMenu:
+        """The text's context menu: our actions first, then Qt's Copy / Select All."""
+        menu = self.text_view.createStandardContextMenu()
+        menu.setParent(self, menu.windowFlags())
+        first = menu.actions()[0] if menu.actions() else None
+        ours: list[QtGui.QAction] = [self.track_action, self.cite_action]
+        if point is not None:
+            cp = self.offset_at_point(point)
+            for c in (self.citations_at(cp) if cp is not None else [])[:5]:
+                label = f"Open {c['ref']} {c['title']}" if c["ref"] else f"Open {c['title']}"
+                act = QtGui.QAction(_menu_text(label[:80]), menu)
+                act.triggered.connect(lambda _=False, iid=c["item_id"]: self.item_activated.emit(iid))
+                ours.append(act)
+        menu.insertActions(first, ours)
+        if first is not None:
+            menu.insertSeparator(first)
+        return menu
+
+    # -- find ----------------------------------------------------------------------------------------
+    def open_find_bar(self) -> None:
+        if self._source is None:
+            return
+        self.find_bar.show()
+        cur = self.text_view.textCursor()
+        if cur.hasSelection() and "\u2029" not in cur.selectedText() and not self.find_field.text():
+            self.find_field.setText(cur.selectedText())
+        self.find_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.find_field.selectAll()
+
+    def close_find_bar(self) -> None:
+        self.find_bar.hide()
+        self._find_selections = []
+        self._matches, self._match_index = [], -1
+        self._apply_selections()
+        self.text_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def find(self, text: str) -> int:
+        """Mark every match of `text` (ignoring case and Arabic/Persian letter forms); go to the
+        first one at or after the cursor. Returns the number of matches."""
+        if self.find_field.text() != text:
+            with QtCore.QSignalBlocker(self.find_field):
+                self.find_field.setText(text)
+        needle = normalize(text)
+        if not needle or self._source is None:
+            self._matches, self._match_index = [], -1
+            self._find_selections = []
+            self.find_count.setText("")
+            self._apply_selections()
+            return 0
+        pattern = re.compile(re.escape(needle), re.IGNORECASE)
+        self._matches = [(m.start(), m.end()) for m in pattern.finditer(self._norm_text)]
+        doc = self.text_view.document()
+        fmt = QtGui.QTextCharFormat()
+        fmt.setBackground(QtGui.QColor(255, 214, 0, 110))
+        sels = []
+        for s, e in self._matches[:MAX_FIND_HIGHLIGHTS]:
+            sel = QtWidgets.QTextEdit.ExtraSelection()
+            sel.cursor = self._cursor(doc, s, e)
+            sel.format = fmt
+            sels.append(sel)
+        self._find_selections = sels
+        self._apply_selections()
+        if not self._matches:
+            self._match_index = -1
+            self.find_count.setText("No matches")
+            return 0
+        here = self._map.to_code_point(self.text_view.textCursor().selectionStart())
+        starts = [s for s, _ in self._matches]
+        idx = bisect.bisect_left(starts, here)
+        self._go_to_match(idx % len(self._matches))
+        return len(self._matches)
+
+    def find_next(self) -> None:
+        if not self._matches:
+            if self.find_field.text():
+                self.find(self.find_field.text())
+            return
+        self._go_to_match((self._match_index + 1) % len(self._matches))
+
+    def find_previous(self) -> None:
+        if not self._matches:
+            return
+        self._go_to_match((self._match_index - 1) % len(self._matches))
+
+    def match_count(self) -> int:
+        return len(self._matches)
+
+    def current_match(self) -> tuple[int, int] | None:
+        """The match selected now, as code-point offsets."""
+        return self._matches[self._match_index] if 0 <= self._match_index < len(self._matches) else None
+
+    def _go_to_match(self, idx: int) -> None:
+        self._match_index = idx
+        s, e = self._matches[idx]
+        self.select_range(s, e)
+        self.text_view.centerCursor()
+        self.find_count.setText(f"{idx + 1} of {len(self._matches)}")
+
+    def eventFilter(self, obj: QtCore.QObject, e: QtCore.QEvent) -> bool:  # noqa: N802 - Qt's name
+        if obj is self.find_field and e.type() == QtCore.QEvent.Type.KeyPress:
+            key = e.key()
+            if key == Qt.Key.Key_Escape:
+                self.close_find_bar()
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and e.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.find_previous()
+                return True
+        if obj is self.find_field and e.type() == QtCore.QEvent.Type.ShortcutOverride \
+                and e.matches(QtGui.QKeySequence.StandardKey.Find):
+            e.accept()  # Ctrl+F again in the field: stay in the reader's find
+            return True
+        return super().eventFilter(obj, e)
+
+    # -- following the file ---------------------------------------------------------------------------
+    def _on_picked(self, index: int) -> None:
+        sid = self.picker.itemData(index)
+        if sid and sid != self.source_id:
+            self.show_source(sid)
+
+    def _on_changed(self, changes) -> None:
+        if changes.sources or changes.structure:
+            self.refresh_sources()
+        if self._source is None:
+            return
+        sid = self._source["id"]
+        if not (sid in changes.sources or changes.structure or (changes.items & self._cited_items)
+                or changes.items & {c["item_id"] for c in self._citations}):
+            return
+        row = self.session.store.get_source(sid, with_text=False)
+        if row is None:
+            self._clear("The source shown here was removed from the file.")
+            return
+        if row.get("sha256") != self._source.get("sha256"):
+            keep = self.text_view.verticalScrollBar().value()
+            self._source = None
+            self.show_source(sid)
+            self.text_view.verticalScrollBar().setValue(keep)
+            return
+        self._source.update(row)
+        self.refresh_highlights()
+
+    def changeEvent(self, e: QtCore.QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(e)
+        if e.type() == QtCore.QEvent.Type.PaletteChange and self._source is not None:
+            self.refresh_highlights()  # tints are mixed with the background: recompute for a new theme
