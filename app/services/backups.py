@@ -51,6 +51,7 @@ def backup_now(store: Store, dest: Path | str | None = None, *, now: dt.datetime
         os.chmod(folder, 0o700)
     except OSError as e:
         raise PolicyTrackerError(f"The backups folder {folder} cannot be created: {e.strerror}.") from None
+    _remove_stale_partials(folder)
     path = store.backup_to(files.new_backup_path(store.path, now))
     if not store.readonly:
         try:
@@ -60,6 +61,17 @@ def backup_now(store: Store, dest: Path | str | None = None, *, now: dt.datetime
             pass  # busy or full: the backup itself is whole; the next check simply backs up again
     files.thin(store.path, now)
     return path
+
+
+def _remove_stale_partials(folder: Path, older_than_s: float = 600) -> None:
+    """Delete `.partial` files left by a backup that was killed (another window's may be in progress)."""
+    import time
+    for p in folder.glob("*.partial"):
+        try:
+            if time.time() - p.stat().st_mtime > older_than_s:
+                p.unlink()
+        except OSError:
+            pass
 
 
 def needs_backup(store: Store) -> bool:
