@@ -1,0 +1,204 @@
+"""The item table with its filter bar: kind, status, actor, tag and due-date range; columns to choose."""
+from __future__ import annotations
+
+from PySide6 import QtCore, QtWidgets
+
+from ..core import validation as v
+from ..core.model import PolicyTrackerError
+from .models import COLUMNS, ITEM_ID_ROLE, ItemFilter, ItemTableModel
+from .session import Session
+
+Qt = QtCore.Qt
+ANY = "__any__"
+
+
+class FilterBar(QtWidgets.QWidget):
+    """Emits `changed` whenever a filter control changes; `apply_to(filter)` folds them in."""
+
+    changed = QtCore.Signal()
+
+    def __init__(self, session: Session, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        lay = QtWidgets.QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(6)
+        self.kind = self._combo("Kind filter", [(k["label"], k["key"]) for k in session.store.item_kinds()], "Any kind")
+        self.status = self._combo("Status filter", [(s["label"], s["key"]) for s in session.store.statuses()],
+                                  "Any status")
+        self.actor = self._combo("Actor filter", [(a, a) for a in session.store.actors()], "Any actor")
+        self.tag = self._combo("Tag filter", [(t, t) for t in session.store.tags()], "Any tag")
+        self.due_from = self._date("Due from", "due from")
+        self.due_to = self._date("Due until", "due until")
+        self.clear = QtWidgets.QToolButton()
+        self.clear.setText("Clear")
+        self.clear.setAccessibleName("Clear filters")
+        self.clear.setToolTip("Clear all filters")
+        self.clear.clicked.connect(self.reset)
+        for w in (self.kind, self.status, self.actor, self.tag, self.due_from, self.due_to, self.clear):
+            lay.addWidget(w)
+        lay.addStretch(1)
+        self.count = QtWidgets.QLabel()
+        self.count.setTextFormat(Qt.TextFormat.PlainText)
+        self.count.setAccessibleName("Number of items shown")
+        lay.addWidget(self.count)
+        session.changed.connect(self._vocab_changed)
+
+    def _combo(self, name: str, entries, any_text: str) -> QtWidgets.QComboBox:
+        c = QtWidgets.QComboBox()
+        c.setAccessibleName(name)
+        c.setToolTip(name)
+        c.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
+        c.setMaximumWidth(180)
+        self._fill(c, entries, any_text)
+        c.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        return c
+
+    @staticmethod
+    def _fill(c: QtWidgets.QComboBox, entries, any_text: str) -> None:
+        keep = c.currentData()
+        c.blockSignals(True)
+        c.clear()
+        c.addItem(any_text, ANY)
+        for label, key in entries:
+            c.addItem(label, key)
+        i = c.findData(keep) if keep is not None else 0
+        c.setCurrentIndex(max(i, 0))
+        c.blockSignals(False)
+
+    def _date(self, name: str, placeholder: str) -> QtWidgets.QLineEdit:
+        e = QtWidgets.QLineEdit()
+        e.setAccessibleName(name)
+        e.setPlaceholderText(placeholder)
+        e.setToolTip(f"{name} (YYYY-MM-DD)")
+        e.setMaximumWidth(100)
+        e.setClearButtonEnabled(True)
+        e.editingFinished.connect(self._date_done)
+        return e
+
+    def _date_done(self) -> None:
+        self.changed.emit()
+
+    def _vocab_changed(self, changes) -> None:
+        if changes.structure:
+            self._fill(self.actor, [(a, a) for a in self.session.store.actors()], "Any actor")
+            self._fill(self.tag, [(t, t) for t in self.session.store.tags()], "Any tag")
+
+    def reset(self) -> None:
+        for c in (self.kind, self.status, self.actor, self.tag):
+            c.blockSignals(True)
+            c.setCurrentIndex(0)
+            c.blockSignals(False)
+        self.due_from.clear()
+        self.due_to.clear()
+        self.changed.emit()
+
+    @staticmethod
+    def _val(c: QtWidgets.QComboBox):
+        d = c.currentData()
+        return None if d in (None, ANY) else d
+
+    def _date_val(self, e: QtWidgets.QLineEdit) -> str | None:
+        try:
+            d = v.parse_date(e.text(), e.accessibleName().lower())
+            e.setStyleSheet("")
+            return d
+        except PolicyTrackerError as err:
+            e.setStyleSheet("QLineEdit { border: 1px solid #d32f2f; }")
+            e.setToolTip(str(err))
+            return None
+
+    def apply_to(self, flt: ItemFilter, scope_status: str | None = None) -> ItemFilter:
+        status = self._val(self.status) or scope_status
+        kind = self._val(self.kind)
+        return flt.with_(kinds=(kind,) if kind else None, statuses=(status,) if status else None,
+                         actor=self._val(self.actor), tag=self._val(self.tag),
+                         due_from=self._date_val(self.due_from), due_to=self._date_val(self.due_to))
+
+
+class ItemTableView(QtWidgets.QTableView):
+    """The table of items: `item_selected(id or None)` follows the current row."""
+
+    item_selected = QtCore.Signal(object)
+
+    def __init__(self, session: Session, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.items = ItemTableModel(session.store, self)
+        self.setModel(self.items)
+        self.setObjectName("itemTable")
+        self.setAccessibleName("Items")
+        self.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSortingEnabled(True)
+        self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setShowGrid(False)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.horizontalHeader().setHighlightSections(False)
+        self.horizontalHeader().setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.horizontalHeader().customContextMenuRequested.connect(self._header_menu)
+        self.setTabKeyNavigation(False)
+        self._size_columns()
+        self._current: str | None = None
+        self.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.items.modelReset.connect(self._after_reset)
+        self.items.layoutChanged.connect(self._after_reset)
+        session.changed.connect(self.items.apply_changes)
+
+    def _size_columns(self) -> None:
+        widths = {"ref": 90, "title": 320, "framework": 200, "kind": 90, "status": 140, "actor": 160, "due_on": 90,
+                  "last_update_on": 95, "updated_at": 95, "tags": 160}
+        h = self.horizontalHeader()
+        for i, key in enumerate(self.items.columns()):
+            self.setColumnWidth(i, widths.get(key, 100))
+        h.setStretchLastSection(True)
+
+    def _header_menu(self, pos) -> None:
+        menu = QtWidgets.QMenu(self)
+        shown = self.items.columns()
+        for key, (label, _) in COLUMNS.items():
+            act = menu.addAction(label)
+            act.setCheckable(True)
+            act.setChecked(key in shown)
+            act.toggled.connect(lambda on, k=key: self.toggle_column(k, on))
+        menu.exec(self.horizontalHeader().mapToGlobal(pos))
+
+    def toggle_column(self, key: str, on: bool) -> None:
+        cols = self.items.columns()
+        if on and key not in cols:
+            order = list(COLUMNS)
+            cols = sorted(cols + [key], key=order.index)
+        elif not on and key in cols and len(cols) > 1:
+            cols.remove(key)
+        self.items.set_columns(cols)
+        self._size_columns()
+
+    def current_item_id(self) -> str | None:
+        ix = self.currentIndex()
+        return ix.data(ITEM_ID_ROLE) if ix.isValid() else None
+
+    def select_item(self, item_id: str) -> bool:
+        row = self.items.row_of(item_id)
+        if row < 0:
+            return False
+        ix = self.items.index(row, max(0, self.items.column_of("title")))
+        self.setCurrentIndex(ix)
+        self.scrollTo(ix, QtWidgets.QAbstractItemView.ScrollHint.EnsureVisible)
+        return True
+
+    def _row_changed(self, current, _previous) -> None:
+        iid = current.data(ITEM_ID_ROLE) if current.isValid() else None
+        if iid != self._current:
+            self._current = iid
+            self.item_selected.emit(iid)
+
+    def _after_reset(self) -> None:
+        """Keep the same item selected across a reload when it is still listed."""
+        if self._current and self.select_item(self._current):
+            return
+        if self._current is not None:
+            self._current = None
+            self.item_selected.emit(None)

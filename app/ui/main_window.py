@@ -1,0 +1,561 @@
+"""The analyst's main window: navigator | items (filter bar, table, reader) | item panel.
+
+The window wires widgets together and owns the menus; it never writes to the store itself:
+every change is an undo command pushed through the session (widget -> command -> service).
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ..core.model import Changes, PolicyTrackerError
+from ..services import sources as source_service
+from ..store.store import Store
+from . import commands as cmds
+from . import file_ops
+from .dialogs import SourceMetaDialog, TrackItemDialog
+from .item_panel import ItemPanel
+from .item_table import FilterBar, ItemTableView
+from .models import ItemFilter
+from .navigator import Navigator
+from .preferences import Preferences, PreferencesDialog
+from .preferences import apply as apply_preferences
+from .session import Interaction, Session
+from .widgets import plain_label
+
+try:  # written alongside this window; the window still opens if one is missing
+    from .reader import SourceReader
+except ImportError:  # pragma: no cover - only while the reader is being written
+    SourceReader = None  # type: ignore[assignment,misc]
+try:
+    from .search import SearchPanel
+except ImportError:  # pragma: no cover
+    SearchPanel = None  # type: ignore[assignment,misc]
+
+Qt = QtCore.Qt
+REPORTS_MODULE = "app.reports.qt_actions"
+MAX_RECENT = 8
+DB_FILTER = "Policy Tracker files (*.sqlite *.sqlite3 *.db);;All files (*)"
+
+
+def reports_available() -> bool:
+    try:
+        return importlib.util.find_spec(REPORTS_MODULE) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    def __init__(self, store: Store, *, prefs: Preferences | None = None, interaction: Interaction | None = None,
+                 poll_ms: int = 2000):
+        super().__init__()
+        self.prefs = prefs or Preferences.load()
+        self._interaction = interaction or Interaction(lambda: self)
+        self._poll_ms = poll_ms
+        self.setObjectName("mainWindow")
+        self.setAccessibleName("Policy Tracker")
+        self.resize(1440, 900)
+        self.undo_group = QtGui.QUndoGroup(self)
+        self.session: Session = None  # type: ignore[assignment]
+        self._build_actions()
+        self._build_menus()
+        self.setStatusBar(QtWidgets.QStatusBar(self))
+        self.set_store(store)
+        self.restore_layout()
+
+    # -- building ------------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, name: str | None = None, tip: str | None = None) -> QtGui.QAction:
+        a = QtGui.QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, (list, tuple)):
+                a.setShortcuts([QtGui.QKeySequence(s) for s in shortcut])
+            else:
+                a.setShortcut(QtGui.QKeySequence(shortcut))
+        if tip:
+            a.setStatusTip(tip)
+        a.triggered.connect(lambda _checked=False: slot())
+        if name:
+            a.setObjectName(name)
+        return a
+
+    def _build_actions(self) -> None:
+        K = QtGui.QKeySequence.StandardKey
+        self.act_new_db = self._action("&New Database…", self.new_database, K.New, "newDatabase")
+        self.act_open = self._action("&Open…", self.open_database, K.Open, "openDatabase")
+        self.act_save_copy = self._action("Save a &Copy…", self.save_copy, K.SaveAs, "saveCopy",
+                                          "Write a consistent snapshot of this file somewhere else")
+        self.act_add_source = self._action("Add &Source Document…", self.add_source_document, "Ctrl+Shift+O",
+                                           "addSource")
+        self.act_import_json = self._action("Import &JSON…", lambda: self.import_dialog("json"), None, "importJson")
+        self.act_import_csv = self._action("Import CS&V…", lambda: self.import_dialog("csv"), None, "importCsv")
+        self.act_export_json = self._action("Export JS&ON…", lambda: self.export_dialog("json"), None, "exportJson")
+        self.act_export_csv = self._action("Export CSV…", lambda: self.export_dialog("csv"), None, "exportCsv")
+        self.act_preview = self._action("Print Pre&view…", lambda: self.report_action("print_preview"), None, "preview")
+        self.act_print = self._action("&Print…", lambda: self.report_action("print_report"), K.Print, "print")
+        self.act_report_pdf = self._action("Export Report as P&DF…", lambda: self.report_action("export_report", "pdf"),
+                                           None, "reportPdf")
+        self.act_report_html = self._action("Export Report as &HTML…",
+                                            lambda: self.report_action("export_report", "html"), None, "reportHtml")
+        has_reports = reports_available()
+        for a in (self.act_preview, self.act_print, self.act_report_pdf, self.act_report_html):
+            a.setEnabled(has_reports)
+            if not has_reports:
+                a.setStatusTip("Reports are not available in this installation.")
+        self.act_prefs = self._action("Pre&ferences…", self.edit_preferences, K.Preferences, "preferences")
+        self.act_prefs.setMenuRole(QtGui.QAction.MenuRole.PreferencesRole)
+        self.act_quit = self._action("&Quit", self.close, K.Quit, "quit")
+        self.act_quit.setMenuRole(QtGui.QAction.MenuRole.QuitRole)
+
+        self.act_undo = self.undo_group.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(K.Undo)
+        self.act_undo.setObjectName("undo")
+        self.act_redo = self.undo_group.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts(QtGui.QKeySequence.keyBindings(K.Redo) + [QtGui.QKeySequence("Ctrl+Shift+Z")])
+        self.act_redo.setObjectName("redo")
+        self.act_new_item = self._action("New &Item…", self.new_item, "Ctrl+Shift+N", "newItem")
+        self.act_delete = self._action("&Delete Item…", self.delete_current_item, "Ctrl+Delete", "deleteItem")
+        self.act_search = self._action("&Search…", self.focus_search, ["Ctrl+F", "Ctrl+K"], "search",
+                                       "Search items, status notes and source texts")
+        self.act_clear_filters = self._action("&Clear Filters", self.clear_filters, "Ctrl+Shift+L", "clearFilters")
+        self.act_focus_nav = self._action("Go to &Frameworks", lambda: self.navigator.setFocus(), "Ctrl+1", "focusNav")
+        self.act_focus_table = self._action("Go to &Items", lambda: self.table.setFocus(), "Ctrl+2", "focusTable")
+        self.act_focus_panel = self._action("Go to Item &Panel", lambda: self.panel.edits["title"].setFocus(),
+                                            "Ctrl+3", "focusPanel")
+        self.act_focus_reader = self._action("Go to &Reader", self.focus_reader, "Ctrl+4", "focusReader")
+        self.act_about = self._action("&About Policy Tracker", self.about, None, "about")
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        f = mb.addMenu("&File")
+        f.addActions([self.act_new_db, self.act_open])
+        self.recent_menu = f.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        f.addAction(self.act_save_copy)
+        f.addSeparator()
+        f.addAction(self.act_add_source)
+        f.addSeparator()
+        f.addActions([self.act_import_json, self.act_import_csv, self.act_export_json, self.act_export_csv])
+        f.addSeparator()
+        f.addActions([self.act_preview, self.act_print, self.act_report_pdf, self.act_report_html])
+        f.addSeparator()
+        f.addAction(self.act_prefs)
+        f.addSeparator()
+        f.addAction(self.act_quit)
+        e = mb.addMenu("&Edit")
+        e.addActions([self.act_undo, self.act_redo])
+        e.addSeparator()
+        e.addActions([self.act_new_item, self.act_delete])
+        e.addSeparator()
+        e.addAction(self.act_search)
+        v = mb.addMenu("&View")
+        v.addAction(self.act_clear_filters)
+        v.addSeparator()
+        v.addActions([self.act_focus_nav, self.act_focus_table, self.act_focus_panel, self.act_focus_reader])
+        h = mb.addMenu("&Help")
+        h.addAction(self.act_about)
+
+    def _build_central(self) -> None:
+        s = self.session
+        self.navigator = Navigator(s)
+        self.search = SearchPanel(s) if SearchPanel else None
+        left = QtWidgets.QSplitter(Qt.Orientation.Vertical)
+        left.setObjectName("leftSplitter")
+        left.addWidget(self._titled("Frameworks", self.navigator))
+        if self.search is not None:
+            left.addWidget(self._titled("Search", self.search))
+            left.setSizes([430, 470])
+        self.filter_bar = FilterBar(s)
+        self.table = ItemTableView(s)
+        items_box = QtWidgets.QWidget()
+        il = QtWidgets.QVBoxLayout(items_box)
+        il.setContentsMargins(0, 0, 0, 0)
+        il.setSpacing(4)
+        il.addWidget(self.filter_bar)
+        il.addWidget(self.table, 1)
+        self.reader = SourceReader(s) if SourceReader else None
+        middle = QtWidgets.QSplitter(Qt.Orientation.Vertical)
+        middle.setObjectName("middleSplitter")
+        middle.addWidget(self._titled("Items", items_box))
+        if self.reader is not None:
+            middle.addWidget(self._titled("Source reader", self.reader))
+            middle.setSizes([380, 520])
+        self.panel = ItemPanel(s)
+        self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([300, 640, 500])
+        self.splitters = {"main": self.splitter, "left": left, "middle": middle}
+        self.setCentralWidget(self.splitter)
+
+        self.navigator.scope_chosen.connect(lambda *_: self.apply_filters())
+        self.filter_bar.changed.connect(self.apply_filters)
+        self.table.item_selected.connect(self._item_selected)
+        self.panel.citation_opened.connect(self.open_citation)
+        self.panel.item_activated.connect(self.go_to_item)
+        if self.reader is not None:
+            self.reader.item_activated.connect(self.go_to_item)
+            self.reader.track_requested.connect(self.track_selection)
+            self.reader.cite_requested.connect(self.cite_selection)
+        if self.search is not None:
+            self.search.item_requested.connect(self.go_to_item)
+            self.search.passage_requested.connect(self.open_passage)
+        s.changed.connect(self._on_changed)
+        self._update_counts()
+        self._update_actions()
+
+    @staticmethod
+    def _titled(title: str, w: QtWidgets.QWidget) -> QtWidgets.QWidget:
+        box = QtWidgets.QWidget()
+        lay = QtWidgets.QVBoxLayout(box)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.setSpacing(4)
+        lab = QtWidgets.QLabel(title)
+        lab.setObjectName("paneTitle")
+        lab.setTextFormat(Qt.TextFormat.PlainText)
+        lay.addWidget(lab)
+        lay.addWidget(w, 1)
+        return box
+
+    # -- the open file ----------------------------------------------------------------------------
+    def set_store(self, store: Store) -> None:
+        """Show another file: a fresh session, undo history and widgets for it."""
+        old = self.session
+        if old is not None:
+            self.save_layout()
+            self.undo_group.removeStack(old.undo_stack)
+            old.close()
+        self.session = Session(store, self, analyst=self.prefs.analyst, interaction=self._interaction,
+                               poll_ms=self._poll_ms)
+        self.undo_group.addStack(self.session.undo_stack)
+        self.undo_group.setActiveStack(self.session.undo_stack)
+        self.session.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
+        self._build_central()
+        if old is not None:
+            self.restore_layout()
+        self._update_title()
+        self._remember_recent(store.path)
+        if store.readonly:
+            self.statusBar().showMessage("This file is open read-only; changes cannot be saved.")
+        if self.table.items.rowCount():
+            self.table.select_item(self.table.items.item_id(0))
+
+    def _update_title(self) -> None:
+        path = self.session.store.path
+        self.setWindowFilePath(str(path))
+        self.setWindowTitle(f"{path.name} — Policy Tracker" + (" (read-only)" if self.session.store.readonly else ""))
+
+    def open_path(self, path: Path) -> bool:
+        path = Path(path)
+        if path.resolve() == self.session.store.path.resolve():
+            return True
+        try:
+            store = Store(path, create=False)
+        except (PolicyTrackerError, OSError) as e:
+            self.session.error(f"{path.name} could not be opened: {e}")
+            return False
+        self.set_store(store)
+        return True
+
+    def new_database(self) -> None:
+        name, _ = QtWidgets.QFileDialog.getSaveFileName(self, "New database", str(Path.home() / "policy-tracker.sqlite"),
+                                                        DB_FILTER)
+        if name:
+            self.create_database(Path(name))
+
+    def create_database(self, path: Path) -> bool:
+        if path.exists():
+            self.session.error(f"{path.name} already exists; choose a new name for the new database.")
+            return False
+        try:
+            store = Store(path, create=True)
+        except (PolicyTrackerError, OSError) as e:
+            self.session.error(f"The database could not be created: {e}")
+            return False
+        self.set_store(store)
+        return True
+
+    def open_database(self) -> None:
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open database", str(self.session.store.path.parent),
+                                                        DB_FILTER)
+        if name:
+            self.open_path(Path(name))
+
+    def recent_files(self) -> list[str]:
+        v = QtCore.QSettings().value("recent", [])
+        return [str(x) for x in (v if isinstance(v, list) else [v] if v else [])]
+
+    def _remember_recent(self, path: Path) -> None:
+        p = str(Path(path).resolve())
+        recent = [p] + [r for r in self.recent_files() if r != p]
+        QtCore.QSettings().setValue("recent", recent[:MAX_RECENT])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        current = str(self.session.store.path.resolve())
+        entries = [r for r in self.recent_files() if r != current]
+        for r in entries:
+            a = self.recent_menu.addAction(r.replace("&", "&&"))
+            a.triggered.connect(lambda _c=False, p=r: self.open_path(Path(p)))
+            a.setEnabled(Path(r).exists())
+        if not entries:
+            self.recent_menu.addAction("No other recent files").setEnabled(False)
+
+    def save_copy(self) -> None:
+        stem = self.session.store.path.stem
+        name, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save a copy", str(self.session.store.path.with_name(
+            f"{stem}-copy.sqlite")), DB_FILTER)
+        if name:
+            self.save_copy_to(Path(name))
+
+    def save_copy_to(self, dest: Path) -> bool:
+        if dest.resolve() == self.session.store.path.resolve():
+            self.session.error("A copy cannot replace the open file itself; choose another name.")
+            return False
+        try:
+            self.session.store.backup_to(dest)
+        except (PolicyTrackerError, OSError) as e:
+            self.session.error(f"The copy could not be saved: {e}")
+            return False
+        self.statusBar().showMessage(f"Saved a copy as {dest}.", 8000)
+        return True
+
+    # -- sources, import and export ---------------------------------------------------------------
+    def add_source_document(self) -> None:
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Add source document", str(Path.home()),
+                                                        "Text or Markdown (*.txt *.md *.markdown *.text);;All files (*)")
+        if name:
+            self.add_source_from(Path(name))
+
+    def add_source_from(self, path: Path, meta: dict | None = None) -> str | None:
+        """Read a UTF-8 text file (refusals in one sentence, nothing stored) and add it as a source."""
+        try:
+            text = source_service.read_text_file(path)
+        except (PolicyTrackerError, OSError) as e:
+            self.session.error(str(e))
+            return None
+        if meta is None:
+            first = next((ln.strip().lstrip("#").strip() for ln in text.splitlines() if ln.strip()), "")
+            dlg = SourceMetaDialog(first[:200] or path.stem, self)
+            if not dlg.exec():
+                return None
+            meta = dlg.meta()
+        meta = {k: val for k, val in meta.items() if val}
+        cmd = cmds.AddSource(self.session, text, **meta)
+        if not self.session.push(cmd):
+            return None
+        if self.reader is not None:
+            self.reader.show_source(cmd.source_id)
+        return cmd.source_id
+
+    def import_dialog(self, kind: str) -> None:
+        flt = "CSV sheets (*.csv)" if kind == "csv" else "Policy Tracker JSON (*.json)"
+        name, _ = QtWidgets.QFileDialog.getOpenFileName(self, f"Import {kind.upper()}", str(Path.home()),
+                                                        flt + ";;All files (*)")
+        if name:
+            file_ops.import_file(self, Path(name), kind)
+
+    def export_dialog(self, kind: str) -> None:
+        stem = self.session.store.path.stem
+        flt = "CSV sheets (*.csv)" if kind == "csv" else "Policy Tracker JSON (*.json)"
+        name, _ = QtWidgets.QFileDialog.getSaveFileName(self, f"Export {kind.upper()}",
+                                                        str(Path.home() / f"{stem}.{kind}"), flt)
+        if name:
+            file_ops.export_file(self, Path(name), kind)
+
+    def report_action(self, name: str, *args) -> None:
+        if not reports_available():
+            self.session.error("Reports are not available in this installation.")
+            return
+        fn = getattr(importlib.import_module(REPORTS_MODULE), name)
+        fn(self, self.session.store, *args)
+
+    # -- items ---------------------------------------------------------------------------------------
+    def current_item_id(self) -> str | None:
+        return self.panel.item["id"] if self.panel.item else None
+
+    def _item_selected(self, item_id: str | None) -> None:
+        self.panel.set_item(item_id)
+        if self.reader is not None:
+            self.reader.set_current_item(item_id)
+        self._update_actions()
+
+    def go_to_item(self, item_id: str) -> bool:
+        """Select an item in the table, widening the filters when it is hidden by them."""
+        if self.table.select_item(item_id):
+            return True
+        if self.session.store.get_item(item_id) is None:
+            return False
+        self.clear_filters()
+        return self.table.select_item(item_id)
+
+    def clear_filters(self) -> None:
+        self.filter_bar.blockSignals(True)
+        self.filter_bar.reset()
+        self.filter_bar.blockSignals(False)
+        self.navigator.select_scope(None)
+        self.apply_filters()
+
+    def apply_filters(self) -> None:
+        fid, status = self.navigator.scope()
+        flt = self.filter_bar.apply_to(ItemFilter(framework_ids=(fid,) if fid else None), status)
+        self.table.items.set_filter(flt)
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        n, total = self.table.items.rowCount(), self.session.store.count_items()
+        self.filter_bar.count.setText(f"{n:,} of {total:,} items" if n != total else f"{total:,} items")
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.structure:
+            self._update_counts()
+        for m in changes.messages:
+            self.statusBar().showMessage(m, 8000)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        has = self.current_item_id() is not None
+        self.act_delete.setEnabled(has and not self.session.store.readonly)
+
+    def new_item(self) -> str | None:
+        fid, _ = self.navigator.scope()
+        fields = self.ask_item_fields("", fid, heading="New item")
+        if not fields:
+            return None
+        cmd = cmds.CreateItem(self.session, fields)
+        if not self.session.push(cmd):
+            return None
+        self.go_to_item(cmd.item_id)
+        return cmd.item_id
+
+    def delete_current_item(self) -> bool:
+        item = self.panel.item
+        if item is None:
+            return False
+        label = f"{item['ref']} “{item['title']}”" if item["ref"] else f"“{item['title']}”"
+        if not self.session.confirm(f"Delete {label} with its status history, citations and links?\n\n"
+                                    "You can undo this with Edit > Undo."):
+            return False
+        row = self.table.items.row_of(item["id"])
+        ok = self.session.push(cmds.DeleteItem(self.session, item["id"]))
+        if ok and self.table.items.rowCount():
+            self.table.select_item(self.table.items.item_id(min(row, self.table.items.rowCount() - 1)))
+        return ok
+
+    def ask_item_fields(self, title: str, framework_id: str | None, *, heading: str) -> dict | None:
+        """The seam for the new-item dialog (tests replace this method)."""
+        dlg = TrackItemDialog(self.session, title, framework_id, self, heading=heading)
+        return dlg.fields() if dlg.exec() else None
+
+    # -- reader and search ------------------------------------------------------------------------
+    def open_citation(self, citation_id: str) -> bool:
+        if self.reader is None:
+            self.session.error("The source reader is not available.")
+            return False
+        return self.reader.show_citation(citation_id)
+
+    def open_passage(self, source_id: str, start: int, end: int) -> bool:
+        if self.reader is None or not self.reader.show_source(source_id):
+            return False
+        if end > start:
+            self.reader.reveal(start, end)
+        return True
+
+    def track_selection(self, source_id: str, start: int, end: int) -> str | None:
+        """Selected words become a new item citing them: one undo step."""
+        src = self.session.store.get_source(source_id)
+        if src is None:
+            return None
+        fid = self.navigator.scope()[0] or (self.panel.item or {}).get("framework_id")
+        fields = self.ask_item_fields(src["text"][start:end], fid, heading="Track as new item")
+        if not fields:
+            return None
+        cmd = cmds.track_new_item(self.session, fields, source_id, start, end)
+        if not self.session.push(cmd):
+            return None
+        self.go_to_item(cmd.item_id)
+        return cmd.item_id
+
+    def cite_selection(self, source_id: str, start: int, end: int) -> bool:
+        iid = self.current_item_id()
+        if iid is None:
+            self.session.inform("Select an item first; the words will be cited for it.")
+            return False
+        return self.session.push(cmds.AddCitation(self.session, iid, source_id, start, end))
+
+    def focus_search(self) -> None:
+        if self.search is not None:
+            self.search.focus_search()
+
+    def focus_reader(self) -> None:
+        if self.reader is not None:
+            self.reader.setFocus()
+
+    # -- preferences, layout, closing --------------------------------------------------------------
+    def edit_preferences(self) -> None:
+        dlg = PreferencesDialog(self.prefs, self)
+        if dlg.exec():
+            self.set_preferences(dlg.value())
+
+    def set_preferences(self, prefs: Preferences) -> None:
+        self.prefs = prefs
+        prefs.save()
+        self.session.analyst = prefs.analyst
+        self.panel.history.author.setText(prefs.analyst)
+        apply_preferences(prefs)
+
+    def about(self) -> None:
+        box = QtWidgets.QMessageBox(self)
+        box.setWindowTitle("About Policy Tracker")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText("Policy Tracker\n\nFollow the goals, proposals, priorities and targets that governments "
+                    "state, anchored to their exact words.\n\nThe open file: " + str(self.session.store.path))
+        box.exec()
+
+    def save_layout(self) -> None:
+        s = QtCore.QSettings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        for name, sp in self.splitters.items():
+            s.setValue(f"window/splitter_{name}", sp.saveState())
+        s.setValue("window/columns", self.table.items.columns())
+        s.setValue("window/table_header", self.table.horizontalHeader().saveState())
+
+    def restore_layout(self) -> None:
+        s = QtCore.QSettings()
+        geo = s.value("window/geometry")
+        if isinstance(geo, QtCore.QByteArray) and not geo.isEmpty():
+            self.restoreGeometry(geo)
+        state = s.value("window/state")
+        if isinstance(state, QtCore.QByteArray):
+            self.restoreState(state)
+        for name, sp in self.splitters.items():
+            st = s.value(f"window/splitter_{name}")
+            if isinstance(st, QtCore.QByteArray):
+                sp.restoreState(st)
+        cols = s.value("window/columns")
+        if isinstance(cols, list) and cols:
+            self.table.items.set_columns([str(c) for c in cols])
+            hdr = s.value("window/table_header")
+            if isinstance(hdr, QtCore.QByteArray):
+                self.table.horizontalHeader().restoreState(hdr)
+
+    def closeEvent(self, e: QtGui.QCloseEvent) -> None:  # noqa: N802
+        self.save_layout()
+        self.session.stop()
+        super().closeEvent(e)
+
+    def shutdown(self) -> None:
+        """Close the file (after the window is gone)."""
+        self.session.close()
+
+
+def status_line(text: str) -> QtWidgets.QLabel:  # pragma: no cover - kept for callers building status bars
+    return plain_label(text, wrap=False)
