@@ -116,7 +116,7 @@ def verify_backup(path: Path) -> int:
     except OSError as e:
         raise BackupError(f"The backup {path.name} cannot be read: {e.strerror}.") from None
     if result != ["ok"]:
-        raise BackupError(f"The backup {path.name} is damaged ({'; '.join(result)[:200]}).")
+        raise BackupError(f"The backup {path.name} is damaged ({' '.join(' '.join(result).split())[:160]}).")
     if version > latest_version():
         raise BackupError(f"The backup {path.name} was written by a newer Policy Tracker; update the app to restore it.")
     return version

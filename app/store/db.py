@@ -170,13 +170,27 @@ def inspect_file(path: Path, *, check: bool = True) -> tuple[int, bool]:
         raise _damaged(path, "is not a Policy Tracker database (not an SQLite file)")
     if len(header) < 100:
         raise _damaged(path, "is damaged (it is cut short)")
+    # With no -wal and no -shm beside it, the main file is the whole database and nobody has it
+    # open in WAL mode: read it as immutable so that not even an empty -wal/-shm appears beside a
+    # file we may refuse. A problem found that way is confirmed through normal locking below.
+    alone = not Path(f"{path}-wal").exists() and not Path(f"{path}-shm").exists()
+    try:
+        return _inspect(path, check, immutable=alone)
+    except DatabaseOpenError:
+        # another process began using the file while we read it: look again through its locks
+        if alone and (Path(f"{path}-wal").exists() or Path(f"{path}-shm").exists()):
+            return _inspect(path, check, immutable=False)
+        raise
+
+
+def _inspect(path: Path, check: bool, immutable: bool) -> tuple[int, bool]:
     conn = None
     try:
-        conn = sqlite3.connect(_ro_uri(path), uri=True)
+        conn = sqlite3.connect(_ro_uri(path, immutable=immutable), uri=True)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.OperationalError as e:
-            if "unable to open" not in str(e) and "readonly" not in str(e):
+            if immutable or ("unable to open" not in str(e) and "readonly" not in str(e)):
                 raise
             # a WAL file in a folder we may not write to, with no -shm: read the main file as it is
             conn.close()
@@ -189,7 +203,7 @@ def inspect_file(path: Path, *, check: bool = True) -> tuple[int, bool]:
         if check and tables:
             problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
             if problems != ["ok"]:
-                raise _damaged(path, f"is damaged (the check found: {'; '.join(problems)[:200]})")
+                raise _damaged(path, f"is damaged (the check found: {' '.join(' '.join(problems).split())[:160]})")
     except sqlite3.DatabaseError as e:
         msg = str(e)
         if "not a database" in msg:
@@ -302,7 +316,7 @@ def backup(conn: sqlite3.Connection, dest: Path, *, pages: int = -1,
         raise PolicyTrackerError(f"The backup to {dest} could not be written: {e.strerror}.") from None
     if ok != ["ok"]:
         tmp.unlink(missing_ok=True)
-        raise PolicyTrackerError(f"The copy written to {dest} failed its check ({'; '.join(ok)}); it was removed.")
+        raise PolicyTrackerError(f"The copy written to {dest} failed its check ({' '.join(' '.join(ok).split())[:160]}); it was removed.")
     os.chmod(tmp, 0o600)
     os.replace(tmp, dest)
     return dest
