@@ -1,0 +1,527 @@
+"""What a status report says, as plain data (no Qt, no HTML): options, presets and `build_report`.
+
+The rule for "status as of D" (the report shows each item as it stood on its date):
+
+1. the item's latest status update dated on or before D gives its status and the date shown;
+2. an item with no status update at all shows its stored status, undated (nothing in its history
+   says it was ever different);
+3. an item whose updates are all dated after D shows 'unknown' ("not enough evidence to judge"),
+   undated, because on D nothing had been recorded about it.
+
+The date an item was typed into the database (created_at) is ignored: analysts back-fill
+statements made long before they record them.
+
+Overdue: a due date before D and a status (as of D) other than achieved or abandoned.
+Without a recent update: no update in the `stale_days` days up to D (or none at all), again
+leaving out achieved and abandoned items, which need no further news.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import platformdirs
+
+from ..core.model import PolicyTrackerError
+from ..paths import APP_NAME
+from ..store import report_queries as q
+from ..store.store import Store
+
+PAGE_SIZES = ("A4", "Letter")
+CLOSED_STATUSES = frozenset({"achieved", "abandoned"})
+ProgressFn = Callable[[int, int], bool]  # (done, total) -> False to cancel
+
+
+# -- options and presets ---------------------------------------------------------------------------
+@dataclass
+class ReportOptions:
+    """What to report on and how; empty filter lists mean "all"."""
+
+    framework_ids: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    as_of: dt.date | None = None  # None: today
+    include_notes: bool = True
+    notes_per_item: int = 3
+    include_quotes: bool = True
+    include_charts: bool = True
+    stale_days: int = 90
+    title: str = "Status report"
+    analyst: str = ""
+    page_size: str = "A4"
+
+    def effective_as_of(self) -> dt.date:
+        return self.as_of or dt.date.today()
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["as_of"] = self.as_of.isoformat() if self.as_of else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ReportOptions":
+        """Options from saved settings; unknown keys are ignored and bad values refused in one sentence."""
+        if not isinstance(d, dict):
+            raise PolicyTrackerError("The saved report settings are not a set of options.")
+        known = {f.name for f in dataclasses.fields(cls)}
+        kw: dict[str, Any] = {k: v for k, v in d.items() if k in known}
+        for key in ("framework_ids", "statuses", "kinds", "tags"):
+            v = kw.get(key)
+            if v is None:
+                kw.pop(key, None)
+            elif not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
+                raise PolicyTrackerError(f"The saved report setting '{key}' must be a list of names.")
+        if kw.get("as_of"):
+            kw["as_of"] = parse_as_of(kw["as_of"])
+        else:
+            kw["as_of"] = None
+        for key in ("notes_per_item", "stale_days"):
+            if key in kw and (not isinstance(kw[key], int) or isinstance(kw[key], bool) or kw[key] < 0):
+                raise PolicyTrackerError(f"The saved report setting '{key}' must be a whole number.")
+        for key in ("include_notes", "include_quotes", "include_charts"):
+            if key in kw and not isinstance(kw[key], bool):
+                raise PolicyTrackerError(f"The saved report setting '{key}' must be true or false.")
+        for key in ("title", "analyst"):
+            if key in kw and not isinstance(kw[key], str):
+                raise PolicyTrackerError(f"The saved report setting '{key}' must be text.")
+        if "page_size" in kw:
+            kw["page_size"] = parse_page_size(kw["page_size"])
+        return cls(**kw)
+
+
+def parse_as_of(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise PolicyTrackerError(f"'{value}' is not a date; write it as YYYY-MM-DD.") from None
+
+
+def parse_page_size(value: Any) -> str:
+    for p in PAGE_SIZES:
+        if str(value).strip().lower() == p.lower():
+            return p
+    raise PolicyTrackerError(f"Page size '{value}' is not one of {', '.join(PAGE_SIZES)}.")
+
+
+def presets_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "report-presets.json"
+
+
+def _read_presets() -> dict[str, dict]:
+    path = presets_path()
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise PolicyTrackerError(f"The saved report settings in {path} cannot be read.") from None
+    return data if isinstance(data, dict) else {}
+
+
+def list_presets() -> list[str]:
+    return sorted(_read_presets(), key=str.casefold)
+
+
+def load_preset(name: str) -> ReportOptions:
+    presets = _read_presets()
+    if name not in presets:
+        known = ", ".join(sorted(presets)) or "none saved yet"
+        raise PolicyTrackerError(f"There are no saved report settings named '{name}' (known: {known}).")
+    return ReportOptions.from_dict(presets[name])
+
+
+def save_preset(name: str, options: ReportOptions) -> Path:
+    """Save (or replace) named report settings, atomically."""
+    name = name.strip()
+    if not name:
+        raise PolicyTrackerError("Give the report settings a name.")
+    presets = _read_presets()
+    presets[name] = options.to_dict()
+    return _write_presets(presets)
+
+
+def delete_preset(name: str) -> None:
+    presets = _read_presets()
+    if presets.pop(name, None) is not None:
+        _write_presets(presets)
+
+
+def _write_presets(presets: dict) -> Path:
+    path = presets_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".report-presets.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(presets, fh, ensure_ascii=False, indent=2, sort_keys=True)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# -- the report's content ----------------------------------------------------------------------------
+@dataclass
+class StatusInfo:
+    key: str
+    label: str
+    color: str
+    description: str = ""
+
+
+@dataclass
+class Note:
+    as_of: str
+    status: StatusInfo
+    text: str
+    author: str
+
+
+@dataclass
+class Progress:
+    unit: str
+    baseline: float | None
+    baseline_on: str | None
+    latest: float | None
+    latest_on: str | None
+    target: float
+    target_on: str | None
+    direction: str
+    fraction: float | None  # share of the way from baseline to target (may be <0 or >1)
+    observations: list[tuple[str, float]] = field(default_factory=list)  # (date, value), oldest first
+
+    @property
+    def bar_fraction(self) -> float:
+        return min(1.0, max(0.0, self.fraction or 0.0))
+
+
+@dataclass
+class Quote:
+    text: str
+    source_id: str
+    source_number: int
+    source_title: str
+    outlet: str
+    published_on: str
+    author: str
+    language: str
+
+    @property
+    def citation(self) -> str:
+        """Outlet, date, "document title" - the parts that are known."""
+        parts = [p for p in (self.outlet, self.published_on) if p]
+        parts.append(f"“{self.source_title}”")
+        return ", ".join(parts)
+
+
+@dataclass
+class Related:
+    relation: str  # label, read from this item: "Aligns with", "Supported by"...
+    ref: str
+    title: str
+    framework: str
+    status: StatusInfo
+
+
+@dataclass
+class ItemReport:
+    id: str
+    framework_id: str
+    ref: str
+    title: str
+    description: str
+    kind: str
+    kind_label: str
+    actor: str
+    tags: list[str]
+    due_on: str | None
+    status: StatusInfo
+    status_on: str | None  # date of the update that set the status shown, None when undated
+    status_basis: str  # 'update' | 'stored' | 'not_yet_recorded'
+    overdue: bool
+    stale: bool
+    notes: list[Note]
+    progress: Progress | None
+    quotes: list[Quote]
+    related: list[Related]
+
+
+@dataclass
+class FrameworkSection:
+    id: str
+    title: str
+    actor: str
+    description: str
+    counts: list[tuple[StatusInfo, int]]  # every status of the vocabulary, in its order
+    items: list[ItemReport]
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def overdue(self) -> list[ItemReport]:
+        return [i for i in self.items if i.overdue]
+
+    @property
+    def stale(self) -> list[ItemReport]:
+        return [i for i in self.items if i.stale]
+
+
+@dataclass
+class SourceEntry:
+    number: int
+    id: str
+    title: str
+    kind: str
+    publisher: str
+    author: str
+    event: str
+    published_on: str
+    url: str
+    cited_by: int
+
+
+@dataclass
+class Cover:
+    title: str
+    as_of: str
+    generated_on: str
+    database: str
+    analyst: str
+    selection: list[tuple[str, str]]  # (what, which)
+
+
+@dataclass
+class Report:
+    options: ReportOptions
+    cover: Cover
+    statuses: list[StatusInfo]
+    frameworks: list[FrameworkSection]
+    sources: list[SourceEntry]
+
+    @property
+    def items(self) -> list[ItemReport]:
+        return [i for f in self.frameworks for i in f.items]
+
+    def totals(self) -> list[tuple[StatusInfo, int]]:
+        sums: dict[str, int] = {}
+        for f in self.frameworks:
+            for s, n in f.counts:
+                sums[s.key] = sums.get(s.key, 0) + n
+        return [(s, sums.get(s.key, 0)) for s in self.statuses]
+
+
+def text_direction(text: str | None) -> str:
+    """'rtl' when the first strong character is right-to-left (Persian, Arabic, Hebrew), else 'ltr'."""
+    for ch in text or "":
+        bidi = unicodedata.bidirectional(ch)
+        if bidi in ("R", "AL"):
+            return "rtl"
+        if bidi == "L":
+            return "ltr"
+    return "ltr"
+
+
+def progress_of(target: dict, observations: list[dict]) -> Progress:
+    """Progress toward a target from its baseline and the latest observation given.
+
+    increase: (latest - baseline) / (target - baseline); decrease: (baseline - latest) /
+    (baseline - target); both measured from zero when there is no baseline. 'maintain' has no
+    fraction (there is no distance to cover). No observation: no fraction.
+    """
+    obs = [(o["observed_on"], float(o["value"])) for o in observations]
+    latest_on, latest = obs[-1] if obs else (None, None)
+    base = target.get("baseline")
+    goal = float(target["target"])
+    direction = target.get("direction") or "increase"
+    fraction = None
+    if latest is not None and direction in ("increase", "decrease"):
+        start = float(base) if base is not None else 0.0
+        span = goal - start if direction == "increase" else start - goal
+        done = latest - start if direction == "increase" else start - latest
+        fraction = (done / span) if span else (1.0 if done >= 0 else 0.0)
+    return Progress(unit=target.get("unit") or "", baseline=base, baseline_on=target.get("baseline_on"),
+                    latest=latest, latest_on=latest_on, target=goal, target_on=target.get("target_on"),
+                    direction=direction, fraction=fraction, observations=obs)
+
+
+def _status_as_of(item_id: str, stored: str, latest: dict[str, dict], has_updates: set[str]) -> tuple[str, str | None, str]:
+    if item_id in latest:
+        return latest[item_id]["status"], latest[item_id]["as_of"], "update"
+    if item_id in has_updates:
+        return "unknown", None, "not_yet_recorded"
+    return stored, None, "stored"
+
+
+_INVERSE_LABELS = {"supports": "Supported by", "supersedes": "Superseded by"}
+
+
+def build_report(store: Store, options: ReportOptions, progress: ProgressFn | None = None) -> Report:
+    """Gather everything the report shows, as of options.as_of, in a fixed number of queries."""
+    as_of = options.effective_as_of().isoformat()
+    vocab = store.statuses()
+    statuses = [StatusInfo(s["key"], s["label"], s["color"], s.get("description") or "") for s in vocab]
+    by_key = {s.key: s for s in statuses}
+
+    def status(key: str) -> StatusInfo:
+        return by_key.get(key) or StatusInfo(key, key.replace("_", " ").capitalize(), "#888888")
+
+    kinds = {k["key"]: k["label"] for k in store.item_kinds()}
+    rel_labels = {k["key"]: k["label"] for k in store.relation_kinds()}
+    frameworks_all = store.list_frameworks()
+    fw_ids = list(options.framework_ids)
+    if fw_ids:
+        known = {f["id"] for f in frameworks_all}
+        missing = [f for f in fw_ids if f not in known]
+        if missing:
+            raise PolicyTrackerError(f"There is no framework with id '{missing[0]}'.")
+
+    rows = q.report_items(store, framework_ids=fw_ids or None, kinds=options.kinds or None,
+                          tags=options.tags or None)
+    ids = [r["id"] for r in rows]
+    latest = q.latest_status_upto(store, ids, as_of)
+    has_updates = q.items_with_any_update(store, ids)
+    wanted = set(options.statuses)
+    kept = []
+    for r in rows:
+        key, on, basis = _status_as_of(r["id"], r["status"], latest, has_updates)
+        if wanted and key not in wanted:
+            continue
+        kept.append((r, key, on, basis))
+    ids = [r["id"] for r, *_ in kept]
+
+    updates = q.status_updates_upto(store, ids, as_of) if options.include_notes else {}
+    citations = q.citations_for_items(store, ids) if options.include_quotes else {}
+    targets = q.targets_for_items(store, ids)
+    observations = q.observations_upto(store, list(targets), as_of)
+    relations = q.relations_for_items(store, ids)
+    others = sorted({o["other_id"] for links in relations.values() for o in links})
+    other_latest = q.latest_status_upto(store, others, as_of)
+    other_has = q.items_with_any_update(store, others)
+
+    # sources are numbered in order of first citation, so [S1] is the first one the reader meets
+    source_numbers: dict[str, int] = {}
+    cited_by: dict[str, set[str]] = {}
+    for r, *_ in kept:
+        for c in citations.get(r["id"], []):
+            source_numbers.setdefault(c["source_id"], len(source_numbers) + 1)
+            cited_by.setdefault(c["source_id"], set()).add(r["id"])
+
+    stale_before = (options.effective_as_of() - dt.timedelta(days=options.stale_days)).isoformat()
+    sections: dict[str, FrameworkSection] = {}
+    fw_rows = {f["id"]: f for f in frameworks_all}
+    total = len(kept)
+    for n, (r, key, on, basis) in enumerate(kept):
+        if progress and n % 200 == 0 and progress(n, total) is False:
+            raise PolicyTrackerError("The report was cancelled.")
+        ups = updates.get(r["id"], [])
+        notes = [Note(u["as_of"], status(u["status"]), u["note"] or "", u["author"] or "")
+                 for u in ups[: max(0, options.notes_per_item)]] if options.include_notes else []
+        quotes = [Quote(c["quote"], c["source_id"], source_numbers[c["source_id"]], c["source_title"] or "",
+                        c["source_publisher"] or "", c["source_published_on"] or "", c["source_author"] or "",
+                        c["source_language"] or "")
+                  for c in citations.get(r["id"], [])]
+        related = []
+        for o in relations.get(r["id"], []):
+            if o["framework_id"] == r["framework_id"]:
+                continue
+            okey, _, _ = _status_as_of(o["other_id"], o["status"], other_latest, other_has)
+            label = rel_labels.get(o["kind"], o["kind"])
+            if o["direction"] == "in":
+                label = _INVERSE_LABELS.get(o["kind"], label)
+            related.append(Related(label, o["ref"] or "", o["title"], o["framework"], status(okey)))
+        tgt = targets.get(r["id"])
+        closed = key in CLOSED_STATUSES
+        item = ItemReport(
+            id=r["id"], framework_id=r["framework_id"], ref=r["ref"] or "", title=r["title"],
+            description=r["description"] or "", kind=r["kind"], kind_label=kinds.get(r["kind"], r["kind"]),
+            actor=r["actor"] or "", tags=list(r["tags"] or []), due_on=r["due_on"],
+            status=status(key), status_on=on, status_basis=basis,
+            overdue=bool(r["due_on"] and r["due_on"] < as_of and not closed),
+            stale=bool(not closed and (on is None or on < stale_before)),
+            notes=notes, progress=progress_of(tgt, observations.get(r["id"], [])) if tgt else None,
+            quotes=quotes, related=related)
+        fw = fw_rows[r["framework_id"]]
+        sec = sections.get(fw["id"])
+        if sec is None:
+            sec = sections[fw["id"]] = FrameworkSection(fw["id"], fw["title"], fw["actor"] or "",
+                                                        fw["description"] or "", [], [])
+        sec.items.append(item)
+    for sec in sections.values():
+        counts: dict[str, int] = {}
+        for i in sec.items:
+            counts[i.status.key] = counts.get(i.status.key, 0) + 1
+        sec.counts = [(s, counts.get(s.key, 0)) for s in statuses]
+    # frameworks chosen but with nothing to show still appear, so the reader sees they were covered
+    for fid in fw_ids:
+        if fid not in sections:
+            fw = fw_rows[fid]
+            sections[fid] = FrameworkSection(fid, fw["title"], fw["actor"] or "", fw["description"] or "",
+                                             [(s, 0) for s in statuses], [])
+    ordered = sorted(sections.values(), key=lambda s: (s.title.casefold(), s.id))
+
+    srcs = q.sources_by_ids(store, list(source_numbers))
+    sources = [SourceEntry(num, sid, srcs[sid]["title"], srcs[sid]["kind"] or "", srcs[sid]["publisher"] or "",
+                           srcs[sid]["author"] or "", srcs[sid]["event"] or "", srcs[sid]["published_on"] or "",
+                           srcs[sid]["url"] or "", len(cited_by.get(sid, ())))
+               for sid, num in sorted(source_numbers.items(), key=lambda kv: kv[1])]
+
+    cover = Cover(title=options.title or "Status report", as_of=as_of,
+                  generated_on=dt.date.today().isoformat(), database=store.path.name,
+                  analyst=options.analyst, selection=_selection(options, frameworks_all, statuses, kinds, len(kept)))
+    if progress:
+        progress(total, total)
+    return Report(options=options, cover=cover, statuses=statuses, frameworks=ordered, sources=sources)
+
+
+def _selection(options: ReportOptions, frameworks: list[dict], statuses: list[StatusInfo],
+               kinds: dict[str, str], n_items: int) -> list[tuple[str, str]]:
+    """The cover's plain-words account of what the report covers."""
+    titles = {f["id"]: f["title"] for f in frameworks}
+    labels = {s.key: s.label for s in statuses}
+    out = [("Frameworks", "; ".join(titles.get(f, f) for f in options.framework_ids)
+            if options.framework_ids else f"All ({len(frameworks)})"),
+           ("Statuses", ", ".join(labels.get(s, s) for s in options.statuses) if options.statuses else "All"),
+           ("Kinds", ", ".join(kinds.get(k, k) for k in options.kinds) if options.kinds else "All")]
+    if options.tags:
+        out.append(("Tags", ", ".join(options.tags)))
+    out.append(("Status as of", options.effective_as_of().isoformat()))
+    included = []
+    if options.include_notes:
+        included.append(f"latest {options.notes_per_item} notes per item")
+    if options.include_quotes:
+        included.append("quoted source words")
+    if options.include_charts:
+        included.append("charts")
+    out.append(("Includes", ", ".join(included) or "status only"))
+    out.append(("Items reported", f"{n_items:,}"))
+    return out
+
+
+def resolve_frameworks(store: Store, names: list[str]) -> list[str]:
+    """Framework ids from ids or titles (exact, then case-insensitive, then a unique title prefix)."""
+    frameworks = store.list_frameworks()
+    out = []
+    for name in names:
+        n = name.strip()
+        match = [f for f in frameworks if f["id"] == n] or [f for f in frameworks if f["title"] == n] \
+            or [f for f in frameworks if f["title"].casefold() == n.casefold()] \
+            or [f for f in frameworks if f["title"].casefold().startswith(n.casefold())]
+        if not match:
+            raise PolicyTrackerError(f"There is no framework called '{name}'; `policy-tracker report --help` "
+                                     f"explains how to name one (its id or title).")
+        if len(match) > 1:
+            raise PolicyTrackerError(f"'{name}' could mean {len(match)} frameworks; give more of the title or the id.")
+        out.append(match[0]["id"])
+    return out

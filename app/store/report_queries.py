@@ -1,0 +1,127 @@
+"""The reads a status report needs, in a few set-based queries (no query per item).
+
+Every function takes a `Store` and a list of item ids; ids travel as one JSON parameter
+(`json_each(?)`) so a 100,000-item report needs no chunking and no SQL built from values.
+Dates are ISO text, so `as_of <= ?` compares them correctly.
+"""
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+from .store import Store, _item_out
+
+
+def _ids(ids: Iterable[str]) -> str:
+    return json.dumps(list(ids))
+
+
+def report_items(store: Store, *, framework_ids: list[str] | None = None, kinds: list[str] | None = None,
+                 tags: list[str] | None = None) -> list[dict]:
+    """Items in report order (framework title, then natural ref order), with their framework's title.
+
+    Status is not filtered here: a report filters on the status *as of* its date, which only
+    the status history can tell.
+    """
+    where, params = [], []
+    if framework_ids:
+        where.append("i.framework_id IN (SELECT value FROM json_each(?))")
+        params.append(_ids(framework_ids))
+    if kinds:
+        where.append("i.kind IN (SELECT value FROM json_each(?))")
+        params.append(_ids(kinds))
+    if tags:
+        where.append("EXISTS (SELECT 1 FROM json_each(i.tags) t WHERE t.value IN (SELECT value FROM json_each(?)))")
+        params.append(_ids(tags))
+    sql = ("SELECT i.id, i.framework_id, i.parent_id, i.ref, i.kind, i.title, i.description, i.actor, i.status, "
+           "i.due_on, i.tags, i.created_at, f.title AS framework FROM items i "
+           "JOIN frameworks f ON f.id = i.framework_id"
+           + (f" WHERE {' AND '.join(where)}" if where else "")
+           + " ORDER BY f.title COLLATE NOCASE, f.id, length(i.ref), i.ref, i.seq")
+    return [_item_out(r) for r in store._all(sql, params)]
+
+
+def status_updates_upto(store: Store, item_ids: list[str], as_of: str) -> dict[str, list[dict]]:
+    """{item_id: updates dated on or before as_of, newest first}."""
+    out: dict[str, list[dict]] = {}
+    for r in store._all(
+            "SELECT u.item_id, u.id, u.status, u.as_of, u.note, u.author, u.created_at FROM status_updates u "
+            "WHERE u.item_id IN (SELECT value FROM json_each(?)) AND u.as_of <= ? "
+            "ORDER BY u.item_id, u.as_of DESC, u.created_at DESC, u.id DESC", (_ids(item_ids), as_of)):
+        out.setdefault(r["item_id"], []).append(r)
+    return out
+
+
+def items_with_any_update(store: Store, item_ids: list[str]) -> set[str]:
+    """Ids among item_ids that have at least one status update at any date."""
+    return {r[0] for r in store.conn.execute(
+        "SELECT DISTINCT item_id FROM status_updates WHERE item_id IN (SELECT value FROM json_each(?))",
+        (_ids(item_ids),))}
+
+
+def latest_status_upto(store: Store, item_ids: list[str], as_of: str) -> dict[str, dict]:
+    """{item_id: {status, as_of}} of the latest update on or before as_of (items with none are absent)."""
+    rows = store._all(
+        "SELECT item_id, status, as_of FROM (SELECT u.item_id, u.status, u.as_of, row_number() OVER "
+        "(PARTITION BY u.item_id ORDER BY u.as_of DESC, u.created_at DESC, u.id DESC) AS rn FROM status_updates u "
+        "WHERE u.item_id IN (SELECT value FROM json_each(?)) AND u.as_of <= ?) WHERE rn = 1",
+        (_ids(item_ids), as_of))
+    return {r["item_id"]: r for r in rows}
+
+
+def citations_for_items(store: Store, item_ids: list[str]) -> dict[str, list[dict]]:
+    """{item_id: citations with their source's bibliographic fields}, in source date order."""
+    out: dict[str, list[dict]] = {}
+    for r in store._all(
+            "SELECT c.item_id, c.id, c.source_id, c.quote, s.title AS source_title, s.kind AS source_kind, "
+            "s.publisher AS source_publisher, s.author AS source_author, s.event AS source_event, "
+            "s.published_on AS source_published_on, s.language AS source_language FROM citations c "
+            "JOIN sources s ON s.id = c.source_id WHERE c.item_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY c.item_id, s.published_on, s.title, c.start_offset, c.id", (_ids(item_ids),)):
+        out.setdefault(r["item_id"], []).append(r)
+    return out
+
+
+def targets_for_items(store: Store, item_ids: list[str]) -> dict[str, dict]:
+    return {r["item_id"]: r for r in store._all(
+        "SELECT item_id, unit, baseline, baseline_on, target, target_on, direction FROM targets "
+        "WHERE item_id IN (SELECT value FROM json_each(?))", (_ids(item_ids),))}
+
+
+def observations_upto(store: Store, item_ids: list[str], as_of: str) -> dict[str, list[dict]]:
+    """{item_id: observations on or before as_of, oldest first}."""
+    out: dict[str, list[dict]] = {}
+    for r in store._all(
+            "SELECT item_id, id, value, observed_on, note FROM observations "
+            "WHERE item_id IN (SELECT value FROM json_each(?)) AND observed_on <= ? "
+            "ORDER BY item_id, observed_on, created_at, id", (_ids(item_ids), as_of)):
+        out.setdefault(r["item_id"], []).append(r)
+    return out
+
+
+def relations_for_items(store: Store, item_ids: list[str]) -> dict[str, list[dict]]:
+    """{item_id: links in both directions}, each with the other item's ref, title, framework."""
+    ids = _ids(item_ids)
+    out: dict[str, list[dict]] = {}
+    for r in store._all(
+            "SELECT r.from_id AS item_id, 'out' AS direction, r.kind, r.note, o.id AS other_id, o.ref, o.title, "
+            "o.status, o.framework_id, f.title AS framework FROM relations r JOIN items o ON o.id = r.to_id "
+            "JOIN frameworks f ON f.id = o.framework_id WHERE r.from_id IN (SELECT value FROM json_each(?)) "
+            "UNION ALL "
+            "SELECT r.to_id, 'in', r.kind, r.note, o.id, o.ref, o.title, o.status, o.framework_id, f.title "
+            "FROM relations r JOIN items o ON o.id = r.from_id JOIN frameworks f ON f.id = o.framework_id "
+            "WHERE r.to_id IN (SELECT value FROM json_each(?)) ORDER BY 1, 10, 6", (ids, ids)):
+        out.setdefault(r["item_id"], []).append(r)
+    return out
+
+
+def sources_by_ids(store: Store, source_ids: list[str]) -> dict[str, dict]:
+    return {r["id"]: r for r in store._all(
+        "SELECT id, title, kind, publisher, author, event, published_on, url, language FROM sources "
+        "WHERE id IN (SELECT value FROM json_each(?))", (_ids(source_ids),))}
+
+
+def frameworks_by_ids(store: Store, framework_ids: list[str]) -> dict[str, dict]:
+    return {r["id"]: r for r in store._all(
+        "SELECT id, title, actor, description FROM frameworks WHERE id IN (SELECT value FROM json_each(?))",
+        (_ids(framework_ids),))}
