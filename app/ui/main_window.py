@@ -9,6 +9,7 @@ import importlib
 import importlib.util
 from pathlib import Path
 
+import shiboken6
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..core.model import Changes, PolicyTrackerError
@@ -228,17 +229,24 @@ class MainWindow(QtWidgets.QMainWindow):
     def set_store(self, store: Store) -> None:
         """Show another file: a fresh session, undo history and widgets for it."""
         old = self.session
+        old_central = self.centralWidget()
         if old is not None:
             self.save_layout()
             self.undo_group.removeStack(old.undo_stack)
-            old.close()
+            old.stop()
         self.session = Session(store, self, analyst=self.prefs.analyst, interaction=self._interaction,
                                poll_ms=self._poll_ms)
         self.undo_group.addStack(self.session.undo_stack)
         self.undo_group.setActiveStack(self.session.undo_stack)
         self.session.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
         self._build_central()
+        if old_central is not None:
+            # delete the old widgets now: a queued deleteLater would let them see events after the
+            # old file is closed
+            shiboken6.Shiboken.delete(old_central)
         if old is not None:
+            old.close()
+            old.deleteLater()
             self.restore_layout()
         self._update_title()
         self._remember_recent(store.path)
@@ -553,7 +561,10 @@ class MainWindow(QtWidgets.QMainWindow):
         super().closeEvent(e)
 
     def shutdown(self) -> None:
-        """Close the file (after the window is gone)."""
+        """Close the file (after the window is gone), deleting the widgets that read from it first."""
+        central = self.takeCentralWidget()
+        if central is not None:
+            shiboken6.Shiboken.delete(central)
         self.session.close()
 
 

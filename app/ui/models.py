@@ -259,6 +259,10 @@ class ItemTableModel(QtCore.QAbstractTableModel):
                 self._cache.clear()
                 self.endResetModel()
                 return
+            if not changes.items and self._ids and self._columns:  # e.g. another program's edit
+                self._cache.clear()
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self._columns) - 1))
+                return
         for iid in changes.items:
             self._cache.pop(iid, None)
             r = self.row_of(iid)

@@ -52,3 +52,16 @@ def almaty_id(session) -> str:
 def gdp_id(session) -> str:
     """The 7NDP digital-economy GDP target item."""
     return gdp_target_id(session.store)
+
+
+@pytest.fixture
+def window(seeded_path, answers, qtbot):
+    """The main window on a seeded copy, with recorded answers instead of dialogs."""
+    from app.ui.main_window import MainWindow
+    from app.ui.preferences import Preferences
+    win = MainWindow(Store(seeded_path), prefs=Preferences(analyst="Test Analyst"), interaction=answers, poll_ms=0)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+    win.shutdown()
