@@ -1,0 +1,145 @@
+"""`policy-tracker report`: write a status report as PDF or HTML, headless (no display needed).
+
+Qt is imported only when a PDF is asked for, and only after `ensure_app` has chosen the
+offscreen platform on a machine without a display (otherwise Qt aborts the whole process).
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ..core.model import PolicyTrackerError
+from .data import PAGE_SIZES, ReportOptions, build_report, load_preset, parse_as_of, parse_page_size, \
+    resolve_frameworks
+
+
+def add_commands(subparsers, common) -> None:
+    s = subparsers.add_parser(
+        "report", parents=[common], help="write a printable status report (PDF or HTML)",
+        description="Write a status report: a cover, a summary per framework, then each item with its status "
+                    "as of a date, latest notes, target progress, the source's words and related items.")
+    s.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write (.pdf or .html)")
+    s.add_argument("--format", choices=("pdf", "html"), help="pdf or html (default: from FILE's extension, else pdf)")
+    s.add_argument("--framework", action="append", metavar="ID_OR_TITLE", default=[],
+                   help="only this framework (its id, title or the start of its title); repeatable")
+    s.add_argument("--status", action="append", metavar="STATUS", default=[],
+                   help="only items in this status as of the date (key or label, e.g. in_progress); repeatable")
+    s.add_argument("--kind", action="append", metavar="KIND", default=[], help="only items of this kind; repeatable")
+    s.add_argument("--tag", action="append", metavar="TAG", default=[], help="only items with this tag; repeatable")
+    s.add_argument("--as-of", metavar="YYYY-MM-DD", help="show each item as it stood on this date (default: today)")
+    s.add_argument("--title", help="the report's title")
+    s.add_argument("--analyst", help="who prepared it (shown on the cover)")
+    s.add_argument("--notes", type=int, metavar="N", help="latest notes per item (default 3)")
+    s.add_argument("--stale-days", type=int, metavar="N", help="flag items without an update in N days (default 90)")
+    s.add_argument("--no-notes", action="store_true", help="leave out status notes")
+    s.add_argument("--no-quotes", action="store_true", help="leave out quoted source words and the source list")
+    s.add_argument("--no-charts", action="store_true", help="leave out charts")
+    s.add_argument("--page-size", metavar="|".join(PAGE_SIZES), help="A4 (default) or Letter")
+    s.add_argument("--preset", metavar="NAME", help="start from saved report settings; other options override them")
+    s.set_defaults(func=cmd_report)
+
+
+def options_from_args(store, args) -> ReportOptions:
+    """Report options from a preset and the command line (the command line wins)."""
+    opts = load_preset(args.preset) if args.preset else ReportOptions()
+    if args.framework:
+        opts.framework_ids = resolve_frameworks(store, args.framework)
+    if args.status:
+        vocab = store.statuses()
+        keys = []
+        for name in args.status:
+            hit = [s["key"] for s in vocab if name.strip().casefold() in (s["key"].casefold(), s["label"].casefold())]
+            if not hit:
+                raise PolicyTrackerError(f"'{name}' is not a status; use one of: "
+                                         f"{', '.join(s['key'] for s in vocab)}.")
+            keys.append(hit[0])
+        opts.statuses = keys
+    if args.kind:
+        known = {k["key"]: k["key"] for k in store.item_kinds()} | {k["label"].casefold(): k["key"] for k in store.item_kinds()}
+        kinds = []
+        for name in args.kind:
+            key = known.get(name.strip()) or known.get(name.strip().casefold())
+            if not key:
+                raise PolicyTrackerError(f"'{name}' is not a kind of item; use one of: "
+                                         f"{', '.join(k['key'] for k in store.item_kinds())}.")
+            kinds.append(key)
+        opts.kinds = kinds
+    if args.tag:
+        opts.tags = [t.strip() for t in args.tag if t.strip()]
+    if args.as_of:
+        opts.as_of = parse_as_of(args.as_of)
+    if args.title:
+        opts.title = args.title
+    if args.analyst:
+        opts.analyst = args.analyst
+    if args.notes is not None:
+        if args.notes < 0:
+            raise PolicyTrackerError("--notes must be 0 or more.")
+        opts.notes_per_item = args.notes
+    if args.stale_days is not None:
+        if args.stale_days < 0:
+            raise PolicyTrackerError("--stale-days must be 0 or more.")
+        opts.stale_days = args.stale_days
+    if args.no_notes:
+        opts.include_notes = False
+    if args.no_quotes:
+        opts.include_quotes = False
+    if args.no_charts:
+        opts.include_charts = False
+    if args.page_size:
+        opts.page_size = parse_page_size(args.page_size)
+    return opts
+
+
+def _check_output(path: Path) -> None:
+    if path.is_dir():
+        raise PolicyTrackerError(f"{path} is a folder; give a file name to write the report to.")
+    if not path.parent.is_dir():
+        raise PolicyTrackerError(f"The folder {path.parent} does not exist.")
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise PolicyTrackerError(f"{path} cannot be written (no permission).")
+
+
+def write_html(report, path: Path) -> None:
+    from .html import render_html
+    text = render_html(report)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_report(args) -> int:
+    from ..cli import open_store
+    out = Path(args.output).expanduser()
+    fmt = args.format or ("html" if out.suffix.lower() in (".html", ".htm") else "pdf")
+    _check_output(out)
+    if args.as_of:
+        parse_as_of(args.as_of)  # a bad date is refused before the database is opened
+    store = open_store(args)
+    try:
+        opts = options_from_args(store, args)
+        report = build_report(store, opts)
+    finally:
+        store.close()
+    try:
+        if fmt == "html":
+            write_html(report, out)
+        else:
+            from .pdf import write_pdf
+            laid = write_pdf(report, out)
+            print(f"Wrote {out} ({laid.page_count} pages, {len(report.items)} items).", file=sys.stderr)
+            return 0
+    except OSError as e:
+        raise PolicyTrackerError(f"{out} could not be written: {e.strerror or e}.") from None
+    print(f"Wrote {out} ({len(report.items)} items).", file=sys.stderr)
+    return 0
+
+
+__all__ = ["add_commands", "cmd_report", "options_from_args"]
