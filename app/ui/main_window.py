@@ -61,6 +61,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.resize(1440, 900)
         self.undo_group = QtGui.QUndoGroup(self)
         self.session: Session = None  # type: ignore[assignment]
+        self.search = None
         self._build_actions()
         self._build_menus()
         self.setStatusBar(QtWidgets.QStatusBar(self))
@@ -230,6 +231,8 @@ class MainWindow(QtWidgets.QMainWindow):
         """Show another file: a fresh session, undo history and widgets for it."""
         old = self.session
         old_central = self.centralWidget()
+        if old is not None and self.search is not None:
+            self.search.wait_for_idle()
         if old is not None:
             self.save_layout()
             self.undo_group.removeStack(old.undo_stack)
@@ -562,6 +565,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def shutdown(self) -> None:
         """Close the file (after the window is gone), deleting the widgets that read from it first."""
+        if self.search is not None:
+            self.search.wait_for_idle()
         central = self.takeCentralWidget()
         if central is not None:
             shiboken6.Shiboken.delete(central)
