@@ -187,7 +187,7 @@ class _R:
     def watchlist(self, title: str, items: list[ItemReport]) -> str:
         if not items:
             return ""
-        rows = "".join(f'<tr><td class="ref">{esc(i.ref)}</td><td>{self.t(i.title)}</td>'
+        rows = "".join(f'<tr><td class="ref">{esc(i.ref)}</td><td{self.dir(i.title)}>{esc(i.title)}</td>'
                        f'<td>{esc(i.status.label)}</td><td>{esc(i.due_on or "")}</td>'
                        f'<td>{esc(i.status_on or "none")}</td></tr>' for i in items)
         return (f'<h4>{esc(title)}</h4><table class="watch" width="100%" cellspacing="0" cellpadding="3" border="1">'
@@ -222,8 +222,9 @@ class _R:
             meta.append("tags: " + ", ".join(self.t(t) for t in i.tags))
         if i.stale:
             meta.append(f'<span class="warn">no update in {self.o.stale_days} days</span>')
-        rows = [f'<tr><td class="ititle"><a name="item-{anchor}"></a><span class="iref">{esc(i.ref)}</span> '
-                f'{self.t(i.title, "span", "ttl")}</td>'
+        # the cell carries the title's direction: QTextDocument takes direction from blocks, not spans
+        rows = [f'<tr><td class="ititle"{self.dir(i.title)}><a name="item-{anchor}"></a><span class="iref">'
+                f'{esc(i.ref)}</span> <span class="ttl">{esc(i.title)}</span></td>'
                 f'<td class="istatus" width="22%" align="right">{self.badge(i.status)}'
                 f'<span class="since">{since}</span></td></tr>',
                 f'<tr><td colspan="2" class="imeta">{" · ".join(meta)}</td></tr>']

@@ -1,0 +1,80 @@
+"""The HTML export (pure, no Qt): one self-contained file that parses, escapes user text and marks RTL."""
+from __future__ import annotations
+
+import datetime as dt
+from html.parser import HTMLParser
+
+from app.reports.data import ReportOptions, build_report
+from app.reports.html import render_html
+
+from reportfixtures import HOSTILE_NOTE, PERSIAN_TITLE, squash
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.text, self.tags, self.attrs, self.stack_ok = [], [], [], True
+        self.rtl_text = []
+        self._rtl = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += attrs
+        if ("dir", "rtl") in attrs:
+            self._rtl += 1
+
+    def handle_endtag(self, tag):
+        pass
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._rtl:
+            self.rtl_text.append(data)
+
+
+def _parse(text):
+    p = _Collect()
+    p.feed(text)
+    p.close()
+    return p
+
+
+def test_html_contains_every_item_status_and_quote(report_store):
+    """Every item's title, status label and quoted words are in the HTML's text."""
+    report = build_report(report_store, ReportOptions(as_of=dt.date(2025, 7, 1)))
+    p = _parse(render_html(report))
+    text = squash(" ".join(p.text))
+    for item in report.items:
+        assert squash(item.title) in text
+        assert squash(item.status.label) in text
+        for q in item.quotes:
+            assert squash(q.text) in text
+
+
+def test_html_is_self_contained(report_store):
+    """No script, no external stylesheet, image or link that would load anything."""
+    p = _parse(render_html(build_report(report_store, ReportOptions())))
+    assert "script" not in p.tags and "link" not in p.tags and "img" not in p.tags
+    assert not [v for k, v in p.attrs if k in ("src", "href") and v]
+    assert "svg" in p.tags  # charts are inline
+
+
+def test_hostile_note_is_escaped_and_shown_literally(report_store):
+    """A note with markup and a spreadsheet formula appears as text, never as elements."""
+    html = render_html(build_report(report_store, ReportOptions(as_of=dt.date(2025, 7, 1))))
+    p = _parse(html)
+    assert HOSTILE_NOTE in " ".join(p.text)
+    assert "script" not in p.tags and "img" not in p.tags
+    assert "&lt;img src=x&gt;" in html
+
+
+def test_persian_text_is_marked_right_to_left(report_store):
+    """Persian titles sit in an element with dir="rtl"."""
+    p = _parse(render_html(build_report(report_store, ReportOptions())))
+    assert PERSIAN_TITLE in "".join(p.rtl_text)
+
+
+def test_no_charts_leaves_out_svg(report_store):
+    """--no-charts gives a report without charts."""
+    p = _parse(render_html(build_report(report_store, ReportOptions(include_charts=False))))
+    assert "svg" not in p.tags
