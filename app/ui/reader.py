@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..core.textnorm import normalize
+from ..core.textnorm import CHAR_MAP, normalize
 
 if TYPE_CHECKING:  # pragma: no cover
     from .session import Session
@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _RTL_CHAR = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 RTL_LANGUAGES = {"fa", "ar", "ur", "ps", "he", "yi", "ckb", "dv", "ug", "sd", "ku"}
-MAX_FIND_HIGHLIGHTS = 2000  # beyond this only the current match is marked (keeps repaint cheap)
+MAX_FIND_HIGHLIGHTS = 400  # matches marked at once, around what is on screen (keeps typing and repaint cheap)
+FIND_MARGIN = 20000  # Qt positions above and below the visible text whose matches are marked too
 _NOT_TOLD = object()
 Qt = QtCore.Qt
 
@@ -73,6 +74,21 @@ def tint(color: QtGui.QColor, base: QtGui.QColor, strength: float = 0.35) -> QtG
     mix = lambda a, b: round(a * strength + b * (1 - strength))  # noqa: E731
     return QtGui.QColor(mix(color.red(), base.red()), mix(color.green(), base.green()),
                         mix(color.blue(), base.blue()))
+
+
+_VARIANTS: dict[str, set[str]] = {}
+for _src, _dst in CHAR_MAP.items():
+    _VARIANTS.setdefault(_dst, {_dst}).add(_src)
+
+
+def find_pattern(needle: str) -> re.Pattern | None:
+    """A case-blind regex for needle that also matches the Arabic/Persian letter and digit forms
+    the search index treats as equal (so the text itself never needs a normalised copy)."""
+    parts = []
+    for ch in normalize(needle):
+        alts = _VARIANTS.get(ch)
+        parts.append("[" + "".join(re.escape(a) for a in sorted(alts)) + "]" if alts else re.escape(ch))
+    return re.compile("".join(parts), re.IGNORECASE) if parts else None
 
 
 def _x(value) -> float:
@@ -159,7 +175,6 @@ class SourceReader(QtWidgets.QWidget):
         self.flash_ms = 1200
         self._source: dict | None = None
         self._text = ""
-        self._norm_text = ""
         self._map = OffsetMap("")
         self._citations: list[dict] = []
         self._cited_items: set[str] = set()
@@ -278,6 +293,12 @@ class SourceReader(QtWidgets.QWidget):
         layout.addWidget(self.info)
         self.setFocusProxy(self.text_view)
 
+        self._mark_timer = QtCore.QTimer(self)
+        self._mark_timer.setSingleShot(True)
+        self._mark_timer.setInterval(50)
+        self._mark_timer.timeout.connect(self._mark_visible_matches)
+        self.text_view.verticalScrollBar().valueChanged.connect(
+            lambda _v: self._mark_timer.start() if self._matches else None)
         self._flash_anim = QtCore.QVariantAnimation(self)
         self._flash_anim.valueChanged.connect(self._on_flash_value)
         self._flash_anim.finished.connect(self._end_flash)
@@ -332,7 +353,7 @@ class SourceReader(QtWidgets.QWidget):
 
     def _clear(self, message: str = "") -> None:
         self._source = None
-        self._text = self._norm_text = ""
+        self._text = ""
         self._map = OffsetMap("")
         self._citations = []
         self._cited_items = set()
@@ -349,7 +370,6 @@ class SourceReader(QtWidgets.QWidget):
         self._flash_selection, self._flash_range = None, None
         self._source = {k: v for k, v in src.items() if k != "text"}
         self._text = src["text"] or ""
-        self._norm_text = normalize(self._text)
         self._map = OffsetMap(self._text)
         view = self.text_view
         view.setPlainText(display_text(self._text))
@@ -654,28 +674,18 @@ class SourceReader(QtWidgets.QWidget):
         if self.find_field.text() != text:
             with QtCore.QSignalBlocker(self.find_field):
                 self.find_field.setText(text)
-        needle = normalize(text)
-        if not needle or self._source is None:
+        pattern = find_pattern(text)
+        if pattern is None or self._source is None:
             self._matches, self._match_index = [], -1
             self._find_selections = []
             self.find_count.setText("")
             self._apply_selections()
             return 0
-        pattern = re.compile(re.escape(needle), re.IGNORECASE)
-        self._matches = [(m.start(), m.end()) for m in pattern.finditer(self._norm_text)]
-        doc = self.text_view.document()
-        fmt = QtGui.QTextCharFormat()
-        fmt.setBackground(QtGui.QColor(255, 214, 0, 110))
-        sels = []
-        for s, e in self._matches[:MAX_FIND_HIGHLIGHTS]:
-            sel = QtWidgets.QTextEdit.ExtraSelection()
-            sel.cursor = self._cursor(doc, s, e)
-            sel.format = fmt
-            sels.append(sel)
-        self._find_selections = sels
-        self._apply_selections()
+        self._matches = [(m.start(), m.end()) for m in pattern.finditer(self._text)]
         if not self._matches:
             self._match_index = -1
+            self._find_selections = []
+            self._apply_selections()
             self.find_count.setText("No matches")
             return 0
         here = self._map.to_code_point(self.text_view.textCursor().selectionStart())
@@ -683,6 +693,37 @@ class SourceReader(QtWidgets.QWidget):
         idx = bisect.bisect_left(starts, here)
         self._go_to_match(idx % len(self._matches))
         return len(self._matches)
+
+    def _mark_visible_matches(self) -> None:
+        """Mark the matches on and near the screen (a long text may hold tens of thousands)."""
+        if not self._matches:
+            if self._find_selections:
+                self._find_selections = []
+                self._apply_selections()
+            return
+        view = self.text_view
+        top = view.cursorForPosition(QtCore.QPoint(0, 0)).position()
+        bottom = view.cursorForPosition(QtCore.QPoint(view.viewport().width(), view.viewport().height())).position()
+        lo = self._map.to_code_point(max(0, min(top, bottom) - FIND_MARGIN))
+        hi = self._map.to_code_point(max(top, bottom) + FIND_MARGIN)
+        starts = [s for s, _ in self._matches]
+        first = bisect.bisect_left(starts, lo)
+        last = bisect.bisect_right(starts, hi)
+        if last - first > MAX_FIND_HIGHLIGHTS:  # centre the marked ones on the current match
+            mid = min(max(self._match_index, first), last)
+            first = max(first, mid - MAX_FIND_HIGHLIGHTS // 2)
+            last = first + MAX_FIND_HIGHLIGHTS
+        doc = view.document()
+        fmt = QtGui.QTextCharFormat()
+        fmt.setBackground(QtGui.QColor(255, 214, 0, 110))
+        sels = []
+        for s, e in self._matches[first:last]:
+            sel = QtWidgets.QTextEdit.ExtraSelection()
+            sel.cursor = self._cursor(doc, s, e)
+            sel.format = fmt
+            sels.append(sel)
+        self._find_selections = sels
+        self._apply_selections()
 
     def find_next(self) -> None:
         if not self._matches:
@@ -709,6 +750,7 @@ class SourceReader(QtWidgets.QWidget):
         self.select_range(s, e)
         self.text_view.centerCursor()
         self.find_count.setText(f"{idx + 1} of {len(self._matches)}")
+        self._mark_visible_matches()
 
     def eventFilter(self, obj: QtCore.QObject, e: QtCore.QEvent) -> bool:  # noqa: N802 - Qt's name
         if obj is self.find_field and e.type() == QtCore.QEvent.Type.KeyPress:

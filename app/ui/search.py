@@ -147,7 +147,8 @@ class _SearchTask(QtCore.QRunnable):
         if self.generation != self.current.value:
             return  # a newer query was typed while this one waited: skip the work
         try:
-            rows = search_queries.search_file(self.path, self.query, limit=LIMIT)
+            rows = search_queries.search_file(self.path, self.query, limit=LIMIT,
+                                              on_connect=lambda conn: self.current.attach(self.generation, conn))
         except Exception as e:  # noqa: BLE001 - reported to the panel, never raised in a pool thread
             try:
                 self.relay.failed.emit(self.generation, self.query, str(e))
@@ -161,16 +162,25 @@ class _SearchTask(QtCore.QRunnable):
 
 
 class _Generation:
-    """The newest query's number, read by worker threads (an int read is atomic under the GIL)."""
+    """The newest query's number (read by workers) and the connection of the query running now."""
 
     def __init__(self):
         self.value = 0
         self.lock = threading.Lock()
+        self._conn = None
+        self._conn_generation = 0
 
     def bump(self) -> int:
+        """A new query: number it and interrupt a running older one (its answer would be dropped)."""
         with self.lock:
             self.value += 1
+            if self._conn is not None and self._conn_generation < self.value:
+                self._conn.interrupt()  # sqlite3_interrupt is safe from another thread
             return self.value
+
+    def attach(self, generation: int, conn) -> None:
+        with self.lock:
+            self._conn, self._conn_generation = conn, generation
 
 
 class SearchPanel(QtWidgets.QWidget):

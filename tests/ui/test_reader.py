@@ -422,3 +422,21 @@ def test_every_control_has_an_accessible_name(reader):
         if isinstance(w, (QtWidgets.QAbstractButton, QtWidgets.QLineEdit, QtWidgets.QComboBox,
                           QtWidgets.QPlainTextEdit, QtWidgets.QLabel)) and w.parent() in (reader, reader.find_bar):
             assert w.accessibleName(), w
+
+
+def test_find_in_a_long_text_marks_only_matches_near_the_screen(reader, store, session):
+    """Tens of thousands of matches are counted, but only those around the view are painted."""
+    from app.ui import reader as reader_mod
+    base = store.get_source(seed_source_id(store))["text"]
+    sid, changes = sources.add_source(store, "\n".join([base] * 200), title="Long")
+    session.notify(changes)
+    reader.show_source(sid)
+    n = reader.find("digital")
+    assert n > 5000
+    marked = len(reader.text_view.extraSelections()) - len(reader.highlight_ranges())
+    assert 0 < marked <= reader_mod.MAX_FIND_HIGHLIGHTS
+    for _ in range(3):
+        reader.find_previous()  # wraps to the end of the text
+    assert reader.find_count.text() == f"{n - 2} of {n}"
+    s, e = reader.current_match()
+    assert reader.text[s:e].lower() == "digital"
