@@ -1,0 +1,302 @@
+"""The window's report actions: File > Print Preview..., Print..., Export Report as PDF / HTML.
+
+Each first asks what to report (`ReportOptionsDialog`, with saved settings), then lays the report
+out once and paints it to the preview, the printer or a PDF, with a progress dialog that can
+cancel a long report. Errors a person can act on are shown in one message box.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
+                               QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QInputDialog,
+                               QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QProgressDialog,
+                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from ..core.model import PolicyTrackerError
+from . import data
+from .data import PAGE_SIZES, ReportOptions, build_report
+
+EXPORT_FILTERS = {"pdf": "PDF document (*.pdf)", "html": "Web page (*.html)"}
+
+
+class ReportOptionsDialog(QDialog):
+    """Choose frameworks, statuses, kinds, tags, the as-of date and what to include; save settings by name."""
+
+    def __init__(self, store, parent: QWidget | None = None, options: ReportOptions | None = None,
+                 action: str = "Create Report"):
+        super().__init__(parent)
+        self.setWindowTitle("Report Settings")
+        self.store = store
+        self.frameworks = self._checklist([(f["id"], f["title"]) for f in store.list_frameworks()])
+        self.statuses = self._checklist([(s["key"], s["label"]) for s in store.statuses()])
+        self.kinds = self._checklist([(k["key"], k["label"]) for k in store.item_kinds()])
+        self.tags = self._checklist([(t, t) for t in store.tags()])
+        self.as_of = QDateEdit(calendarPopup=True)
+        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.title = QLineEdit()
+        self.analyst = QLineEdit()
+        self.notes = QCheckBox("Latest notes")
+        self.notes_per_item = QSpinBox(minimum=1, maximum=50)
+        self.quotes = QCheckBox("Quoted source words and the list of sources")
+        self.charts = QCheckBox("Charts")
+        self.stale_days = QSpinBox(minimum=1, maximum=3650, suffix=" days")
+        self.page_size = QComboBox()
+        self.page_size.addItems(PAGE_SIZES)
+        self.presets = QComboBox()
+        load, save, delete = QPushButton("Load"), QPushButton("Save As..."), QPushButton("Delete")
+        load.clicked.connect(self._load_preset)
+        save.clicked.connect(self._save_preset)
+        delete.clicked.connect(self._delete_preset)
+
+        pick = QGridLayout()
+        for col, (label, widget) in enumerate((("Frameworks", self.frameworks), ("Statuses", self.statuses),
+                                               ("Kinds", self.kinds), ("Tags", self.tags))):
+            box = QGroupBox(f"{label} (none ticked: all)")
+            lay = QVBoxLayout(box)
+            lay.addWidget(widget)
+            pick.addWidget(box, 0, col)
+        form = QFormLayout()
+        form.addRow("Title", self.title)
+        form.addRow("Prepared by", self.analyst)
+        form.addRow("Status as of", self.as_of)
+        notes_row = QHBoxLayout()
+        notes_row.addWidget(self.notes)
+        notes_row.addWidget(self.notes_per_item)
+        notes_row.addWidget(QWidget(), 1)
+        form.addRow("Include", notes_row)
+        form.addRow("", self.quotes)
+        form.addRow("", self.charts)
+        form.addRow("Flag items without an update in", self.stale_days)
+        form.addRow("Page size", self.page_size)
+        presets = QHBoxLayout()
+        presets.addWidget(self.presets, 1)
+        for b in (load, save, delete):
+            presets.addWidget(b)
+        form.addRow("Saved settings", presets)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(action)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        outer = QVBoxLayout(self)
+        outer.addLayout(pick)
+        outer.addLayout(form)
+        outer.addWidget(buttons)
+        self._refresh_presets()
+        self.set_options(options or ReportOptions())
+
+    @staticmethod
+    def _checklist(entries: list[tuple[str, str]]) -> QListWidget:
+        w = QListWidget()
+        for key, label in entries:
+            it = QListWidgetItem(label)  # list items show plain text
+            it.setData(Qt.ItemDataRole.UserRole, key)
+            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Unchecked)
+            w.addItem(it)
+        w.setMinimumWidth(160)
+        return w
+
+    @staticmethod
+    def _checked(w: QListWidget) -> list[str]:
+        return [w.item(i).data(Qt.ItemDataRole.UserRole) for i in range(w.count())
+                if w.item(i).checkState() == Qt.CheckState.Checked]
+
+    @staticmethod
+    def _check(w: QListWidget, keys: list[str]) -> None:
+        keys = set(keys)
+        for i in range(w.count()):
+            it = w.item(i)
+            it.setCheckState(Qt.CheckState.Checked if it.data(Qt.ItemDataRole.UserRole) in keys
+                             else Qt.CheckState.Unchecked)
+
+    def set_options(self, o: ReportOptions) -> None:
+        self._check(self.frameworks, o.framework_ids)
+        self._check(self.statuses, o.statuses)
+        self._check(self.kinds, o.kinds)
+        self._check(self.tags, o.tags)
+        d = o.effective_as_of()
+        self.as_of.setDate(QDate(d.year, d.month, d.day))
+        self.title.setText(o.title)
+        self.analyst.setText(o.analyst)
+        self.notes.setChecked(o.include_notes)
+        self.notes_per_item.setValue(max(1, o.notes_per_item))
+        self.quotes.setChecked(o.include_quotes)
+        self.charts.setChecked(o.include_charts)
+        self.stale_days.setValue(max(1, o.stale_days))
+        self.page_size.setCurrentText(o.page_size)
+
+    def options(self) -> ReportOptions:
+        q = self.as_of.date()
+        as_of = dt.date(q.year(), q.month(), q.day())
+        return ReportOptions(
+            framework_ids=self._checked(self.frameworks), statuses=self._checked(self.statuses),
+            kinds=self._checked(self.kinds), tags=self._checked(self.tags),
+            as_of=None if as_of == dt.date.today() else as_of,
+            include_notes=self.notes.isChecked(), notes_per_item=self.notes_per_item.value(),
+            include_quotes=self.quotes.isChecked(), include_charts=self.charts.isChecked(),
+            stale_days=self.stale_days.value(), title=self.title.text().strip() or "Status report",
+            analyst=self.analyst.text().strip(), page_size=self.page_size.currentText())
+
+    # -- presets -----------------------------------------------------------------------------------
+    def _refresh_presets(self, select: str | None = None) -> None:
+        self.presets.clear()
+        try:
+            self.presets.addItems(data.list_presets())
+        except PolicyTrackerError as e:
+            _error(self, e)
+        if select:
+            self.presets.setCurrentText(select)
+
+    def _load_preset(self) -> None:
+        name = self.presets.currentText()
+        if name:
+            try:
+                self.set_options(data.load_preset(name))
+            except PolicyTrackerError as e:
+                _error(self, e)
+
+    def _save_preset(self) -> None:
+        name, ok = QInputDialog.getText(self, "Save Report Settings", "Name:", text=self.presets.currentText())
+        if ok and name.strip():
+            try:
+                data.save_preset(name, self.options())
+            except (PolicyTrackerError, OSError) as e:
+                _error(self, e)
+            self._refresh_presets(name.strip())
+
+    def _delete_preset(self) -> None:
+        name = self.presets.currentText()
+        if name:
+            data.delete_preset(name)
+            self._refresh_presets()
+
+
+def _error(parent, exc: Exception) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, "Report", str(exc), QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+
+
+class _Progress:
+    """A cancellable progress dialog as a ProgressFn (done, total) -> keep going?"""
+
+    def __init__(self, parent, label: str):
+        self.dlg = QProgressDialog(label, "Cancel", 0, 100, parent)
+        self.dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dlg.setMinimumDuration(400)
+
+    def __call__(self, done: int, total: int) -> bool:
+        self.dlg.setMaximum(max(1, total))
+        self.dlg.setValue(min(done, max(1, total)))
+        QApplication.processEvents()
+        return not self.dlg.wasCanceled()
+
+    def close(self) -> None:
+        self.dlg.reset()
+
+
+def ask_options(parent, store, action: str) -> ReportOptions | None:
+    dlg = ReportOptionsDialog(store, parent, action=action)
+    return dlg.options() if dlg.exec() == QDialog.DialogCode.Accepted else None
+
+
+def _prepare(parent, store, options: ReportOptions):
+    from .pdf import lay_out_report
+    progress = _Progress(parent, "Preparing the report...")
+    try:
+        report = build_report(store, options, progress)
+        progress.dlg.setLabelText("Laying out pages...")
+        QApplication.processEvents()
+        laid = lay_out_report(report)
+    finally:
+        progress.close()
+    return report, laid
+
+
+def _printer(options: ReportOptions, mode=QPrinter.PrinterMode.HighResolution) -> QPrinter:
+    from .pdf import page_layout
+    printer = QPrinter(mode)
+    printer.setFullPage(True)  # our own margins, header and footer
+    printer.setPageLayout(page_layout(options.page_size))
+    printer.setDocName(options.title)
+    return printer
+
+
+def print_preview(parent, store, options: ReportOptions | None = None) -> bool:
+    """File > Print Preview...: returns False when cancelled or refused."""
+    from .pdf import paint
+    options = options or ask_options(parent, store, "Preview")
+    if options is None:
+        return False
+    try:
+        report, laid = _prepare(parent, store, options)
+        printer = _printer(options)
+        preview = QPrintPreviewDialog(printer, parent)
+        preview.setWindowTitle(f"Print Preview: {options.title}")
+        preview.paintRequested.connect(lambda p: paint(laid, p, report))
+        preview.exec()
+    except PolicyTrackerError as e:
+        _error(parent, e)
+        return False
+    return True
+
+
+def print_report(parent, store, options: ReportOptions | None = None) -> bool:
+    """File > Print...: the system print dialog, then the pages chosen there."""
+    from .pdf import paint
+    options = options or ask_options(parent, store, "Print...")
+    if options is None:
+        return False
+    try:
+        report, laid = _prepare(parent, store, options)
+        printer = _printer(options)
+        dlg = QPrintDialog(printer, parent)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return False
+        pages = None
+        if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+            pages = list(range(printer.fromPage() - 1, printer.toPage()))
+        progress = _Progress(parent, "Printing...")
+        try:
+            paint(laid, printer, report, progress, pages)
+        finally:
+            progress.close()
+    except PolicyTrackerError as e:
+        _error(parent, e)
+        return False
+    return True
+
+
+def export_report(parent, store, fmt: str, options: ReportOptions | None = None, path: str | None = None) -> Path | None:
+    """File > Export Report as PDF / HTML: returns the file written, or None."""
+    if fmt not in EXPORT_FILTERS:
+        raise ValueError(fmt)
+    options = options or ask_options(parent, store, f"Export as {fmt.upper()}...")
+    if options is None:
+        return None
+    if path is None:
+        suggested = str(Path.home() / f"{options.title or 'report'}.{fmt}")
+        path, _ = QFileDialog.getSaveFileName(parent, f"Export Report as {fmt.upper()}", suggested, EXPORT_FILTERS[fmt])
+        if not path:
+            return None
+    out = Path(path)
+    try:
+        if fmt == "html":
+            from .commands import _check_output, write_html
+            _check_output(out)
+            write_html(build_report(store, options), out)
+        else:
+            from .pdf import write_pdf
+            progress = _Progress(parent, "Writing the PDF...")
+            try:
+                write_pdf(build_report(store, options), out, progress)
+            finally:
+                progress.close()
+    except (PolicyTrackerError, OSError) as e:
+        _error(parent, e if isinstance(e, PolicyTrackerError) else PolicyTrackerError(f"{out} could not be written."))
+        return None
+    return out
