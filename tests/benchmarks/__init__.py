@@ -1,0 +1,1 @@
+"""Benchmarks against the raw engine (`make bench`); not part of `make test`."""
