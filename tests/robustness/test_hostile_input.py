@@ -248,8 +248,7 @@ def test_BUG_cli_import_of_a_5000_digit_integer_is_an_unexpected_error(seeded_pa
 
 
 def test_BUG_csvio_import_csv_imports_a_row_with_an_unterminated_quote(store, tmp_path):
-    """BUG (fix in app/exchange/csvio.py import_csv: csv.DictReader(..., strict=True)): an unterminated
-    quote swallows the rest of the sheet into one title and imports it instead of refusing."""
+    """BUG (fix in app/exchange/csvio.py import_csv: csv.DictReader(..., strict=True)): an unterminated quote swallows the rest of the sheet into one title and imports it instead of refusing."""
     path = tmp_path / "bad.csv"
     path.write_bytes((CSV_HEADER + 'F,1,goal,"T,proposed,,\r\n').encode())
     before = content_hash(store.path)
@@ -259,8 +258,7 @@ def test_BUG_csvio_import_csv_imports_a_row_with_an_unterminated_quote(store, tm
 
 
 def test_BUG_csvio_import_csv_error_for_an_oversized_cell_names_no_line(store, tmp_path):
-    """BUG (fix in app/exchange/csvio.py import_csv: put f"line {reader.line_num}" in the csv.Error message):
-    a 5 MB cell is refused but the sentence does not say where."""
+    """BUG (fix in app/exchange/csvio.py import_csv: add the line number to the csv.Error message): a 5 MB cell is refused without saying where."""
     path = tmp_path / "bad.csv"
     path.write_bytes((CSV_HEADER + "F,1,goal," + "x" * 5_000_000 + ",proposed,,\r\n").encode())
     before = content_hash(store.path)

@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from robust_docgen import make_document
+from robust_docgen import content_hash, make_document
 from robust_strategies import check_garbage, check_mutant, check_roundtrip, documents, json_values
+
+from app.core.model import ValidationError
+from app.exchange import jsonio
 
 QUICK = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                         HealthCheck.too_slow])
@@ -49,18 +53,13 @@ def test_fuzz_importer_with_mutated_documents(seeded_template, edits):
 
 
 def test_BUG_jsonio_import_of_a_known_citation_id_under_a_new_item_is_not_a_validation_error(empty_store):
-    """BUG (fix in app/exchange/jsonio.py validate_document): a new item whose citation/update/observation
-    id already exists in the file (under another item) fails with "UNIQUE constraint failed: citations.id"
-    from the store; it must be a ValidationError naming items[i].citations[j].id. Nothing is half-written."""
-    from app.core.model import ValidationError
-    from app.exchange import jsonio
-    from robust_docgen import content_hash
+    """BUG (fix in app/exchange/jsonio.py validate_document): a new item reusing a citation id already in the file must be a ValidationError, not a UNIQUE error."""
     doc = make_document(2, n_frameworks=1)
     jsonio.import_document(empty_store, doc)
     doc["items"][0]["id"] = "a-new-item-id"  # same citation ids, different item
     before = content_hash(empty_store.path)
     try:
-        with __import__("pytest").raises(ValidationError, match=r"items\[0\]\.citations\[0\]\.id"):
+        with pytest.raises(ValidationError, match=r"items\[0\]\.citations\[0\]\.id"):
             jsonio.import_document(empty_store, doc)
     finally:
         assert content_hash(empty_store.path) == before
