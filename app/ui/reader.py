@@ -126,6 +126,8 @@ class _TextView(QtWidgets.QPlainTextEdit):
         if e.matches(QtGui.QKeySequence.StandardKey.Find):
             self.find_requested.emit()
             return
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._reader.activate_at_cursor():
+            return  # Enter on a cited passage opens its item: the keyboard's click
         super().keyPressEvent(e)
 
     def viewportEvent(self, e: QtCore.QEvent) -> bool:  # noqa: N802 - Qt's name
@@ -153,7 +155,10 @@ class _TextView(QtWidgets.QPlainTextEdit):
         self._press_pos = None
 
     def contextMenuEvent(self, e: QtGui.QContextMenuEvent) -> None:  # noqa: N802 - Qt's name
-        menu = self._reader.build_context_menu(e.pos())
+        if e.reason() == QtGui.QContextMenuEvent.Reason.Keyboard:
+            menu = self._reader.build_context_menu(offset=self._reader.cursor_offset())
+        else:
+            menu = self._reader.build_context_menu(e.pos())
         menu.exec(e.globalPos())
         menu.deleteLater()
 
@@ -576,6 +581,19 @@ class SourceReader(QtWidgets.QWidget):
         cp = self.offset_at_point(point)
         return self.tooltip_for(cp) if cp is not None else ""
 
+    def cursor_offset(self) -> int:
+        """The text cursor's position in code points."""
+        return self._map.to_code_point(self.text_view.textCursor().position())
+
+    def activate_at_cursor(self) -> bool:
+        """Open the item of the passage at the text cursor (Enter in the text); False if none."""
+        if self._source is None or self.text_view.textCursor().hasSelection():
+            return False
+        hits = self.citations_at(self.cursor_offset())
+        if hits:
+            self.item_activated.emit(hits[0]["item_id"])
+        return bool(hits)
+
     def _on_clicked(self, point: QtCore.QPoint) -> None:
         cp = self.offset_at_point(point)
         if cp is None:
@@ -632,15 +650,16 @@ class SourceReader(QtWidgets.QWidget):
         self.cite_action.setEnabled(has and self._current_item is not None)
         self.find_action.setEnabled(self._source is not None)
 
-    def build_context_menu(self, point: QtCore.QPoint | None = None) -> QtWidgets.QMenu:
-        """The text's context menu: our actions first, then Qt's Copy / Select All."""
+    def build_context_menu(self, point: QtCore.QPoint | None = None, *, offset: int | None = None) -> QtWidgets.QMenu:
+        """The text's context menu: our actions first, then Qt's Copy / Select All; "Open ..." for
+        the passages under `point` (a viewport point) or at `offset` (code points)."""
         menu = self.text_view.createStandardContextMenu()
         menu.setParent(self, menu.windowFlags())
         first = menu.actions()[0] if menu.actions() else None
         ours: list[QtGui.QAction] = [self.track_action, self.cite_action]
-        if point is not None:
-            cp = self.offset_at_point(point)
-            for c in (self.citations_at(cp) if cp is not None else [])[:5]:
+        cp = self.offset_at_point(point) if point is not None else offset
+        if cp is not None:
+            for c in self.citations_at(cp)[:5]:
                 label = f"Open {c['ref']} {c['title']}" if c["ref"] else f"Open {c['title']}"
                 act = QtGui.QAction(_menu_text(label[:80]), menu)
                 act.triggered.connect(lambda _=False, iid=c["item_id"]: self.item_activated.emit(iid))

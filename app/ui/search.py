@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
 Qt = QtCore.Qt
 DEBOUNCE_MS = 150
 LIMIT = 50
-KIND_LABELS = {"item": "Item", "note": "Status note", "source": "Source"}
+KIND_LABELS = {"item": "Item", "note": "Note on", "source": "Source"}
 ResultRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -286,9 +286,19 @@ class SearchPanel(QtWidgets.QWidget):
         if r["kind"] in ("item", "note") and r.get("item_id"):
             self.item_requested.emit(r["item_id"])
         elif r["kind"] == "source" and r.get("source_id"):
-            offsets = self.session.store.source_match_offsets(r["source_id"], self._shown_query)
-            start, end = offsets[0] if offsets else (0, 0)
+            start, end = self.first_match(r["source_id"], self._shown_query)
             self.passage_requested.emit(r["source_id"], start, end)
+
+    def first_match(self, source_id: str, query: str) -> tuple[int, int]:
+        """Code-point offsets of the first hit in a source: the whole-word hit its snippet shows,
+        else the store's looser match, else (0, 0)."""
+        src = self.session.store.get_source(source_id)
+        pattern = search_queries.terms_pattern(query)
+        hit = search_queries.first_hit(src["text"] or "", pattern) if src and pattern else None
+        if hit:
+            return hit
+        offsets = self.session.store.source_match_offsets(source_id, query)
+        return offsets[0] if offsets else (0, 0)
 
     # -- internals ----------------------------------------------------------------------------------
     def _on_text_changed(self, _text: str) -> None:

@@ -440,3 +440,18 @@ def test_find_in_a_long_text_marks_only_matches_near_the_screen(reader, store, s
     assert reader.find_count.text() == f"{n - 2} of {n}"
     s, e = reader.current_match()
     assert reader.text[s:e].lower() == "digital"
+
+
+def test_enter_on_a_passage_opens_its_item(reader, store, qtbot):
+    """With the text cursor inside a cited passage, Enter names its item (the keyboard's click)."""
+    sid = seed_source_id(store)
+    reader.show_source(sid)
+    c = store.citations_for_source(sid)[0]
+    reader.reveal(c["start"] + 1, c["start"] + 1, flash=False)
+    reader.text_view.setFocus()
+    with qtbot.waitSignal(reader.item_activated) as blocker:
+        qtbot.keyClick(reader.text_view, Qt.Key.Key_Return)
+    assert blocker.args == [reader.citations_at(c["start"] + 1)[0]["item_id"]]
+    menu = reader.build_context_menu(offset=c["start"] + 1)
+    assert any(a.text().startswith("Open ") for a in menu.actions())
+    menu.deleteLater()

@@ -316,3 +316,15 @@ def test_a_new_query_interrupts_the_running_one():
     gen.attach(first, None)
     gen.bump()
     assert calls == ["interrupt"]
+
+
+def test_source_result_opens_at_the_whole_word_its_snippet_shows(qtbot, panel, store):
+    """A prefix query opens the first whole word it matches, not a match inside another word."""
+    rows = search(qtbot, panel, "hospital*")
+    row = next(i for i, r in enumerate(rows) if r["kind"] == "source")
+    with qtbot.waitSignal(panel.passage_requested) as blocker:
+        panel.activate_row(row)
+    sid, start, end = blocker.args
+    text = store.get_source(sid)["text"]
+    assert text[start:end].lower().startswith("hospital")
+    assert text[start:end] in rows[row]["snippet"].replace("\x02", "").replace("\x03", "")
