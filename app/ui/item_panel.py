@@ -17,7 +17,8 @@ from . import commands as cmds
 from .dialogs import ItemPickerDialog
 from .models import ROW_ROLE, StatusHistoryModel, status_colors, status_labels
 from .session import Session
-from .widgets import CommitPlainTextEdit, FieldError, escape_tooltip, open_url, plain_label, set_chip, status_chip
+from .widgets import (CommitPlainTextEdit, FieldError, TimelineDelegate, escape_tooltip, fit_date, open_url, plain_label,
+                      set_chip, status_chip)
 
 Qt = QtCore.Qt
 LINE_FIELDS = ("title", "ref", "actor", "due_on", "tags")
@@ -164,6 +165,7 @@ class ItemPanel(QtWidgets.QWidget):
             e = self.edits[key]
             if force or not e.hasFocus():
                 e.setText(val)
+                e.setCursorPosition(0)  # show the start of a long value, not its end
                 self.errors[key].show_error(None)
         if force or not self.description.hasFocus():
             self.description.blockSignals(True)
@@ -256,20 +258,16 @@ class StatusTab(_Tab):
         super().__init__(panel)
         lay = QtWidgets.QVBoxLayout(self)
         self.model = StatusHistoryModel(self.session.store, self)
-        self.view = QtWidgets.QTableView()
+        self.view = QtWidgets.QListView()
         self.view.setModel(self.model)
-        self.view.setAccessibleName("Status history")
-        self.view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.verticalHeader().hide()
+        self.view.setModelColumn(2)
+        self.view.setItemDelegate(TimelineDelegate(self.view))
+        self.view.setAccessibleName("Status history, newest first")
         self.view.setWordWrap(True)
-        self.view.setShowGrid(False)
+        self.view.setUniformItemSizes(False)
+        self.view.setResizeMode(QtWidgets.QListView.ResizeMode.Adjust)
+        self.view.setVerticalScrollMode(QtWidgets.QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setAlternatingRowColors(True)
-        self.view.setTabKeyNavigation(False)
-        h = self.view.horizontalHeader()
-        h.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
-        h.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
-        h.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.Stretch)
-        h.setSectionResizeMode(3, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         lay.addWidget(self.view, 1)
 
         box = QtWidgets.QGroupBox("Add a status update")
@@ -282,7 +280,7 @@ class StatusTab(_Tab):
         self.as_of = QtWidgets.QLineEdit(_today())
         self.as_of.setAccessibleName("As of")
         self.as_of.setPlaceholderText("YYYY-MM-DD")
-        self.as_of.setMaximumWidth(110)
+        fit_date(self.as_of)
         self.as_of.textEdited.connect(lambda _t: self.check())
         self.author = QtWidgets.QLineEdit(self.session.analyst)
         self.author.setAccessibleName("Author")
@@ -296,28 +294,28 @@ class StatusTab(_Tab):
         self.add.setAccessibleName("Add update")
         self.add.clicked.connect(self.submit)
         self.error = FieldError()
-        labels = [("Stat&us", self.status), ("As o&f", self.as_of), ("Au&thor", self.author)]
-        col = 0
-        for text, w in labels:
+        for col, (text, w) in enumerate((("Stat&us", self.status), ("As o&f", self.as_of))):
             lab = QtWidgets.QLabel(text)
             lab.setBuddy(w)
-            g.addWidget(lab, 0, col)
-            g.addWidget(w, 0, col + 1)
-            col += 2
-        g.setColumnStretch(5, 1)
+            g.addWidget(lab, 0, col * 2)
+            g.addWidget(w, 0, col * 2 + 1)
+        al = QtWidgets.QLabel("Au&thor")
+        al.setBuddy(self.author)
+        g.addWidget(al, 1, 0)
+        g.addWidget(self.author, 1, 1, 1, 4)
+        g.setColumnStretch(4, 1)
         nl = QtWidgets.QLabel("&Note")
         nl.setBuddy(self.note)
-        g.addWidget(nl, 1, 0, Qt.AlignmentFlag.AlignTop)
-        g.addWidget(self.note, 1, 1, 1, 5)
-        g.addWidget(self.error, 2, 1, 1, 4)
-        g.addWidget(self.add, 2, 5, Qt.AlignmentFlag.AlignRight)
+        g.addWidget(nl, 2, 0, Qt.AlignmentFlag.AlignTop)
+        g.addWidget(self.note, 2, 1, 1, 4)
+        g.addWidget(self.error, 3, 1, 1, 3)
+        g.addWidget(self.add, 3, 4, Qt.AlignmentFlag.AlignRight)
         lay.addWidget(box)
 
     def load(self, item: dict | None) -> None:
         changed_item = (item or {}).get("id") != (self.item or {}).get("id")
         super().load(item)
         self.model.set_item(item["id"] if item else None)
-        self.view.resizeRowsToContents()
         if changed_item and item:
             self.status.setCurrentIndex(max(0, self.status.findData(item["status"])))
             self.author.setText(self.session.analyst)
@@ -497,7 +495,7 @@ class TargetChart(QtWidgets.QWidget):
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
         p.setFont(small)
         p.setPen(fg)
-        for val in (lo, (lo + hi) / 2, hi):
+        for val in nice_ticks(lo, hi):
             p.drawText(QtCore.QRectF(0, y(val) - 8, r.left() - 6, 16),
                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, _fmt_num(round(val, 2)))
         # target line
@@ -529,6 +527,20 @@ class TargetChart(QtWidgets.QWidget):
         p.drawText(QtCore.QRectF(xs[-1] - 70, r.bottom() + 4, 70, 16), Qt.AlignmentFlag.AlignRight,
                    (t.get("target_on") or "target")[:7])
         p.end()
+
+
+def nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
+    """Round axis values (1, 2 or 5 times a power of ten) between lo and hi."""
+    import math
+    raw = (hi - lo) / max(1, n)
+    mag = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    step = next((m * mag for m in (1, 2, 5, 10) if m * mag >= raw), 10 * mag)
+    first = math.ceil(lo / step) * step
+    out, val = [], first
+    while val <= hi + 1e-9 and len(out) < 12:
+        out.append(round(val, 10))
+        val += step
+    return out
 
 
 def progress_percent(target: dict | None, observations: list[dict]) -> int | None:
@@ -569,6 +581,7 @@ class TargetTab(_Tab):
                                 if key in ("baseline_on", "target_on") else label.replace("&", ""))
             if key.endswith("_on"):
                 e.setPlaceholderText("YYYY-MM-DD")
+                fit_date(e)
             lab = QtWidgets.QLabel(label)
             lab.setBuddy(e)
             g.addWidget(lab, r, c)
@@ -608,6 +621,7 @@ class TargetTab(_Tab):
         self.obs_on = QtWidgets.QLineEdit()
         self.obs_on.setAccessibleName("Observed on")
         self.obs_on.setPlaceholderText("YYYY-MM-DD")
+        fit_date(self.obs_on)
         self.obs_note = QtWidgets.QLineEdit()
         self.obs_note.setAccessibleName("Observation note")
         self.obs_note.setPlaceholderText("note / source")

@@ -20,9 +20,15 @@ class FilterBar(QtWidgets.QWidget):
     def __init__(self, session: Session, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        lay = QtWidgets.QHBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        outer = QtWidgets.QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(4)
+        lay = QtWidgets.QHBoxLayout()
         lay.setSpacing(6)
+        row2 = QtWidgets.QHBoxLayout()
+        row2.setSpacing(6)
+        outer.addLayout(lay)
+        outer.addLayout(row2)
         self.kind = self._combo("Kind filter", [(k["label"], k["key"]) for k in session.store.item_kinds()], "Any kind")
         self.status = self._combo("Status filter", [(s["label"], s["key"]) for s in session.store.statuses()],
                                   "Any status")
@@ -35,10 +41,14 @@ class FilterBar(QtWidgets.QWidget):
         self.clear.setAccessibleName("Clear filters")
         self.clear.setToolTip("Clear all filters")
         self.clear.clicked.connect(self.reset)
-        for w in (self.kind, self.status, self.actor, self.tag, self.due_from, self.due_to, self.clear):
-            lay.addWidget(w)
-        lay.addStretch(1)
+        for w in (self.kind, self.status, self.actor, self.tag):
+            lay.addWidget(w, 1)
+        for w in (self.due_from, self.due_to, self.clear):
+            row2.addWidget(w)
+        row2.addStretch(1)
+        lay = row2
         self.count = QtWidgets.QLabel()
+        self.count.setMinimumWidth(10)
         self.count.setTextFormat(Qt.TextFormat.PlainText)
         self.count.setAccessibleName("Number of items shown")
         lay.addWidget(self.count)
@@ -48,8 +58,11 @@ class FilterBar(QtWidgets.QWidget):
         c = QtWidgets.QComboBox()
         c.setAccessibleName(name)
         c.setToolTip(name)
-        c.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
-        c.setMaximumWidth(180)
+        # short by default so the bar never forces the window wider than the screen
+        c.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        c.setMinimumContentsLength(6)
+        c.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
+        c.view().setMinimumWidth(220)
         self._fill(c, entries, any_text)
         c.currentIndexChanged.connect(lambda _i: self.changed.emit())
         return c
@@ -71,7 +84,7 @@ class FilterBar(QtWidgets.QWidget):
         e.setAccessibleName(name)
         e.setPlaceholderText(placeholder)
         e.setToolTip(f"{name} (YYYY-MM-DD)")
-        e.setMaximumWidth(100)
+        e.setFixedWidth(e.fontMetrics().horizontalAdvance("0000-00-00") + 36)
         e.setClearButtonEnabled(True)
         e.editingFinished.connect(self._date_done)
         return e
@@ -130,8 +143,8 @@ class ItemTableView(QtWidgets.QTableView):
         self.setAccessibleName("Items")
         self.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        self.horizontalHeader().setSortIndicator(self.items.column_of("ref"), Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(True)
-        self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.setShowGrid(False)
@@ -149,12 +162,14 @@ class ItemTableView(QtWidgets.QTableView):
         session.changed.connect(self.items.apply_changes)
 
     def _size_columns(self) -> None:
-        widths = {"ref": 90, "title": 320, "framework": 200, "kind": 90, "status": 140, "actor": 160, "due_on": 90,
-                  "last_update_on": 95, "updated_at": 95, "tags": 160}
+        widths = {"ref": 64, "title": 320, "framework": 130, "kind": 84, "status": 124, "actor": 160, "due_on": 84,
+                  "last_update_on": 92, "updated_at": 92, "tags": 160}
         h = self.horizontalHeader()
+        h.setStretchLastSection(False)
         for i, key in enumerate(self.items.columns()):
             self.setColumnWidth(i, widths.get(key, 100))
-        h.setStretchLastSection(True)
+            h.setSectionResizeMode(i, QtWidgets.QHeaderView.ResizeMode.Stretch if key == "title"
+                                   else QtWidgets.QHeaderView.ResizeMode.Interactive)
 
     def _header_menu(self, pos) -> None:
         menu = QtWidgets.QMenu(self)

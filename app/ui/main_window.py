@@ -62,6 +62,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.undo_group = QtGui.QUndoGroup(self)
         self.session: Session = None  # type: ignore[assignment]
         self.search = None
+        self._sized = False
         self._build_actions()
         self._build_menus()
         self.setStatusBar(QtWidgets.QStatusBar(self))
@@ -538,6 +539,15 @@ class MainWindow(QtWidgets.QMainWindow):
             s.setValue(f"window/splitter_{name}", sp.saveState())
         s.setValue("window/columns", self.table.items.columns())
         s.setValue("window/table_header", self.table.horizontalHeader().saveState())
+
+    def showEvent(self, e: QtGui.QShowEvent) -> None:  # noqa: N802
+        super().showEvent(e)
+        if not self._sized and not QtCore.QSettings().contains("window/splitter_main"):
+            # first start: proportions that fit framework titles and the item form
+            w = max(self.splitter.width(), self.width(), 900)
+            left, right = min(290, int(w * 0.2)), min(450, int(w * 0.32))
+            self.splitter.setSizes([left, w - left - right, right])
+        self._sized = True
 
     def restore_layout(self) -> None:
         s = QtCore.QSettings()

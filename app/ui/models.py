@@ -35,7 +35,7 @@ COLUMNS: dict[str, tuple[str, str | None]] = {
     "updated_at": ("Changed", "updated_at"),
     "tags": ("Tags", None),
 }
-DEFAULT_COLUMNS = ("ref", "title", "framework", "kind", "status", "due_on", "last_update_on")
+DEFAULT_COLUMNS = ("ref", "title", "framework", "status", "due_on", "last_update_on")  # kind, actor, tags: header menu
 PAGE = 200
 CACHE_ROWS = 3000
 
@@ -424,7 +424,11 @@ class StatusHistoryModel(QtCore.QAbstractTableModel):
         self.item_id: str | None = None
         self._rows: list[dict] = []
         self._labels = status_labels(store)
-        self._icons = {k: dot_icon(c) for k, c in status_colors(store).items()}
+        self._colors = status_colors(store)
+        self._icons = {k: dot_icon(c) for k, c in self._colors.items()}
+
+    def color_of(self, status: str | None) -> QtGui.QColor:
+        return self._colors.get(status or "", QtGui.QColor("#888888"))
 
     def set_item(self, item_id: str | None) -> None:
         self.beginResetModel()

@@ -85,3 +85,69 @@ def set_chip(lab: QtWidgets.QLabel, label: str, color: str) -> None:
     lab.setStyleSheet(f"QLabel#statusChip {{ background: {color}; color: white; border-radius: 8px; "
                       f"padding: 1px 8px; font-weight: 600; }}")
     lab.setAccessibleName(f"Status: {label}")
+
+
+def fit_date(edit: QtWidgets.QLineEdit) -> QtWidgets.QLineEdit:
+    """Make a date field just wide enough for YYYY-MM-DD."""
+    edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("0000-00-00") + 20)
+    return edit
+
+
+class TimelineDelegate(QtWidgets.QStyledItemDelegate):
+    """One status update as a block: a coloured dot, date and status in bold, author, the note below."""
+
+    PAD = 6
+
+    def _parts(self, index):
+        row = index.data(Qt.ItemDataRole.UserRole + 5) or {}
+        model = index.model()
+        label = model.data(model.index(index.row(), 1))
+        return row, label
+
+    def paint(self, painter: QtGui.QPainter, option, index) -> None:
+        opt = QtWidgets.QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        opt.icon = QtGui.QIcon()
+        style = opt.widget.style() if opt.widget else QtWidgets.QApplication.style()
+        style.drawControl(QtWidgets.QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        row, label = self._parts(index)
+        r = opt.rect.adjusted(self.PAD + 16, self.PAD, -self.PAD, -self.PAD)
+        selected = bool(opt.state & QtWidgets.QStyle.StateFlag.State_Selected)
+        fg = opt.palette.color(QtGui.QPalette.ColorRole.HighlightedText if selected else QtGui.QPalette.ColorRole.Text)
+        muted = QtGui.QColor(fg)
+        muted.setAlpha(150)
+        painter.save()
+        color = getattr(index.model(), "color_of", lambda s: QtGui.QColor("#888"))(row.get("status"))
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        fm = QtGui.QFontMetrics(opt.font)
+        painter.drawEllipse(QtCore.QPointF(opt.rect.left() + self.PAD + 6, r.top() + fm.ascent() / 2 + 2), 5, 5)
+        bold = QtGui.QFont(opt.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(fg)
+        head = f"{row.get('as_of', '')}   {label or ''}"
+        painter.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, head)
+        painter.setFont(opt.font)
+        painter.setPen(muted)
+        painter.drawText(r, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
+                         fm.elidedText(row.get("author") or "", Qt.TextElideMode.ElideRight, r.width() // 3))
+        note = row.get("note") or ""
+        if note:
+            painter.setPen(fg)
+            nr = r.adjusted(0, fm.lineSpacing() + 2, 0, 0)
+            painter.drawText(nr, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, note)
+        painter.restore()
+
+    def sizeHint(self, option, index) -> QtCore.QSize:  # noqa: N802
+        row, _ = self._parts(index)
+        fm = QtGui.QFontMetrics(option.font)
+        width = (option.widget.viewport().width() if option.widget else 400) - 2 * self.PAD - 16
+        h = fm.lineSpacing()
+        note = row.get("note") or ""
+        if note:
+            h += 2 + fm.boundingRect(QtCore.QRect(0, 0, max(50, width), 100000),
+                                     Qt.TextFlag.TextWordWrap, note).height()
+        return QtCore.QSize(width, h + 2 * self.PAD + 2)

@@ -1,0 +1,155 @@
+"""Screenshots of the main views for the README: `python -m tools.screenshots` (`make screenshots`).
+
+Starts its own Xvfb (a real X server, so fonts, styles and the window frame are what a person
+sees) and re-runs itself inside it with QT_QPA_PLATFORM=xcb; opens the window on a fresh copy of
+the bundled database in a temp dir (never the user's file or settings) and saves PNGs into
+resources/screenshots/. Falls back to the offscreen platform when Xvfb is missing.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "resources" / "screenshots"
+SIZE = (1440, 900)
+
+
+def _free_display() -> int:
+    for n in range(99, 160):
+        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
+            return n
+    raise SystemExit("no free X display number between :99 and :159")
+
+
+def run_under_xvfb(argv: list[str]) -> int:
+    xvfb = shutil.which("Xvfb")
+    env = dict(os.environ, PT_SHOTS_CHILD="1")
+    if not xvfb:
+        print("Xvfb not found (apt-get install xvfb); drawing offscreen instead.", file=sys.stderr)
+        env["QT_QPA_PLATFORM"] = "offscreen"
+        return subprocess.call([sys.executable, "-m", "tools.screenshots", *argv], env=env, cwd=ROOT)
+    n = _free_display()
+    server = subprocess.Popen([xvfb, f":{n}", "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):  # wait for the server's socket
+            if Path(f"/tmp/.X11-unix/X{n}").exists():
+                break
+            if server.poll() is not None:
+                raise SystemExit("Xvfb exited at start")
+            time.sleep(0.05)
+        env.update(DISPLAY=f":{n}", QT_QPA_PLATFORM="xcb")
+        env.pop("WAYLAND_DISPLAY", None)
+        return subprocess.call([sys.executable, "-m", "tools.screenshots", *argv], env=env, cwd=ROOT)
+    finally:
+        server.terminate()
+        try:
+            server.wait(5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def take(out: Path, theme: str) -> list[Path]:
+    """Inside the X server: open the window and save the views."""
+    home = Path(tempfile.mkdtemp(prefix="pt-shots-"))
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        os.environ[var] = str(home / var.lower())
+    os.environ.pop("POLICY_TRACKER_DB", None)
+    sys.path.insert(0, str(ROOT))
+    from PySide6 import QtCore, QtWidgets
+
+    from app.exchange.seeds import load_seeds
+    from app.store.store import Store
+    from app.ui.app import make_app
+    from app.ui.main_window import MainWindow
+    from app.ui.preferences import Preferences, apply
+    from app.ui.session import RecordingInteraction
+
+    app = make_app()
+    prefs = Preferences(analyst="A. Analyst", theme=theme)
+    apply(prefs, app)
+    path = home / "policy-tracker.sqlite"
+    with Store(path) as s:
+        load_seeds(s)
+    win = MainWindow(Store(path), prefs=prefs, interaction=RecordingInteraction(), poll_ms=0)
+    win.resize(*SIZE)
+    win.show()
+    saved: list[Path] = []
+
+    def settle(ms: int = 250) -> None:
+        end = time.monotonic() + ms / 1000
+        while time.monotonic() < end:
+            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            time.sleep(0.01)
+
+    def save(widget: QtWidgets.QWidget, name: str) -> None:
+        settle()
+        p = out / f"{name}.png"
+        widget.grab().save(str(p))
+        saved.append(p)
+
+    settle(600)
+    st = win.session.store
+    almaty = next(f["id"] for f in st.list_frameworks() if f["title"].startswith("Almaty"))
+    proposal = st.item_ids(framework_ids=[almaty], kinds=["proposal"])[0]
+    gdp = next(i for i in st.item_ids() if st.get_item(i)["ref"] == "7NDP-DE-GDP")
+    suffix = "" if theme == "light" else f"-{theme}"
+
+    win.navigator.select_scope(almaty)
+    win.navigator.expand(win.navigator.tree.index_of(almaty))
+    win.table.select_item(proposal)
+    win.panel.sources.open.click()  # show the proposal's words in the reader
+    win.reader.flash_ms = 1
+    settle(400)
+    save(win, "main-window" + suffix)
+    if theme != "light":
+        win.close()
+        win.shutdown()
+        return saved
+    for tab, name in ((win.panel.history, "item-status-history"), (win.panel.sources, "item-sources"),
+                      (win.panel.related, "item-related")):
+        win.panel.tabs.setCurrentWidget(tab)
+        save(win.panel, name)
+    save(win.reader.parentWidget(), "reader")
+    win.clear_filters()
+    win.table.select_item(gdp)
+    win.panel.tabs.setCurrentWidget(win.panel.target)
+    save(win.panel, "item-target")
+    win.search.focus_search()
+    done = []
+    win.search.results_shown.connect(lambda *a: done.append(a))
+    win.search.set_query("digital economy", immediately=True)
+    for _ in range(200):
+        if done:
+            break
+        settle(50)
+    save(win.search.parentWidget(), "search")
+    win.close()
+    win.shutdown()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m tools.screenshots", description=__doc__.splitlines()[0])
+    p.add_argument("--out", default=str(OUT), help="folder for the PNGs (default: resources/screenshots)")
+    args_list = sys.argv[1:] if argv is None else argv
+    args = p.parse_args(args_list)
+    if not os.environ.get("PT_SHOTS_CHILD"):
+        return run_under_xvfb(args_list)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    saved = take(out, "light") + take(out, "dark")
+    for s in saved:
+        print(s.relative_to(ROOT) if s.is_relative_to(ROOT) else s)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
