@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6 import QtCore, QtGui
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.core.model import Changes
 from app.services import editing
@@ -277,7 +277,6 @@ def test_user_text_in_results_is_escaped(qtbot, panel, store, session):
     rows = search(qtbot, panel, "walrus")
     index = panel.model.index(0, 0)
     delegate = panel.results.itemDelegate()
-    from PySide6 import QtWidgets
     opt = QtWidgets.QStyleOptionViewItem()
     opt.rect = QtCore.QRect(0, 0, 300, 60)
     doc = delegate._document(opt, index)
