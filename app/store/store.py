@@ -496,32 +496,10 @@ class Store:
         """Full-text search; `query` is quoted term by term, so any text a person types is safe.
 
         A trailing * on a word keeps its prefix meaning; everything else is matched literally.
+        The SQL lives in search_queries so the window's worker thread runs exactly the same.
         """
-        match = fts_query(query)
-        if not match:
-            return []
-        out: list[dict] = []
-        if "items" in scopes:
-            out += self._all(
-                "SELECT 'item' AS kind, i.id AS item_id, NULL AS source_id, i.ref, i.title, i.status, "
-                "snippet(items_fts, -1, '\x02', '\x03', '…', 12) AS snippet, items_fts.rank AS rank "
-                "FROM items_fts JOIN items i ON i.seq = items_fts.rowid WHERE items_fts MATCH ? "
-                "ORDER BY items_fts.rank LIMIT ?", (match, limit))
-        if "notes" in scopes:
-            out += self._all(
-                "SELECT 'note' AS kind, u.item_id, NULL AS source_id, i.ref, i.title, u.status, "
-                "snippet(status_updates_fts, -1, '\x02', '\x03', '…', 12) AS snippet, status_updates_fts.rank AS rank, "
-                "u.id AS update_id, u.as_of FROM status_updates_fts JOIN status_updates u ON u.seq = status_updates_fts.rowid "
-                "JOIN items i ON i.id = u.item_id WHERE status_updates_fts MATCH ? "
-                "ORDER BY status_updates_fts.rank LIMIT ?", (match, limit))
-        if "sources" in scopes:
-            out += self._all(
-                "SELECT 'source' AS kind, NULL AS item_id, s.id AS source_id, '' AS ref, s.title, NULL AS status, "
-                "snippet(sources_fts, -1, '\x02', '\x03', '…', 12) AS snippet, sources_fts.rank AS rank "
-                "FROM sources_fts JOIN sources s ON s.seq = sources_fts.rowid WHERE sources_fts MATCH ? "
-                "ORDER BY sources_fts.rank LIMIT ?", (match, limit))
-        out.sort(key=lambda r: r["rank"])
-        return out[:limit]
+        from .search_queries import search
+        return search(self.conn, query, limit=limit, scopes=scopes)
 
     def source_match_offsets(self, source_id: str, query: str) -> list[tuple[int, int]]:
         """Code-point offsets of the words of query in a source's text (for jumping to a hit)."""
