@@ -76,9 +76,9 @@ class _R:
 
     def badge(self, s: StatusInfo) -> str:
         bg = color(s.color)
-        if self.p:
-            return (f'<table class="badge" cellspacing="0" cellpadding="3"><tr>'
-                    f'<td bgcolor="{bg}" style="color:{text_on(bg)}">&nbsp;{esc(s.label)}&nbsp;</td></tr></table>')
+        if self.p:  # an inline span, so the badge sits on the title's line
+            return (f'<span class="badge" style="background-color:{bg};color:{text_on(bg)}">'
+                    f'&nbsp;{esc(s.label)}&nbsp;</span><br>')
         return f'<span class="badge" style="background:{bg};color:{text_on(bg)}">{esc(s.label)}</span>'
 
     def swatch(self, s: StatusInfo) -> str:
