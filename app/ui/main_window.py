@@ -42,6 +42,9 @@ MAX_RECENT = 8
 DB_FILTER = "Policy Tracker files (*.sqlite *.sqlite3 *.db);;All files (*)"
 
 
+BACKUP_INTERVAL_MS = 30 * 60 * 1000
+
+
 def reports_available() -> bool:
     try:
         return importlib.util.find_spec(REPORTS_MODULE) is not None
@@ -68,6 +71,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setStatusBar(QtWidgets.QStatusBar(self))
         self.set_store(store)
         self.restore_layout()
+        # Automatic backups (app.services.backups): soon after opening, then every half hour and
+        # on closing, each only when the file changed since the last one.
+        self._backup_timer = QtCore.QTimer(self)
+        self._backup_timer.setInterval(BACKUP_INTERVAL_MS)
+        self._backup_timer.timeout.connect(self.backup_if_changed)
+        self._backup_timer.start()
+        QtCore.QTimer.singleShot(5000, self, lambda: self._backup_timer.isActive() and self.backup_if_changed())
 
     # -- building ------------------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None, name: str | None = None, tip: str | None = None) -> QtGui.QAction:
@@ -568,13 +578,29 @@ class MainWindow(QtWidgets.QMainWindow):
             if isinstance(hdr, QtCore.QByteArray):
                 self.table.horizontalHeader().restoreState(hdr)
 
+    def backup_if_changed(self) -> Path | None:
+        """Write a verified backup if the file changed since the last one; report failure once."""
+        from ..services.backups import maybe_backup
+        try:
+            path = maybe_backup(self.session.store)
+        except PolicyTrackerError as e:
+            self.statusBar().showMessage(f"Backup failed: {e}")
+            return None
+        if path is not None:
+            self.statusBar().showMessage(f"Backed up to {path}", 5000)
+        return path
+
     def closeEvent(self, e: QtGui.QCloseEvent) -> None:  # noqa: N802
         self.save_layout()
+        if self._backup_timer.isActive():  # not after shutdown(): the file is closed then
+            self._backup_timer.stop()
+            self.backup_if_changed()
         self.session.stop()
         super().closeEvent(e)
 
     def shutdown(self) -> None:
         """Close the file (after the window is gone), deleting the widgets that read from it first."""
+        self._backup_timer.stop()
         if self.search is not None:
             self.search.wait_for_idle()
         central = self.takeCentralWidget()
