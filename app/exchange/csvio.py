@@ -60,13 +60,18 @@ def import_csv(store: Store, path: Path | str, progress=None) -> jsonio.ImportRe
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise ValidationError(f"{path.name} is not UTF-8 text (bad byte at position {e.start}).") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames or not {"framework", "kind", "title"} <= set(reader.fieldnames):
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as e:
+        raise ValidationError(f"{path.name} line 1 is not readable CSV: {e}.") from None
+    if not fieldnames or not {"framework", "kind", "title"} <= set(fieldnames):
         raise ValidationError(f"{path.name} needs a header row with at least framework, kind and title columns.")
     frameworks = {f["title"]: f["id"] for f in store.list_frameworks()}
     new_fw, items = [], []
+    n = 1  # the spreadsheet row being read (the header is row 1)
     try:
-        for n, row in enumerate(reader, start=2):
+        for n, row in enumerate(reader, start=2):  # noqa: B007 - n names the failing row below
             if n - 1 > MAX_ROWS:
                 raise ValidationError(f"{path.name} has more than {MAX_ROWS:,} rows.")
             if None in row:
@@ -84,7 +89,7 @@ def import_csv(store: Store, path: Path | str, progress=None) -> jsonio.ImportRe
                           "due_on": (row.get("due_on") or "").strip() or None,
                           "tags": [t.strip() for t in (row.get("tags") or "").replace(";", ",").split(",") if t.strip()]})
     except csv.Error as e:
-        raise ValidationError(f"{path.name} is not a readable CSV file: {e}.") from None
+        raise ValidationError(f"{path.name} line {n + 1} is not readable CSV: {e}.") from None
     doc = {"format": jsonio.FORMAT, "version": jsonio.VERSION, "frameworks": new_fw, "items": items}
     try:
         return jsonio.import_document(store, doc, progress)

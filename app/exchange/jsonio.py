@@ -95,6 +95,8 @@ def loads(raw: bytes | str, name: str = "The document") -> Any:
         raise ValidationError(f"{name} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}.") from None
     except RecursionError:
         raise ValidationError(f"{name} is nested too deeply (more than {MAX_DEPTH} levels).") from None
+    except ValueError as e:  # e.g. an integer with thousands of digits (Python's int limit)
+        raise ValidationError(f"{name} contains a number that is too long to read ({str(e)[:60]}).") from None
 
 
 def _check_depth(text: str, name: str) -> None:
@@ -393,6 +395,16 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
         for end in ("from_id", "to_id"):
             if r[end] not in item_known:
                 ck.fail(f"relations[{i}].{end}", f"'{r[end]}' is not an item in the document or the file")
+
+    # A citation, update or observation id already in the file must belong to the same item.
+    if store is not None:
+        for table, key in (("citations", "citations"), ("status_updates", "status_updates"),
+                           ("observations", "observations")):
+            owners = store.owners(table, [x["id"] for it in items for x in it[key]])
+            for i, it in enumerate(items):
+                for j, x in enumerate(it[key]):
+                    if owners.get(x["id"], it["id"]) != it["id"]:
+                        ck.fail(f"items[{i}].{key}[{j}].id", f"'{x['id']}' already belongs to another item in the file")
 
     # Offsets must fall inside the text they point into (the file's text wins for known sources).
     texts = {s["id"]: s["text"] for s in sources}

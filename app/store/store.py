@@ -491,6 +491,17 @@ class Store:
         item["observations"] = self.observations_for_item(item_id)
         return item
 
+    def owners(self, table: str, ids: Iterable[str]) -> dict[str, str]:
+        """{id: item_id} for those of ids already stored in a per-item table."""
+        assert table in ("citations", "status_updates", "observations")
+        ids = list(ids)
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out.update((r[0], r[1]) for r in self.conn.execute(
+                f"SELECT id, item_id FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return out
+
     # -- search --------------------------------------------------------------------------------------
     def search(self, query: str, *, limit: int = 50, scopes: tuple[str, ...] = ("items", "notes", "sources")) -> list[dict]:
         """Full-text search; `query` is quoted term by term, so any text a person types is safe.
