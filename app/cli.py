@@ -11,10 +11,10 @@ import importlib.util
 import logging
 import os
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 
+from .cli_support import CliError, db_path, open_store, write_output
 from .core.model import PolicyTrackerError
 from .paths import DB_ENV, default_db_path, user_log_dir
 
@@ -23,53 +23,6 @@ EXIT_UNEXPECTED = 70
 
 # Feature modules that add their own sub-commands with `add_commands(subparsers)`.
 COMMAND_MODULES = ("app.reports.commands", "app.services.backup_commands", "app.services.demo_commands")
-
-
-class CliError(PolicyTrackerError):
-    pass
-
-
-def db_path(args) -> Path:
-    db = getattr(args, "db", None)
-    return Path(db).expanduser() if db else default_db_path()
-
-
-def open_store(args, *, create: bool = False, seed_if_new: bool = False):
-    from .store.store import Store
-    path = db_path(args)
-    new = not path.exists() or path.stat().st_size == 0
-    if new and not create:
-        raise CliError(f"There is no database at {path}; create one with `policy-tracker init --db {path}`.")
-    if new and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    store = Store(path, create=True)
-    if new and seed_if_new:
-        from .exchange.seeds import load_seeds
-        load_seeds(store)
-    if store.migration_backup:
-        print(f"Upgraded {path.name}; the previous version was kept as {store.migration_backup.name}.",
-              file=sys.stderr)
-    return store
-
-
-def write_output(text: str, output: str | None) -> None:
-    """Write to stdout, or atomically to a file (a crash never leaves half a file)."""
-    if not output or output == "-":
-        sys.stdout.write(text)
-        return
-    out = Path(output).expanduser()
-    if not out.parent.exists():
-        raise CliError(f"The folder {out.parent} does not exist.")
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # -- commands ------------------------------------------------------------------------------------

@@ -116,7 +116,7 @@ def write_html(report, path: Path) -> None:
 
 
 def cmd_report(args) -> int:
-    from ..cli import open_store
+    from ..cli_support import open_store
     out = Path(args.output).expanduser()
     fmt = args.format or ("html" if out.suffix.lower() in (".html", ".htm") else "pdf")
     _check_output(out)

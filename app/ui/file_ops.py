@@ -5,8 +5,6 @@ message seam, so a refusal is one sentence and nothing is half-written.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -14,24 +12,10 @@ from PySide6 import QtCore, QtWidgets
 
 from ..core.model import Changes, PolicyTrackerError
 from ..exchange import csvio, jsonio
+from ..exchange.atomic import write_atomically
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temp file beside it, fsync, then rename over."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class Progress:
