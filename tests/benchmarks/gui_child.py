@@ -80,7 +80,7 @@ def _when_painted(callback) -> None:
         app = QtWidgets.QApplication.instance()
         app.installEventFilter(catcher)
         app._bench_catcher = catcher  # keep it alive
-        return original(*args, **kwargs) if args else original(app)
+        return original()  # static in PySide6: called as app.exec() or QApplication.exec()
 
     QtWidgets.QApplication.exec = exec_
     if hasattr(QtWidgets.QApplication, "exec_"):

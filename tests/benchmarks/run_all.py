@@ -90,8 +90,10 @@ def _as_results(out, name: str) -> list:
     if isinstance(out, dict):
         app = out.get("app", out.get("app_s", out.get("app_time")))
         base = out.get("baseline", out.get("baseline_s", out.get("baseline_time")))
-        limit = float(out.get("max_ratio", 1.3))
-        r = Result(out.get("name", name), app, base, out.get("target", f"<= {limit:g}x"), note=out.get("note", ""),
+        target = out.get("target", out.get("max_ratio", 1.3))
+        limit = float(target) if isinstance(target, (int, float)) else float(out.get("max_ratio", 1.3))
+        target = f"<= {limit:g}x" if isinstance(target, (int, float)) else str(target)
+        r = Result(out.get("name", name), app, base, target, note=str(out.get("note", "")),
                    samples={k: v for k, v in out.items() if k in ("samples", "pages", "items")})
         r.passed = out["passed"] if "passed" in out else (r.ratio is not None and r.ratio <= limit)
         return [r]
