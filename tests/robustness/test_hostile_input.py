@@ -228,8 +228,8 @@ def test_cli_import_of_bad_csv_is_one_line(seeded_path, tmp_path):
 HUGE_INTEGER = _text(_doc(target={"target": 1})).replace('"target": 1', '"target": ' + "9" * 5000)
 
 
-def test_BUG_jsonio_loads_lets_a_5000_digit_integer_escape_as_ValueError(store, tmp_path):
-    """BUG (fix in app/exchange/jsonio.py loads): a 5,000-digit integer must be a ValidationError, not ValueError."""
+def test_a_5000_digit_integer_is_a_validation_error(store, tmp_path):
+    """A 5,000-digit integer (beyond Python's int parsing limit) is refused in one sentence, not a ValueError."""
     path = tmp_path / "huge-int.json"
     path.write_text(HUGE_INTEGER, encoding="utf-8")
     before = content_hash(store.path)
@@ -238,8 +238,8 @@ def test_BUG_jsonio_loads_lets_a_5000_digit_integer_escape_as_ValueError(store, 
     assert content_hash(store.path) == before
 
 
-def test_BUG_cli_import_of_a_5000_digit_integer_is_an_unexpected_error(seeded_path, tmp_path):
-    """BUG (same fix): `policy-tracker import` of a 5,000-digit integer must exit 1 with one line, not 70."""
+def test_cli_import_of_a_5000_digit_integer_is_one_line(seeded_path, tmp_path):
+    """`policy-tracker import` of a 5,000-digit integer exits 1 with one line, not 70 (unexpected)."""
     path = tmp_path / "huge-int.json"
     path.write_text(HUGE_INTEGER, encoding="utf-8")
     r = subprocess.run([sys.executable, "-m", "app.cli", "import", str(path), "--db", str(seeded_path)],
@@ -247,8 +247,8 @@ def test_BUG_cli_import_of_a_5000_digit_integer_is_an_unexpected_error(seeded_pa
     assert r.returncode == 1 and "unexpected" not in r.stderr, r.stderr
 
 
-def test_BUG_csvio_import_csv_imports_a_row_with_an_unterminated_quote(store, tmp_path):
-    """BUG (fix in app/exchange/csvio.py import_csv: csv.DictReader(..., strict=True)): an unterminated quote swallows the rest of the sheet into one title and imports it instead of refusing."""
+def test_csv_with_an_unterminated_quote_is_refused(store, tmp_path):
+    """An unterminated quote is refused with its line instead of swallowing the rest of the sheet."""
     path = tmp_path / "bad.csv"
     path.write_bytes((CSV_HEADER + 'F,1,goal,"T,proposed,,\r\n').encode())
     before = content_hash(store.path)
@@ -257,8 +257,8 @@ def test_BUG_csvio_import_csv_imports_a_row_with_an_unterminated_quote(store, tm
     assert content_hash(store.path) == before
 
 
-def test_BUG_csvio_import_csv_error_for_an_oversized_cell_names_no_line(store, tmp_path):
-    """BUG (fix in app/exchange/csvio.py import_csv: add the line number to the csv.Error message): a 5 MB cell is refused without saying where."""
+def test_csv_with_an_oversized_cell_names_its_line(store, tmp_path):
+    """A 5 MB cell is refused with the sheet's line number."""
     path = tmp_path / "bad.csv"
     path.write_bytes((CSV_HEADER + "F,1,goal," + "x" * 5_000_000 + ",proposed,,\r\n").encode())
     before = content_hash(store.path)
