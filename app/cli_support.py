@@ -26,6 +26,8 @@ def open_store(args, *, create: bool = False, seed_if_new: bool = False):
     if new and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     store = Store(path, create=True)
+    for warning in store.warnings:
+        print(f"policy-tracker: warning: {warning}", file=sys.stderr)
     if new and seed_if_new:
         from .exchange.seeds import load_seeds
         load_seeds(store)

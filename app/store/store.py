@@ -44,6 +44,8 @@ class Store:
         self.path = Path(path).expanduser()
         self.conn, self.readonly, self.migration_backup = dbmod.open_connection(self.path, create=create)
         self.conn.row_factory = sqlite3.Row
+        # what the opener noticed (read-only file, sync folder, missing -wal...), for the person
+        self.warnings: list[str] = list(getattr(self.conn, "warnings", []))
         self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
         self._lock = threading.RLock()
         self._depth = 0

@@ -100,6 +100,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_open = self._action("&Open…", self.open_database, K.Open, "openDatabase")
         self.act_save_copy = self._action("Save a &Copy…", self.save_copy, K.SaveAs, "saveCopy",
                                           "Write a consistent snapshot of this file somewhere else")
+        self.act_restore = self._action("Restore from &Backup…", self.restore_from_backup, None, "restoreBackup",
+                                        "Replace this file's content with one of its automatic backups")
         self.act_add_source = self._action("Add &Source Document…", self.add_source_document, "Ctrl+Shift+O",
                                            "addSource")
         self.act_import_json = self._action("Import &JSON…", lambda: self.import_dialog("json"), None, "importJson")
@@ -147,6 +149,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.recent_menu = f.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         f.addAction(self.act_save_copy)
+        f.addAction(self.act_restore)
         f.addSeparator()
         f.addAction(self.act_add_source)
         f.addSeparator()
@@ -264,7 +267,9 @@ class MainWindow(QtWidgets.QMainWindow):
             self.restore_layout()
         self._update_title()
         self._remember_recent(store.path)
-        if store.readonly:
+        if store.warnings:
+            self.statusBar().showMessage(" ".join(store.warnings))
+        elif store.readonly:
             self.statusBar().showMessage("This file is open read-only; changes cannot be saved.")
         if self.table.items.rowCount():
             self.table.select_item(self.table.items.item_id(0))
@@ -347,6 +352,33 @@ class MainWindow(QtWidgets.QMainWindow):
             self.session.error(f"The copy could not be saved: {e}")
             return False
         self.statusBar().showMessage(f"Saved a copy as {dest}.", 8000)
+        return True
+
+    def restore_from_backup(self, backup: Path | None = None) -> bool:
+        """Replace the open file's content with a verified backup (the current file is kept aside)."""
+        from ..services.backups import list_backups, restore_backup
+        path = self.session.store.path
+        if backup is None:
+            found = list_backups(path)
+            if not found:
+                self.session.inform("There are no backups of this file yet.")
+                return False
+            labels = [f"{b.taken_at:%Y-%m-%d %H:%M:%S}  ({b.size / 1024:,.0f} KB)  {b.path.name}" for b in found]
+            label, ok = QtWidgets.QInputDialog.getItem(self, "Restore from backup", "Backup to restore:", labels, 0, False)
+            if not ok:
+                return False
+            backup = found[labels.index(label)].path
+        if not self.session.confirm(f"Replace the content of {path.name} with the backup {Path(backup).name}? "
+                                    f"The current file is kept beside it, and Undo history is cleared."):
+            return False
+        try:
+            restore_backup(Path(backup), path)
+            store = Store(path, create=False)
+        except (PolicyTrackerError, OSError) as e:
+            self.session.error(f"The backup could not be restored: {e}")
+            return False
+        self.set_store(store)
+        self.statusBar().showMessage(f"Restored {path.name} from {Path(backup).name}.", 8000)
         return True
 
     # -- sources, import and export ---------------------------------------------------------------

@@ -16,3 +16,17 @@ def test_window_backs_up_changed_file_once(window):
     assert conn.execute("SELECT title FROM items WHERE id = ?", (item_id,)).fetchone()[0] == "Changed before the backup"
     conn.close()
     assert window.backup_if_changed() is None
+
+
+def test_restore_from_backup_brings_back_the_old_content(window, answers):
+    """File > Restore from Backup replaces the content, keeps the current file aside, and shows it."""
+    store = window.session.store
+    item_id = store.item_ids(limit=1)[0]
+    original = store.get_item(item_id)["title"]
+    backup = window.backup_if_changed() or __import__("app.services.backups", fromlist=["backup_now"]).backup_now(store)
+    editing.update_item(window.session.store, item_id, {"title": "Edited after the backup"})
+    assert window.restore_from_backup(backup) is True
+    assert answers.questions and not answers.errors
+    assert window.session.store.get_item(item_id)["title"] == original
+    kept = list(window.session.store.path.parent.glob("*.before-restore-*"))
+    assert kept
