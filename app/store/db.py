@@ -154,6 +154,9 @@ def _ro_uri(path: Path, immutable: bool = False) -> str:
     return f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
 
 
+QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
+
+
 def inspect_file(path: Path, *, check: bool = True) -> tuple[int, bool]:
     """Return (user_version, is_ours) reading the file read-only; raise DatabaseOpenError if unusable.
 
@@ -374,7 +377,12 @@ def open_connection(path: Path | str, *, create: bool = True, migrations_dir: Pa
     if shm.exists() and not wal.exists():
         warnings.append(f"{path.name}-wal is missing although {path.name}-shm is there: changes saved shortly "
                         f"before the file was copied or moved may be lost. The rest of the file was checked and is sound.")
-    version, _ = inspect_file(path)
+    # quick_check reads every page: seconds on a 1 GB file. Run it on opening when the file is
+    # small or was not closed cleanly (a -wal left behind); large clean files are checked by
+    # every backup (backup() runs quick_check on the copy) instead of delaying start-up.
+    wal = path.with_name(path.name + "-wal")
+    full_check = path.stat().st_size <= QUICK_CHECK_MAX_BYTES or (wal.exists() and wal.stat().st_size > 0)
+    version, _ = inspect_file(path, check=full_check)
     if version > latest:
         raise SchemaTooNewError(
             f"{path} was written by a newer Policy Tracker (schema {version}; this version knows "
