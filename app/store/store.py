@@ -264,43 +264,13 @@ class Store:
     def child_ids(self, item_id: str) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT id FROM items WHERE parent_id = ?", (item_id,))]
 
-    def item_ids(self, *, framework_ids: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
-                 kinds: Iterable[str] | None = None, actor: str | None = None, tag: str | None = None,
-                 due_from: str | None = None, due_to: str | None = None, sort: str = "ref",
-                 descending: bool = False, limit: int | None = None) -> list[str]:
-        """Ids of matching items in display order (ids only: rows are fetched per visible page)."""
-        where, params = [], []
-        for col, values in (("i.framework_id", framework_ids), ("i.status", statuses), ("i.kind", kinds)):
-            if values is not None:
-                values = list(values)
-                where.append(f"{col} IN ({','.join('?' * len(values))})" if values else "0")
-                params += values
-        if actor:
-            where.append("i.actor = ?")
-            params.append(actor)
-        if tag:
-            where.append("EXISTS (SELECT 1 FROM json_each(i.tags) WHERE json_each.value = ?)")
-            params.append(tag)
-        if due_from:
-            where.append("i.due_on >= ?")
-            params.append(due_from)
-        if due_to:
-            where.append("i.due_on <= ?")
-            params.append(due_to)
-        order = SORTABLE.get(sort, "i.ref")
-        direction = "DESC" if descending else "ASC"
-        joins = ""
-        if sort == "framework":
-            joins += " JOIN frameworks f ON f.id = i.framework_id"
-        if sort == "status":
-            joins += " JOIN statuses st ON st.key = i.status"
-        nulls = f"({order.split(' ')[0]} IS NULL) ASC, " if sort == "due_on" else ""
-        tiebreak = ", i.framework_id, length(i.ref), i.ref, i.seq" if sort != "ref" else ""
-        order_sql = (f"{nulls}{order} {direction}{tiebreak}" if sort != "ref"
-                     else f"i.framework_id, length(i.ref) {direction}, i.ref {direction}, i.seq")
-        sql = (f"SELECT i.id FROM items i{joins}" + (f" WHERE {' AND '.join(where)}" if where else "")
-               + f" ORDER BY {order_sql}" + (f" LIMIT {int(limit)}" if limit else ""))
-        return [r[0] for r in self.conn.execute(sql, params)]
+    def item_ids(self, *, limit: int | None = None, **filters) -> list[str]:
+        """Ids of matching items in display order (ids only: rows are fetched per visible page).
+
+        Filters and sort as in item_ids_plan; with `limit`, only the first rows (fast: the
+        due-date order is read straight off its index).
+        """
+        return run_id_plan(self.conn, item_ids_plan(**filters), limit)
 
     def count_items(self) -> int:
         return self.conn.execute("SELECT count(*) FROM items").fetchone()[0]
@@ -531,6 +501,64 @@ class Store:
     def table_counts(self) -> dict[str, int]:
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in
                 ("sources", "frameworks", "items", "citations", "status_updates", "targets", "observations", "relations")}
+
+
+def item_ids_plan(*, framework_ids: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
+                  kinds: Iterable[str] | None = None, actor: str | None = None, tag: str | None = None,
+                  due_from: str | None = None, due_to: str | None = None, sort: str = "ref",
+                  descending: bool = False) -> list[tuple[str, list]]:
+    """The queries (run in order, results concatenated) that list matching item ids in order.
+
+    A plan rather than one query so that a worker thread can run it on its own connection, and
+    so that the due-date order is two index scans (dated rows, then undated) instead of a sort.
+    """
+    where, params = [], []
+    for col, values in (("i.framework_id", framework_ids), ("i.status", statuses), ("i.kind", kinds)):
+        if values is not None:
+            values = list(values)
+            where.append(f"{col} IN ({','.join('?' * len(values))})" if values else "0")
+            params += values
+    if actor:
+        where.append("i.actor = ?")
+        params.append(actor)
+    if tag:
+        where.append("EXISTS (SELECT 1 FROM json_each(i.tags) WHERE json_each.value = ?)")
+        params.append(tag)
+    if due_from:
+        where.append("i.due_on >= ?")
+        params.append(due_from)
+    if due_to:
+        where.append("i.due_on <= ?")
+        params.append(due_to)
+    direction = "DESC" if descending else "ASC"
+
+    def select(extra: list[str], order_sql: str, joins: str = "") -> tuple[str, list]:
+        conds = where + extra
+        return (f"SELECT i.id FROM items i{joins}" + (f" WHERE {' AND '.join(conds)}" if conds else "")
+                + f" ORDER BY {order_sql}", list(params))
+
+    if sort == "due_on":  # undated items last in both directions
+        return [select(["i.due_on IS NOT NULL"], f"i.due_on {direction}, i.seq {direction}"),
+                select(["i.due_on IS NULL"], "i.seq")]
+    if sort == "ref" or sort not in SORTABLE:
+        return [select([], f"i.framework_id, length(i.ref) {direction}, i.ref {direction}, i.seq")]
+    joins = ""
+    if sort == "framework":
+        joins = " JOIN frameworks f ON f.id = i.framework_id"
+    if sort == "status":
+        joins = " JOIN statuses st ON st.key = i.status"
+    return [select([], f"{SORTABLE[sort]} {direction}, i.framework_id, length(i.ref), i.ref, i.seq", joins)]
+
+
+def run_id_plan(conn: sqlite3.Connection, plan: list[tuple[str, list]], limit: int | None = None) -> list[str]:
+    out: list[str] = []
+    for sql, params in plan:
+        if limit is not None:
+            if len(out) >= limit:
+                break
+            sql += f" LIMIT {int(limit) - len(out)}"
+        out += [r[0] for r in conn.execute(sql, params)]
+    return out
 
 
 _CITATION_SELECT = (

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from PySide6 import QtCore, QtGui
 
 from ..core.model import Changes
-from ..store.store import Store
+from ..store.search_queries import open_read_only
+from ..store.store import Store, item_ids_plan, run_id_plan
 
 Qt = QtCore.Qt
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -38,6 +39,37 @@ COLUMNS: dict[str, tuple[str, str | None]] = {
 DEFAULT_COLUMNS = ("ref", "title", "framework", "status", "due_on", "last_update_on")  # kind, actor, tags: header menu
 PAGE = 200
 CACHE_ROWS = 3000
+FIRST_IDS = 200  # ids listed at once (a few screens); beyond this, the rest of the list comes from a worker thread
+_RELAYS: set = set()  # relays outlive their model while a worker may still emit through them
+
+
+class _IdsRelay(QtCore.QObject):
+    listed = QtCore.Signal(int, object)  # generation, list of ids (or an Exception)
+    current = 0  # the generation the model waits for; workers of older ones skip their work
+
+
+class _ListIdsTask(QtCore.QRunnable):
+    """List all matching ids on a read-only connection of its own (never the GUI's)."""
+
+    def __init__(self, relay: _IdsRelay, generation: int, path, plan):
+        super().__init__()
+        self.relay, self.generation, self.path, self.plan = relay, generation, path, plan
+
+    def run(self) -> None:
+        if self.generation != self.relay.current:
+            return  # the filter or order changed again before this listing started
+        try:
+            conn = open_read_only(self.path)
+            try:
+                result = run_id_plan(conn, self.plan)
+            finally:
+                conn.close()
+        except Exception as e:  # noqa: BLE001 - handed to the GUI thread, which lists synchronously
+            result = e
+        try:
+            self.relay.listed.emit(self.generation, result)
+        except RuntimeError:
+            pass  # the application is shutting down and its objects are gone
 
 
 def tooltip(text: str) -> str:
@@ -88,7 +120,14 @@ class ItemFilter:
 
 
 class ItemTableModel(QtCore.QAbstractTableModel):
-    """Items matching a filter, in the chosen order, with rows fetched lazily by id."""
+    """Items matching a filter, in the chosen order, with rows fetched lazily by id.
+
+    Only the first `first_ids` ids are listed on the GUI thread (index scans: milliseconds even
+    at 100,000 items); when there are more, a worker lists them all and the rows are appended.
+    """
+
+    ids_completed = QtCore.Signal()  # the whole id list is in (emitted after a background listing)
+    first_ids = FIRST_IDS
 
     def __init__(self, store: Store, parent: QtCore.QObject | None = None, *,
                  columns: tuple[str, ...] = DEFAULT_COLUMNS):
@@ -101,6 +140,11 @@ class ItemTableModel(QtCore.QAbstractTableModel):
         self._row_of: dict[str, int] | None = None
         self._cache: OrderedDict[str, dict] = OrderedDict()
         self.fetches = 0  # how many page queries ran (tests check the laziness)
+        self._generation = 0
+        self._complete = True
+        self._relay = _IdsRelay()
+        _RELAYS.add(self._relay)
+        self._relay.listed.connect(self._ids_listed)
         self._load_vocab()
         self._ids = self._query()
 
@@ -110,8 +154,54 @@ class ItemTableModel(QtCore.QAbstractTableModel):
         self._labels = status_labels(self.store)
         self._icons = {k: dot_icon(c) for k, c in self._colors.items()}
 
+    def _plan(self):
+        return item_ids_plan(**self._filter.query(), sort=self._sort_key, descending=self._descending)
+
     def _query(self) -> list[str]:
-        return self.store.item_ids(**self._filter.query(), sort=self._sort_key, descending=self._descending)
+        """The first ids now; when there are more, start listing all of them on a worker."""
+        self._generation += 1
+        self._relay.current = self._generation
+        self._today = QtCore.QDate.currentDate().toString(Qt.DateFormat.ISODate)
+        plan = self._plan()
+        ids = run_id_plan(self.store.conn, plan, self.first_ids)
+        self._complete = len(ids) < self.first_ids
+        if not self._complete:
+            QtCore.QThreadPool.globalInstance().start(
+                _ListIdsTask(self._relay, self._generation, self.store.path, plan))
+        return ids
+
+    def is_complete(self) -> bool:
+        return self._complete
+
+    def ensure_complete(self) -> None:
+        """List every id now, on this thread (for callers that need a row beyond the first page)."""
+        if not self._complete:
+            self._generation += 1
+            self._relay.current = self._generation
+            self._take_full(run_id_plan(self.store.conn, self._plan()))
+
+    def _ids_listed(self, generation: int, result) -> None:
+        if generation != self._generation or self._complete:
+            return  # a newer filter or order replaced this listing
+        if isinstance(result, Exception):
+            result = run_id_plan(self.store.conn, self._plan())
+        self._take_full(result)
+        self.ids_completed.emit()
+
+    def _take_full(self, ids: list[str]) -> None:
+        self._complete = True
+        n = len(self._ids)
+        if len(ids) > n and ids[:n] == self._ids:
+            self.beginInsertRows(QtCore.QModelIndex(), n, len(ids) - 1)
+            self._ids = ids
+            self._row_of = None
+            self.endInsertRows()
+        elif ids != self._ids:
+            self.beginResetModel()
+            self._ids = ids
+            self._row_of = None
+            self._cache.clear()
+            self.endResetModel()
 
     def reload(self) -> None:
         """Re-query the ids (filter, order or membership changed) and drop cached rows."""
@@ -145,6 +235,7 @@ class ItemTableModel(QtCore.QAbstractTableModel):
 
     # -- ids ----------------------------------------------------------------------------------
     def ids(self) -> list[str]:
+        self.ensure_complete()
         return list(self._ids)
 
     def item_id(self, row: int) -> str | None:
@@ -153,7 +244,11 @@ class ItemTableModel(QtCore.QAbstractTableModel):
     def row_of(self, item_id: str) -> int:
         if self._row_of is None:
             self._row_of = {iid: n for n, iid in enumerate(self._ids)}
-        return self._row_of.get(item_id, -1)
+        row = self._row_of.get(item_id, -1)
+        if row < 0 and not self._complete:
+            self.ensure_complete()
+            return self.row_of(item_id)
+        return row
 
     def _row(self, row: int) -> dict | None:
         iid = self._ids[row]
@@ -211,7 +306,7 @@ class ItemTableModel(QtCore.QAbstractTableModel):
             return self._icons.get(row["status"]) if key == "status" else None
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "due_on" and row.get("due_on") and row["status"] not in ("achieved", "abandoned") \
-                    and row["due_on"] < QtCore.QDate.currentDate().toString(Qt.DateFormat.ISODate):
+                    and row["due_on"] < self._today:
                 return QtGui.QColor("#c62828")  # overdue
             return None
         text = self._text(row, key)
@@ -237,11 +332,19 @@ class ItemTableModel(QtCore.QAbstractTableModel):
         key = COLUMNS[self._columns[column]][1]
         if key is None:
             return
-        self.layoutAboutToBeChanged.emit()
         self._sort_key, self._descending = key, order == Qt.SortOrder.DescendingOrder
+        was_complete = self._complete
+        ids = self._query()
+        if not (was_complete and self._complete and len(ids) == len(self._ids)):
+            # a long list is re-listed in the background: its first page replaces the rows now
+            self.beginResetModel()
+            self._ids, self._row_of = ids, None
+            self.endResetModel()
+            return
+        self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_ids = [(self.item_id(ix.row()), ix.column()) for ix in old]
-        self._ids = self._query()
+        self._ids = ids
         self._row_of = None
         new = [self.index(self.row_of(i), c) if i and self.row_of(i) >= 0 else QtCore.QModelIndex() for i, c in old_ids]
         self.changePersistentIndexList(old, new)
@@ -252,7 +355,7 @@ class ItemTableModel(QtCore.QAbstractTableModel):
         """Refresh what a service call changed: the named rows, or the whole id list."""
         if changes.structure:
             ids = self._query()
-            if ids != self._ids:
+            if ids != (self._ids if self._complete else self._ids[:len(ids)]):
                 self.beginResetModel()
                 self._ids = ids
                 self._row_of = None

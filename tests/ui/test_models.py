@@ -93,3 +93,34 @@ def test_structure_change_without_membership_change_keeps_rows(session, almaty_i
     m.modelReset.connect(lambda: resets.append(1))
     m.apply_changes(Changes(structure=True))
     assert not resets
+
+
+
+class _SmallPageModel:
+    """An ItemTableModel whose first page is 5 ids, so the seeded file takes the two-step path."""
+
+    @staticmethod
+    def make(store):
+        from app.ui.models import ItemTableModel
+
+        class Model(ItemTableModel):
+            first_ids = 5
+        return Model(store)
+
+
+def test_long_lists_arrive_in_two_steps(store, qtbot, qtmodeltester):
+    """Past the first page, the rest of the ids is listed on a worker and appended in order."""
+    model = _SmallPageModel.make(store)
+    assert model.rowCount() == 5 and not model.is_complete()
+    with qtbot.waitSignal(model.ids_completed, timeout=5000):
+        pass
+    assert model.ids() == store.item_ids()
+    qtmodeltester.check(model)
+
+
+def test_sorting_a_long_list_and_finding_a_late_row(store, qtbot):
+    """Sorting re-lists in the background; asking for a row beyond the first page lists it now."""
+    model = _SmallPageModel.make(store)
+    model.sort(model.column_of("due_on") if model.column_of("due_on") >= 0 else 0)
+    last = store.item_ids(sort=model._sort_key, descending=model._descending)[-1]
+    assert model.row_of(last) == store.count_items() - 1 and model.is_complete()
