@@ -266,6 +266,10 @@ class StatusTab(_Tab):
         self.view.setWordWrap(True)
         self.view.setUniformItemSizes(False)
         self.view.setResizeMode(QtWidgets.QListView.ResizeMode.Adjust)
+        # lay out a long history in batches: the first screen paints before all 1,000 updates
+        # have been measured by the (Python) delegate
+        self.view.setLayoutMode(QtWidgets.QListView.LayoutMode.Batched)
+        self.view.setBatchSize(30)
         self.view.setVerticalScrollMode(QtWidgets.QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setAlternatingRowColors(True)
         lay.addWidget(self.view, 1)
