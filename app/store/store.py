@@ -12,7 +12,6 @@ import threading
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-import sqlite_utils
 
 from ..core.model import ConflictError, NotFoundError, PolicyTrackerError
 from ..core.textnorm import normalize
@@ -46,9 +45,17 @@ class Store:
         self.conn.row_factory = sqlite3.Row
         # what the opener noticed (read-only file, sync folder, missing -wal...), for the person
         self.warnings: list[str] = list(getattr(self.conn, "warnings", []))
-        self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        self._db = None
         self._lock = threading.RLock()
         self._depth = 0
+
+    @property
+    def db(self):
+        """The file as a sqlite_utils.Database (imported on first use: it costs ~0.1 s at start-up)."""
+        if self._db is None:
+            import sqlite_utils
+            self._db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._db
 
     # -- connection ---------------------------------------------------------------------
     def close(self) -> None:
@@ -162,6 +169,11 @@ class Store:
 
     def source_by_sha(self, sha: str) -> dict | None:
         return self._one("SELECT id, title FROM sources WHERE sha256 = ?", (sha,))
+
+    def source_titles(self) -> list[dict]:
+        """id, title and date of every source, for pickers (never touches the long texts, nor the
+        columns stored after them)."""
+        return self._all("SELECT id, title, published_on FROM sources ORDER BY published_on, title, id")
 
     def list_sources(self, *, with_text: bool = False) -> list[dict]:
         cols = SOURCE_COLUMNS if with_text else tuple(c for c in SOURCE_COLUMNS if c != "text")

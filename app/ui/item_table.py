@@ -12,6 +12,32 @@ Qt = QtCore.Qt
 ANY = "__any__"
 
 
+class LazyCombo(QtWidgets.QComboBox):
+    """A filter combo whose choices (all actors, all tags) are read when it is first opened or
+    focused, and again after a change: listing the tags of 100,000 items is a full scan that
+    neither start-up nor every saved edit should pay for."""
+
+    def __init__(self, load, fill):
+        super().__init__()
+        self._load, self._fill, self._dirty = load, fill, True
+
+    def mark_dirty(self) -> None:
+        self._dirty = True
+
+    def ensure_filled(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self._fill(self, self._load())
+
+    def showPopup(self) -> None:  # noqa: N802
+        self.ensure_filled()
+        super().showPopup()
+
+    def focusInEvent(self, e) -> None:  # noqa: N802
+        self.ensure_filled()
+        super().focusInEvent(e)
+
+
 class FilterBar(QtWidgets.QWidget):
     """Emits `changed` whenever a filter control changes; `apply_to(filter)` folds them in."""
 
@@ -32,8 +58,8 @@ class FilterBar(QtWidgets.QWidget):
         self.kind = self._combo("Kind filter", [(k["label"], k["key"]) for k in session.store.item_kinds()], "Any kind")
         self.status = self._combo("Status filter", [(s["label"], s["key"]) for s in session.store.statuses()],
                                   "Any status")
-        self.actor = self._combo("Actor filter", [(a, a) for a in session.store.actors()], "Any actor")
-        self.tag = self._combo("Tag filter", [(t, t) for t in session.store.tags()], "Any tag")
+        self.actor = self._combo("Actor filter", lambda: [(a, a) for a in session.store.actors()], "Any actor")
+        self.tag = self._combo("Tag filter", lambda: [(t, t) for t in session.store.tags()], "Any tag")
         self.due_from = self._date("Due from", "due from")
         self.due_to = self._date("Due until", "due until")
         self.clear = QtWidgets.QToolButton()
@@ -55,7 +81,11 @@ class FilterBar(QtWidgets.QWidget):
         session.changed.connect(self._vocab_changed)
 
     def _combo(self, name: str, entries, any_text: str) -> QtWidgets.QComboBox:
-        c = QtWidgets.QComboBox()
+        """A filter combo; `entries` is a list, or a callable read lazily (see LazyCombo)."""
+        if callable(entries):
+            c = LazyCombo(entries, lambda combo, got: self._fill(combo, got, any_text))
+        else:
+            c = QtWidgets.QComboBox()
         c.setAccessibleName(name)
         c.setToolTip(name)
         # short by default so the bar never forces the window wider than the screen
@@ -63,7 +93,7 @@ class FilterBar(QtWidgets.QWidget):
         c.setMinimumContentsLength(6)
         c.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
         c.view().setMinimumWidth(220)
-        self._fill(c, entries, any_text)
+        self._fill(c, [] if callable(entries) else entries, any_text)
         c.currentIndexChanged.connect(lambda _i: self.changed.emit())
         return c
 
@@ -94,8 +124,8 @@ class FilterBar(QtWidgets.QWidget):
 
     def _vocab_changed(self, changes) -> None:
         if changes.structure:
-            self._fill(self.actor, [(a, a) for a in self.session.store.actors()], "Any actor")
-            self._fill(self.tag, [(t, t) for t in self.session.store.tags()], "Any tag")
+            self.actor.mark_dirty()
+            self.tag.mark_dirty()
 
     def reset(self) -> None:
         for c in (self.kind, self.status, self.actor, self.tag):

@@ -334,7 +334,7 @@ class SourceReader(QtWidgets.QWidget):
     # -- showing sources ---------------------------------------------------------------------------
     def refresh_sources(self) -> None:
         """Refill the source picker from the store, keeping the shown source selected."""
-        sources = self.session.store.list_sources()
+        sources = self.session.store.source_titles()
         with QtCore.QSignalBlocker(self.picker):
             self.picker.clear()
             for s in sources:
