@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Iterable
 
-from .store import Store, _item_out
+from .store import Store, _group, _item_out
 
 
 def _ids(ids: Iterable[str]) -> str:
@@ -43,13 +43,10 @@ def report_items(store: Store, *, framework_ids: list[str] | None = None, kinds:
 
 def status_updates_upto(store: Store, item_ids: list[str], as_of: str) -> dict[str, list[dict]]:
     """{item_id: updates dated on or before as_of, newest first}."""
-    out: dict[str, list[dict]] = {}
-    for r in store._all(
+    return _group(store._all(
             "SELECT u.item_id, u.id, u.status, u.as_of, u.note, u.author, u.created_at FROM status_updates u "
             "WHERE u.item_id IN (SELECT value FROM json_each(?)) AND u.as_of <= ? "
-            "ORDER BY u.item_id, u.as_of DESC, u.created_at DESC, u.id DESC", (_ids(item_ids), as_of)):
-        out.setdefault(r["item_id"], []).append(r)
-    return out
+            "ORDER BY u.item_id, u.as_of DESC, u.created_at DESC, u.id DESC", (_ids(item_ids), as_of)), "item_id")
 
 
 def items_with_any_update(store: Store, item_ids: list[str]) -> set[str]:
@@ -71,15 +68,12 @@ def latest_status_upto(store: Store, item_ids: list[str], as_of: str) -> dict[st
 
 def citations_for_items(store: Store, item_ids: list[str]) -> dict[str, list[dict]]:
     """{item_id: citations with their source's bibliographic fields}, in source date order."""
-    out: dict[str, list[dict]] = {}
-    for r in store._all(
+    return _group(store._all(
             "SELECT c.item_id, c.id, c.source_id, c.quote, s.title AS source_title, s.kind AS source_kind, "
             "s.publisher AS source_publisher, s.author AS source_author, s.event AS source_event, "
             "s.published_on AS source_published_on, s.language AS source_language FROM citations c "
             "JOIN sources s ON s.id = c.source_id WHERE c.item_id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY c.item_id, s.published_on, s.title, c.start_offset, c.id", (_ids(item_ids),)):
-        out.setdefault(r["item_id"], []).append(r)
-    return out
+            "ORDER BY c.item_id, s.published_on, s.title, c.start_offset, c.id", (_ids(item_ids),)), "item_id")
 
 
 def targets_for_items(store: Store, item_ids: list[str]) -> dict[str, dict]:
@@ -90,29 +84,23 @@ def targets_for_items(store: Store, item_ids: list[str]) -> dict[str, dict]:
 
 def observations_upto(store: Store, item_ids: list[str], as_of: str) -> dict[str, list[dict]]:
     """{item_id: observations on or before as_of, oldest first}."""
-    out: dict[str, list[dict]] = {}
-    for r in store._all(
+    return _group(store._all(
             "SELECT item_id, id, value, observed_on, note FROM observations "
             "WHERE item_id IN (SELECT value FROM json_each(?)) AND observed_on <= ? "
-            "ORDER BY item_id, observed_on, created_at, id", (_ids(item_ids), as_of)):
-        out.setdefault(r["item_id"], []).append(r)
-    return out
+            "ORDER BY item_id, observed_on, created_at, id", (_ids(item_ids), as_of)), "item_id")
 
 
 def relations_for_items(store: Store, item_ids: list[str]) -> dict[str, list[dict]]:
     """{item_id: links in both directions}, each with the other item's ref, title, framework."""
     ids = _ids(item_ids)
-    out: dict[str, list[dict]] = {}
-    for r in store._all(
+    return _group(store._all(
             "SELECT r.from_id AS item_id, 'out' AS direction, r.kind, r.note, o.id AS other_id, o.ref, o.title, "
             "o.status, o.framework_id, f.title AS framework FROM relations r JOIN items o ON o.id = r.to_id "
             "JOIN frameworks f ON f.id = o.framework_id WHERE r.from_id IN (SELECT value FROM json_each(?)) "
             "UNION ALL "
             "SELECT r.to_id, 'in', r.kind, r.note, o.id, o.ref, o.title, o.status, o.framework_id, f.title "
             "FROM relations r JOIN items o ON o.id = r.from_id JOIN frameworks f ON f.id = o.framework_id "
-            "WHERE r.to_id IN (SELECT value FROM json_each(?)) ORDER BY 1, 10, 6", (ids, ids)):
-        out.setdefault(r["item_id"], []).append(r)
-    return out
+            "WHERE r.to_id IN (SELECT value FROM json_each(?)) ORDER BY 1, 10, 6", (ids, ids)), "item_id")
 
 
 def sources_by_ids(store: Store, source_ids: list[str]) -> dict[str, dict]:
