@@ -39,7 +39,8 @@ COLUMNS: dict[str, tuple[str, str | None]] = {
 DEFAULT_COLUMNS = ("ref", "title", "framework", "status", "due_on", "last_update_on")  # kind, actor, tags: header menu
 PAGE = 200
 CACHE_ROWS = 3000
-FIRST_IDS = 200  # ids listed at once (a few screens); beyond this, the rest of the list comes from a worker thread
+FIRST_IDS = 200  # ids listed at once (a few screens); beyond this, the rest comes from a worker thread
+LIST_DELAY_MS = 50
 _RELAYS: set = set()  # relays outlive their model while a worker may still emit through them
 
 
@@ -145,6 +146,13 @@ class ItemTableModel(QtCore.QAbstractTableModel):
         self._relay = _IdsRelay()
         _RELAYS.add(self._relay)
         self._relay.listed.connect(self._ids_listed)
+        # the background listing starts a moment later: the first page paints without competing
+        # with it, and a burst of filter clicks lists only once
+        self._list_timer = QtCore.QTimer(self)
+        self._list_timer.setSingleShot(True)
+        self._list_timer.setInterval(LIST_DELAY_MS)
+        self._list_timer.timeout.connect(self._start_listing)
+        self._pending_plan = None
         self._load_vocab()
         self._ids = self._query()
 
@@ -166,9 +174,16 @@ class ItemTableModel(QtCore.QAbstractTableModel):
         ids = run_id_plan(self.store.conn, plan, self.first_ids)
         self._complete = len(ids) < self.first_ids
         if not self._complete:
-            QtCore.QThreadPool.globalInstance().start(
-                _ListIdsTask(self._relay, self._generation, self.store.path, plan))
+            self._pending_plan = (self._generation, plan)
+            self._list_timer.start()
         return ids
+
+    def _start_listing(self) -> None:
+        if self._pending_plan is None or self._pending_plan[0] != self._generation:
+            return
+        generation, plan = self._pending_plan
+        self._pending_plan = None
+        QtCore.QThreadPool.globalInstance().start(_ListIdsTask(self._relay, generation, self.store.path, plan))
 
     def is_complete(self) -> bool:
         return self._complete

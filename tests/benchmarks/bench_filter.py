@@ -53,7 +53,7 @@ def run(ctx) -> list:
     try:
         from app.ui.models import ItemFilter, ItemTableModel
         have_model = True
-    except Exception:  # noqa: BLE001 - the UI model may not exist yet
+    except ImportError:  # the UI model may not exist yet (a broken one must fail, not fall back)
         have_model = False
 
     app_view, base_view = _view(QtWidgets), _view(QtWidgets)
