@@ -35,6 +35,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m compileall -q app  # as a regular install would: no compiling at every start
 	touch $(STAMP)
 
 $(VENV)/bin/python:
