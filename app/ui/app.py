@@ -80,6 +80,27 @@ def ensure_database(db_path: Path | None) -> Path:
     return path
 
 
+def open_offering_backup(path: Path, confirm, *, create: bool = False) -> Store:
+    """Open a file; if it is damaged and a good backup exists, offer to restore that backup.
+
+    `confirm(question) -> bool` asks the person. A file written by a newer version is never
+    replaced by an older backup. Raises the original error when nothing is restored.
+    """
+    from ..store.db import DatabaseOpenError, SchemaTooNewError
+    try:
+        return Store(path, create=create)
+    except DatabaseOpenError as e:
+        if e.backup is None or isinstance(e, SchemaTooNewError):
+            raise
+        question = (f"{e}\n\nRestore the newest good backup, {Path(e.backup).name}? "
+                    f"The damaged file is kept beside it.")
+        if not confirm(question):
+            raise
+        from ..services.backups import restore_backup
+        restore_backup(Path(e.backup), path)
+        return Store(path, create=False)
+
+
 def make_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(argv or [sys.argv[0]])
     QtCore.QCoreApplication.setOrganizationName(APP_NAME)
@@ -89,6 +110,13 @@ def make_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
     if icon.exists():
         app.setWindowIcon(QtGui.QIcon(str(icon)))
     return app
+
+
+def _ask_restore(question: str) -> bool:
+    box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, "Policy Tracker", question,
+                                QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No)
+    box.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+    return box.exec() == QtWidgets.QMessageBox.StandardButton.Yes
 
 
 def run_gui(db_path: Path | None) -> int:
@@ -101,7 +129,7 @@ def run_gui(db_path: Path | None) -> int:
     apply(prefs, app)
     try:
         path = ensure_database(db_path)
-        store = Store(path, create=db_path is None or not path.exists())
+        store = open_offering_backup(path, _ask_restore, create=db_path is None or not path.exists())
     except (PolicyTrackerError, OSError) as e:
         box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Critical, "Policy Tracker",
                                     f"The database could not be opened: {e}")

@@ -283,8 +283,9 @@ class MainWindow(QtWidgets.QMainWindow):
         path = Path(path)
         if path.resolve() == self.session.store.path.resolve():
             return True
+        from .app import open_offering_backup
         try:
-            store = Store(path, create=False)
+            store = open_offering_backup(path, self.session.confirm)
         except (PolicyTrackerError, OSError) as e:
             self.session.error(f"{path.name} could not be opened: {e}")
             return False

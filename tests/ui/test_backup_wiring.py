@@ -30,3 +30,25 @@ def test_restore_from_backup_brings_back_the_old_content(window, answers):
     assert window.session.store.get_item(item_id)["title"] == original
     kept = list(window.session.store.path.parent.glob("*.before-restore-*"))
     assert kept
+
+
+def test_opening_a_damaged_file_offers_its_newest_good_backup(window, answers, seeded_template, tmp_path):
+    """A damaged file with a good backup: the window asks, restores it, and opens the result."""
+    import shutil
+
+    from app.services.backups import backup_now
+    from app.store.store import Store
+    path = tmp_path / "damaged.sqlite"
+    shutil.copyfile(seeded_template, path)
+    with Store(path) as s:
+        n = s.count_items()
+        backup_now(s)
+        s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with open(path, "r+b") as fh:  # scribble over the pages after the schema
+        fh.seek(4096 * 3)
+        fh.write(b"\xde\xad\xbe\xef" * 4096)
+    asked = len(answers.questions)
+    assert window.open_path(path) is True
+    assert len(answers.questions) == asked + 1 and "backup" in answers.questions[-1]
+    assert window.session.store.path == path and window.session.store.count_items() == n
+    assert list(tmp_path.glob("damaged.sqlite.before-restore-*"))
