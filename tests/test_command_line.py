@@ -102,3 +102,14 @@ def test_gui_without_display_says_so(tmp_path):
     r = subprocess.run([sys.executable, "-m", "app.cli", "--db", str(tmp_path / "x.sqlite")],
                        capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 1 and "No display" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_exports_get_ordinary_permissions(tmp_path, seeded_path):
+    """Exported files follow the umask like any new file (only the database is private)."""
+    out = tmp_path / "all.json"
+    old = os.umask(0o022)
+    try:
+        assert cli.main(["export", "--db", str(seeded_path), "-o", str(out)]) == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644

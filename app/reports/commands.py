@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from ..core.model import PolicyTrackerError
@@ -103,16 +102,9 @@ def _check_output(path: Path) -> None:
 
 
 def write_html(report, path: Path) -> None:
+    from ..exchange.atomic import write_atomically
     from .html import render_html
-    text = render_html(report)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, render_html(report))
 
 
 def cmd_report(args) -> int:

@@ -20,8 +20,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +28,7 @@ from typing import Any, Callable
 import platformdirs
 
 from ..core.model import PolicyTrackerError
+from ..exchange.atomic import write_atomically
 from ..paths import APP_NAME
 from ..store import report_queries as q
 from ..store.store import Store
@@ -159,14 +158,7 @@ def delete_preset(name: str) -> None:
 def _write_presets(presets: dict) -> Path:
     path = presets_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".report-presets.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(presets, fh, ensure_ascii=False, indent=2, sort_keys=True)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, json.dumps(presets, ensure_ascii=False, indent=2, sort_keys=True))
     return path
 
 

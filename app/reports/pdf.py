@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -21,6 +20,7 @@ from PySide6.QtGui import (QAbstractTextDocumentLayout, QColor, QFont, QFontMetr
                            QTextDocument, QTextFormat, QTextFrame)
 
 from ..core.model import PolicyTrackerError
+from ..exchange.atomic import atomic_path
 from .data import Report
 from .html import render_html
 
@@ -321,20 +321,14 @@ def write_pdf(report: Report, path: Path | str, progress: ProgressFn | None = No
     if not os.access(out.parent, os.W_OK):
         raise PolicyTrackerError(f"The folder {out.parent} is not writable.")
     laid = lay_out_report(report)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        writer = QPdfWriter(tmp)
+    with atomic_path(out) as tmp:
+        writer = QPdfWriter(str(tmp))
         writer.setResolution(PDF_DPI)
         writer.setPageLayout(page_layout(report.options.page_size))
         writer.setTitle(report.cover.title)
         writer.setCreator("Policy Tracker")
         paint(laid, writer, report, progress)
         del writer  # flushes and closes the file
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return laid
 
 
