@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from ..core import anchoring
 from ..core import validation as v
-from ..core.model import ITEM_KINDS, RELATION_KINDS, ValidationError
+from ..core.model import ITEM_KINDS, RELATION_KINDS, STATUS_KEYS, ValidationError
 from ..store.store import Store
 
 FORMAT = "policy-tracker"
@@ -241,8 +241,7 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
             ck.fail(f"{w}.key", "may hold only letters, digits and _")
         statuses[key] = {"key": key, "label": ck.text(s["label"], f"{w}.label", required=True, limit=100),
                          "description": ck.text(s.get("description"), f"{w}.description", nullable=False, limit=1000)}
-    known_status = set(statuses) | ({r["key"] for r in store.statuses()} if store else set(
-        ("proposed", "not_started", "in_progress", "partially_achieved", "achieved", "stalled", "abandoned", "unknown")))
+    known_status = set(statuses) | ({r["key"] for r in store.statuses()} if store else set(STATUS_KEYS))
 
     sources, src_ids = [], set()
     for i, s in enumerate(ck.lst(doc.get("sources"), "sources", 100_000)):

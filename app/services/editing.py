@@ -9,7 +9,7 @@ import datetime as dt
 
 from ..core import anchoring
 from ..core import validation as v
-from ..core.model import Changes, NotFoundError, ValidationError, new_id
+from ..core.model import Changes, ConflictError, NotFoundError, ValidationError, new_id
 from ..store.store import Store
 
 ITEM_FIELDS = ("framework_id", "parent_id", "ref", "kind", "title", "description", "actor", "status", "due_on", "tags")
@@ -93,11 +93,23 @@ def create_item(store: Store, fields: dict, *, item_id: str | None = None) -> tu
     return iid, Changes(items=frozenset({iid}), frameworks=frozenset({clean["framework_id"]}), structure=True)
 
 
-def update_item(store: Store, item_id: str, fields: dict, expected_version: int | None = None) -> tuple[int, Changes]:
-    """Change fields of an item; refuses (ConflictError) if someone saved it since expected_version."""
+def update_item(store: Store, item_id: str, fields: dict, expected_version: int | None = None,
+                *, expect_fields: dict | None = None) -> tuple[int, Changes]:
+    """Change fields of an item; refuses (ConflictError) if someone saved it since expected_version,
+    or, with `expect_fields` (used by undo and redo), if those fields no longer hold those values."""
     clean = clean_item_fields(store, fields, partial=True)
     with store.write():
         before = store.require_item(item_id)
+        if expect_fields:
+            try:  # compare as stored (titles trimmed, tags as a list...)
+                expect = clean_item_fields(store, expect_fields, partial=True)
+            except ValidationError:
+                expect = expect_fields
+            changed = {k: before.get(k) for k, val in expect.items() if before.get(k) != val}
+            if changed:
+                now = "; ".join(f"{k.replace('_', ' ')} is now {str(val)[:60]!r}" for k, val in changed.items())
+                raise ConflictError(f"Item {before['ref'] or ''} '{before['title']}' was changed elsewhere ({now}); "
+                                    f"this step was not applied.", before)
         if "parent_id" in clean and clean["parent_id"]:
             _check_no_cycle(store, item_id, clean["parent_id"])
         version = store.update_item(item_id, clean, expected_version)
@@ -181,7 +193,9 @@ def remove_status_update(store: Store, update_id: str, fallback_status: str | No
         item = store.require_item(row["item_id"])
         store.delete_status_update(update_id)
         latest = store.latest_status(row["item_id"])
-        status = latest["status"] if latest else (fallback_status or item["status"])
+        # undo passes the status the item had before: the exact inverse, even where the stored
+        # status and the latest update disagreed (possible after an import)
+        status = fallback_status or (latest["status"] if latest else item["status"])
         if status != item["status"]:
             store.update_item(row["item_id"], {"status": status})
     return row, Changes(items=frozenset({row["item_id"]}), frameworks=frozenset({item["framework_id"]}), structure=True)
@@ -215,6 +229,7 @@ def remove_citation(store: Store, citation_id: str) -> tuple[dict, Changes]:
         row = store.get_citation(citation_id)
         if row is None:
             raise NotFoundError("That citation no longer exists.")
+        row["observation_ids"] = store.observations_citing(citation_id)  # unlinked by the delete
         store.delete_citation(citation_id)
         if store.get_item(row["item_id"]):
             store.update_item(row["item_id"], {})
@@ -224,6 +239,7 @@ def remove_citation(store: Store, citation_id: str) -> tuple[dict, Changes]:
 def restore_citation(store: Store, row: dict) -> Changes:
     with store.write():
         store.insert_citation(row)
+        store.link_observations(row.get("observation_ids") or [], row["id"])
         store.update_item(row["item_id"], {})
     return Changes(items=frozenset({row["item_id"]}), sources=frozenset({row["source_id"]}))
 

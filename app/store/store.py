@@ -126,7 +126,15 @@ class Store:
         """Changes when another connection commits (used to notice other processes' edits)."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
+    @property
+    def in_write(self) -> bool:
+        """True while a write() is open on this connection (e.g. an import with its progress)."""
+        return bool(self._depth) or self.conn.in_transaction
+
     def backup_to(self, dest: Path | str) -> Path:
+        # The backup API on a connection that is mid-write waits forever for its own lock.
+        if self.in_write:
+            raise PolicyTrackerError("A backup cannot be taken in the middle of a change; try again when it is done.")
         with self._lock:
             return dbmod.backup(self.conn, Path(dest))
 
@@ -235,15 +243,17 @@ class Store:
 
     def items_by_ids(self, ids: list[str]) -> dict[str, dict]:
         """Rows for a page of ids, with framework title and latest update date, in one query."""
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self._all(
-            f"SELECT i.id, i.framework_id, i.parent_id, i.ref, i.kind, i.title, i.actor, i.status, i.due_on, "
-            f"i.tags, i.updated_at, i.version, f.title AS framework, "
-            f"(SELECT max(u.as_of) FROM status_updates u WHERE u.item_id = i.id) AS last_update_on "
-            f"FROM items i JOIN frameworks f ON f.id = i.framework_id WHERE i.id IN ({marks})", ids)
-        return {r["id"]: _item_out(r) for r in rows}
+        out: dict[str, dict] = {}
+        for n in range(0, len(ids), 500):  # SQLite builds may allow as few as 32,766 variables
+            chunk = ids[n:n + 500]
+            rows = self._all(
+                f"SELECT i.id, i.framework_id, i.parent_id, i.ref, i.kind, i.title, i.actor, i.status, i.due_on, "
+                f"i.tags, i.updated_at, i.version, f.title AS framework, "
+                f"(SELECT max(u.as_of) FROM status_updates u WHERE u.item_id = i.id) AS last_update_on "
+                f"FROM items i JOIN frameworks f ON f.id = i.framework_id "
+                f"WHERE i.id IN ({','.join('?' * len(chunk))})", chunk)
+            out.update((r["id"], _item_out(r)) for r in rows)
+        return out
 
     def update_item(self, item_id: str, fields: dict, expected_version: int | None = None) -> int:
         """Apply fields; refuse with ConflictError when the row changed since expected_version."""
@@ -374,6 +384,13 @@ class Store:
     def get_observation(self, oid: str) -> dict | None:
         return self._one("SELECT id, item_id, value, observed_on, note, citation_id, created_at FROM observations "
                          "WHERE id = ?", (oid,))
+
+    def observations_citing(self, cid: str) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM observations WHERE citation_id = ?", (cid,))]
+
+    def link_observations(self, observation_ids: Iterable[str], cid: str) -> None:
+        self.conn.executemany("UPDATE observations SET citation_id = ? WHERE id = ?",
+                              [(cid, oid) for oid in observation_ids])
 
     def delete_observation(self, oid: str) -> None:
         self.conn.execute("DELETE FROM observations WHERE id = ?", (oid,))
@@ -575,6 +592,7 @@ def run_id_plan(conn: sqlite3.Connection, plan: list[tuple[str, list]], limit: i
 
 _CITATION_SELECT = (
     "SELECT c.id, c.item_id, c.source_id, c.start_offset AS start, c.end_offset AS end, c.quote, c.prefix, c.suffix, "
+    "c.created_at, "
     "s.title AS source_title, s.publisher AS source_publisher, s.published_on AS source_published_on, "
     "s.author AS source_author FROM citations c JOIN sources s ON s.id = c.source_id")
 

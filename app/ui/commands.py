@@ -90,13 +90,17 @@ class EditItemFields(ServiceCommand):
         self._first = True
 
     def apply(self) -> Changes:
-        expected = self.expected_version if self._first else None
-        _, changes = editing.update_item(self.session.store, self.item_id, self.new, expected)
+        # the first time, the whole row must be as read; on redo, the fields must be as undo left them
+        if self._first:
+            _, changes = editing.update_item(self.session.store, self.item_id, self.new, self.expected_version)
+        else:
+            _, changes = editing.update_item(self.session.store, self.item_id, self.new, expect_fields=self.old)
         self._first = False
         return changes
 
     def revert(self) -> Changes:
-        _, changes = editing.update_item(self.session.store, self.item_id, self.old)
+        # another program's later change to these fields is not silently undone
+        _, changes = editing.update_item(self.session.store, self.item_id, self.old, expect_fields=self.new)
         return changes
 
     def id(self) -> int:  # noqa: A003 - Qt's name

@@ -499,7 +499,12 @@ class MainWindow(QtWidgets.QMainWindow):
                                     "You can undo this with Edit > Undo."):
             return False
         row = self.table.items.row_of(item["id"])
-        ok = self.session.push(cmds.DeleteItem(self.session, item["id"]))
+        try:
+            command = cmds.DeleteItem(self.session, item["id"])
+        except PolicyTrackerError as e:  # e.g. another program deleted it meanwhile
+            self.session.error(str(e))
+            return False
+        ok = self.session.push(command)
         if ok and self.table.items.rowCount():
             self.table.select_item(self.table.items.item_id(min(row, self.table.items.rowCount() - 1)))
         return ok
@@ -614,6 +619,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def backup_if_changed(self) -> Path | None:
         """Write a verified backup if the file changed since the last one; report failure once."""
         from ..services.backups import maybe_backup
+        if self.session.store.in_write:
+            return None  # e.g. an import is running its progress dialog: the timer comes back
         try:
             path = maybe_backup(self.session.store)
         except PolicyTrackerError as e:

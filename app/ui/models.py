@@ -6,7 +6,6 @@ asks for in one query into a small LRU cache, and refreshes only what a `Changes
 """
 from __future__ import annotations
 
-import html
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
@@ -15,6 +14,7 @@ from PySide6 import QtCore, QtGui
 from ..core.model import Changes
 from ..store.search_queries import open_read_only
 from ..store.store import Store, item_ids_plan, run_id_plan
+from .widgets import escape_tooltip as tooltip
 
 Qt = QtCore.Qt
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -71,11 +71,6 @@ class _ListIdsTask(QtCore.QRunnable):
             self.relay.listed.emit(self.generation, result)
         except RuntimeError:
             pass  # the application is shutting down and its objects are gone
-
-
-def tooltip(text: str) -> str:
-    """Tooltips guess rich text: escape user text and wrap it so it is always shown literally."""
-    return "<p style='white-space:pre-wrap'>" + html.escape(text or "") + "</p>" if text else ""
 
 
 def status_colors(store: Store) -> dict[str, QtGui.QColor]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..core.textnorm import CHAR_MAP, normalize
+from .widgets import escape_tooltip
 
 if TYPE_CHECKING:  # pragma: no cover
     from .session import Session
@@ -342,7 +343,7 @@ class SourceReader(QtWidgets.QWidget):
                 if s.get("published_on"):
                     label += f" ({s['published_on']})"
                 self.picker.addItem(label, s["id"])
-                self.picker.setItemData(self.picker.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+                self.picker.setItemData(self.picker.count() - 1, escape_tooltip(label), Qt.ItemDataRole.ToolTipRole)
             self.picker.setCurrentIndex(self.picker.findData(self.source_id) if self.source_id else -1)
 
     def show_source(self, source_id: str) -> bool:

@@ -117,3 +117,25 @@ def test_item_ids_filter_and_sort(store):
     titles = [store.get_item(i)["title"] for i in ids]
     assert len(ids) == 5 and titles == sorted(titles, key=str.lower)
     assert store.item_ids(statuses=[]) == []
+
+
+def test_backup_in_the_middle_of_a_write_is_refused_not_hung(store, tmp_path):
+    """The backup API on a connection mid-write would wait forever; it is refused at once."""
+    with store.write():
+        store.set_meta("x", "y")
+        with pytest.raises(PolicyTrackerError, match="middle of a change"):
+            store.backup_to(tmp_path / "b.sqlite")
+    assert store.backup_to(tmp_path / "b.sqlite").exists()
+
+
+def test_restoring_a_citation_relinks_its_observations(store):
+    """Undoing the removal of a citation brings back the observations' link to it."""
+    obs_item = next(i for i in (store.get_item(x) for x in store.item_ids()) if store.observations_for_item(i["id"])
+                    and store.observations_for_item(i["id"])[0]["citation_id"])
+    ob = store.observations_for_item(obs_item["id"])[0]
+    cit = store.get_citation(ob["citation_id"])
+    row, _ = editing.remove_citation(store, cit["id"])
+    assert store.observations_for_item(obs_item["id"])[0]["citation_id"] is None
+    editing.restore_citation(store, row)
+    assert store.observations_for_item(obs_item["id"])[0]["citation_id"] == cit["id"]
+    assert store.get_citation(cit["id"])["created_at"] == cit["created_at"]
