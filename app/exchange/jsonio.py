@@ -390,6 +390,18 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
         for j, c in enumerate(it["citations"]):
             if c["source_id"] not in src_known:
                 ck.fail(f"items[{i}].citations[{j}].source_id", f"'{c['source_id']}' is not a source in the document or the file")
+    parents = {it["id"]: it["parent_id"] for it in items}
+    for i, it in enumerate(items):  # no item may end up inside itself
+        seen, cur = {it["id"]}, it["parent_id"]
+        while cur:
+            if cur in seen:
+                ck.fail(f"items[{i}].parent_id", "makes the item a parent of itself (a loop of parents)")
+            seen.add(cur)
+            if cur in parents:
+                cur = parents[cur]
+            else:
+                row = store.get_item(cur) if store else None
+                cur = row["parent_id"] if row else None
     for i, r in enumerate(relations):
         for end in ("from_id", "to_id"):
             if r[end] not in item_known:

@@ -148,7 +148,8 @@ def restore_item(store: Store, snap: dict) -> Changes:
         for r in snap.get("relations") or []:
             store.insert_relation(r)
         for child in snap.get("children") or []:
-            if store.get_item(child):
+            row = store.get_item(child)
+            if row and row["parent_id"] is None:  # not if it was placed elsewhere meanwhile
                 store.update_item(child, {"parent_id": snap["id"]})
     return Changes(items=frozenset({snap["id"], *(snap.get("children") or [])}),
                    frameworks=frozenset({snap["framework_id"]}), structure=True)

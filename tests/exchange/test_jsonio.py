@@ -188,3 +188,13 @@ def test_property_export_import_export_is_lossless(tmp_path_factory, doc):
         first = jsonio.export_document(a)
         jsonio.import_document(b, json.loads(jsonio.dumps(first)))
         assert _strip(jsonio.export_document(b)) == _strip(first)
+
+
+def test_a_loop_of_parents_is_refused(store, empty_store):
+    """Two items naming each other as parent are refused before anything is written."""
+    doc = jsonio.export_document(store)
+    a, b = doc["items"][0], doc["items"][1]
+    a["parent_id"], b["parent_id"] = b["id"], a["id"]
+    with pytest.raises(ValidationError, match="parent of itself"):
+        jsonio.import_document(empty_store, doc)
+    assert empty_store.count_items() == 0
