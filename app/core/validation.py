@@ -107,6 +107,19 @@ def number(value, field: str, required: bool = False) -> float | None:
     return f
 
 
+def is_web_url(url: str | None) -> bool:
+    """True for an http or https address: the only links the app stores or opens."""
+    return bool(url) and url.strip().lower().startswith(("http://", "https://"))
+
+
+def web_url(url: str | None, field: str = "url") -> str | None:
+    """A stored web address: blank becomes None; anything but http/https is refused."""
+    url = (url or "").strip()
+    if url and not is_web_url(url):
+        raise ValidationError("The web address (URL) must start with http:// or https://.", field)
+    return url or None
+
+
 def due_not_before(due_on: str | None, as_of: str | None) -> None:
     if due_on and as_of and due_on < as_of:
         raise ValidationError(f"The due date {due_on} is before the as-of date {as_of}.", "due_on")

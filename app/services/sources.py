@@ -55,8 +55,7 @@ def add_source(store: Store, text: str, *, title: str, kind: str = "document", p
     v.check_unicode(text, "text")
     if len(text) > v.MAX_SOURCE_TEXT:
         raise ValidationError("The text is too long to import.")
-    if url and not url.lower().startswith(("http://", "https://")):
-        raise ValidationError("The URL must start with http:// or https://.", "url")
+    url = v.web_url(url)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     row = {"id": source_id or new_id(), "title": v.clean_text(title, "title", required=True, limit=v.MAX_TITLE),
            "kind": kind or "document", "publisher": v.clean_text(publisher, "publisher", limit=500) or None,

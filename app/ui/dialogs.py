@@ -181,9 +181,7 @@ class SourceMetaDialog(QtWidgets.QDialog):
         try:
             v.clean_text(self.edits["title"].text(), "title", required=True, limit=v.MAX_TITLE)
             v.parse_date(self.edits["published_on"].text(), "published_on")
-            url = self.edits["url"].text().strip()
-            if url and not url.lower().startswith(("http://", "https://")):
-                raise ValidationError("The web address must start with http:// or https://.")
+            v.web_url(self.edits["url"].text())
         except ValidationError as e:
             self.error.show_error(str(e))
             return

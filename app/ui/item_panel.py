@@ -408,7 +408,7 @@ class SourcesTab(_Tab):
         self.open.setEnabled(bool(c and c["start"] is not None))
         self.remove.setEnabled(c is not None)
         src = self.session.store.get_source(c["source_id"], with_text=False) if c else None
-        self.web.setEnabled(bool(src and (src["url"] or "").lower().startswith(("http://", "https://"))))
+        self.web.setEnabled(bool(src and v.is_web_url(src["url"])))
 
     def open_current(self) -> None:
         c = self.current()
