@@ -567,8 +567,10 @@ def item_ids_plan(*, framework_ids: Iterable[str] | None = None, statuses: Itera
                 + f" ORDER BY {order_sql}", list(params))
 
     if sort == "due_on":  # undated items last in both directions
-        return [select(["i.due_on IS NOT NULL"], f"i.due_on {direction}, i.seq {direction}"),
-                select(["i.due_on IS NULL"], "i.seq")]
+        # With filters, the unary + keeps the planner off items_due for the undated rows (all of
+        # them share one key there, so it would walk every undated item to find a few matches).
+        undated = (["+i.due_on IS NULL"], "+i.seq") if where else (["i.due_on IS NULL"], "i.seq")
+        return [select(["i.due_on IS NOT NULL"], f"i.due_on {direction}, i.seq {direction}"), select(*undated)]
     if sort == "ref" or sort not in SORTABLE:
         return [select([], f"i.framework_id, length(i.ref) {direction}, i.ref {direction}, i.seq")]
     joins = ""

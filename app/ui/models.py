@@ -37,7 +37,7 @@ COLUMNS: dict[str, tuple[str, str | None]] = {
     "tags": ("Tags", None),
 }
 DEFAULT_COLUMNS = ("ref", "title", "framework", "status", "due_on", "last_update_on")  # kind, actor, tags: header menu
-PAGE = 200
+PAGE = 80  # rows fetched per query: a tall screen and some margin
 CACHE_ROWS = 3000
 FIRST_IDS = 200  # ids listed at once (a few screens); beyond this, the rest comes from a worker thread
 LIST_DELAY_MS = 50
@@ -309,7 +309,35 @@ class ItemTableModel(QtCore.QAbstractTableModel):
         row = self._row(index.row())
         if row is None:  # deleted by another program since the ids were read
             return None
-        key = self._columns[index.column()]
+        return self._value(row, self._columns[index.column()], role)
+
+    _ROW_ROLES = frozenset(int(r) for r in (
+        Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ForegroundRole)) | {int(STATUS_ROLE)}
+
+    def multiData(self, index, span) -> None:  # noqa: N802 - Qt's name
+        """All roles of a cell in one call: Qt 6 delegates ask this way, so a paint makes one
+        Python call per visible cell instead of one per cell and role."""
+        r, c = index.row(), index.column()
+        valid = index.isValid() and 0 <= r < len(self._ids) and 0 <= c < len(self._columns)
+        row = None
+        for rd in span:
+            role = int(rd.role())
+            value = None
+            if valid:
+                if role == ITEM_ID_ROLE:
+                    value = self._ids[r]
+                elif role in self._ROW_ROLES:
+                    if row is None:
+                        row = self._row(r) or {}
+                    if row:
+                        value = self._value(row, self._columns[c], role)
+            if value is None:
+                rd.clearData()
+            else:
+                rd.setData(value)
+
+    def _value(self, row: dict, key: str, role):
         if role == STATUS_ROLE:
             return row["status"]
         if role == Qt.ItemDataRole.DecorationRole:

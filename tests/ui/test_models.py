@@ -124,3 +124,25 @@ def test_sorting_a_long_list_and_finding_a_late_row(store, qtbot):
     model.sort(model.column_of("due_on") if model.column_of("due_on") >= 0 else 0)
     last = store.item_ids(sort=model._sort_key, descending=model._descending)[-1]
     assert model.row_of(last) == store.count_items() - 1 and model.is_complete()
+
+
+def test_multidata_answers_like_data(store):
+    """The one-call-per-cell path gives every role the same value as data() does."""
+    from PySide6 import QtCore
+
+    from app.ui.models import ItemTableModel
+    model = ItemTableModel(store)
+    roles = [QtCore.Qt.ItemDataRole.DisplayRole, QtCore.Qt.ItemDataRole.ToolTipRole,
+             QtCore.Qt.ItemDataRole.DecorationRole, QtCore.Qt.ItemDataRole.ForegroundRole,
+             QtCore.Qt.ItemDataRole.FontRole]
+    for row in (0, model.rowCount() - 1):
+        for col in range(model.columnCount()):
+            ix = model.index(row, col)
+            for r in roles:
+                d = QtCore.QModelRoleData(r)
+                model.multiData(ix, QtCore.QModelRoleDataSpan(d))
+                expected = model.data(ix, r)
+                if isinstance(expected, str) or expected is None:
+                    assert d.data() == expected, (row, col, r)
+                else:
+                    assert d.data() is not None, (row, col, r)
