@@ -11,6 +11,7 @@ from pathlib import Path
 from robust_docgen import check_file, make_document
 from robust_harness import Child
 
+from app.paths import MIGRATIONS_DIR
 from app.store import db as dbmod
 from app.store.backups import list_backups
 
@@ -61,7 +62,7 @@ def import_killed_at(db: Path, doc: Path, point, n_items: int) -> None:
 def migrations_dir(tmp: Path) -> Path:
     d = tmp / "migrations"
     if not d.exists():
-        shutil.copytree(dbmod.MIGRATIONS_DIR, d)
+        shutil.copytree(MIGRATIONS_DIR, d)
         (d / f"{dbmod.latest_version() + 1:04d}_heavy.sql").write_text(HEAVY_MIGRATION, encoding="utf-8")
     return d
 

@@ -5,7 +5,9 @@ import sqlite3
 
 import pytest
 
+from app.paths import MIGRATIONS_DIR
 from app.store import db as dbmod
+from app.store import migrator
 from app.store.store import Store
 
 
@@ -72,14 +74,14 @@ def test_foreign_sqlite_file_is_refused(tmp_path):
 
 def _migrations_with(tmp_path, extra_sql):
     d = tmp_path / "migrations"
-    shutil.copytree(dbmod.MIGRATIONS_DIR, d)
+    shutil.copytree(MIGRATIONS_DIR, d)
     (d / "0002_extra.sql").write_text(extra_sql)
     return d
 
 
 def test_upgrade_backs_up_first_and_applies_in_one_transaction(empty_path, tmp_path, monkeypatch):
     """An older file is copied with the backup API before it is migrated forward."""
-    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", _migrations_with(tmp_path, "CREATE TABLE extra (x TEXT);\n"))
+    monkeypatch.setattr(migrator, "MIGRATIONS_DIR", _migrations_with(tmp_path, "CREATE TABLE extra (x TEXT);\n"))
     with Store(empty_path) as s:
         assert s.schema_version() == 2
         assert s.migration_backup is not None and s.migration_backup.exists()
@@ -91,7 +93,7 @@ def test_upgrade_backs_up_first_and_applies_in_one_transaction(empty_path, tmp_p
 
 def test_failed_migration_leaves_nothing_half_done(empty_path, tmp_path, monkeypatch):
     """A migration that fails part-way is rolled back whole; the file stays at its old version."""
-    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", _migrations_with(
+    monkeypatch.setattr(migrator, "MIGRATIONS_DIR", _migrations_with(
         tmp_path, "CREATE TABLE half (x TEXT);\nINSERT INTO no_such_table VALUES (1);\n"))
     with pytest.raises(sqlite3.OperationalError):
         Store(empty_path)
