@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from ..store.guard import refuse_database_file
+
 
 def _default_mode() -> int:
     mask = os.umask(0)
@@ -23,6 +25,7 @@ def _default_mode() -> int:
 def atomic_path(path: Path | str) -> Iterator[Path]:
     """Yield a temporary path beside `path`; on success it replaces `path`, else it is removed."""
     path = Path(path)
+    refuse_database_file(path, "write")  # renaming over it would pull the file from under SQLite
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
-                               QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QInputDialog,
+                               QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QInputDialog,
                                QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QProgressDialog,
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
@@ -271,8 +272,13 @@ def print_report(parent, store, options: ReportOptions | None = None) -> bool:
     return True
 
 
-def export_report(parent, store, fmt: str, options: ReportOptions | None = None, path: str | None = None) -> Path | None:
-    """File > Export Report as PDF / HTML: returns the file written, or None."""
+def export_report(parent, store, fmt: str, options: ReportOptions | None = None, path: str | None = None, *,
+                  choose_path: Callable[[str, str, str], str] | None = None) -> Path | None:
+    """File > Export Report as PDF / HTML: returns the file written, or None.
+
+    Without `path`, `choose_path(caption, suggested, filter)` asks for it: the window passes its
+    own file dialog, which never opens the files it lists (app/ui/file_dialogs.py).
+    """
     if fmt not in EXPORT_FILTERS:
         raise ValueError(fmt)
     options = options or ask_options(parent, store, f"Export as {fmt.upper()}...")
@@ -280,7 +286,9 @@ def export_report(parent, store, fmt: str, options: ReportOptions | None = None,
         return None
     if path is None:
         suggested = str(Path.home() / f"{options.title or 'report'}.{fmt}")
-        path, _ = QFileDialog.getSaveFileName(parent, f"Export Report as {fmt.upper()}", suggested, EXPORT_FILTERS[fmt])
+        if choose_path is None:
+            raise ValueError("export_report needs a path or a way to choose one")
+        path = choose_path(f"Export Report as {fmt.upper()}", suggested, EXPORT_FILTERS[fmt])
         if not path:
             return None
     out = Path(path)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..core import validation as v
 from ..core.model import Changes, ValidationError, new_id
+from ..store.guard import refuse_database_file
 from ..store.store import Store
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
@@ -15,6 +16,7 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
 def read_text_file(path: Path | str) -> str:
     """Read a source document, refusing binary, empty, oversized and non-UTF-8 files clearly."""
     path = Path(path)
+    refuse_database_file(path, "add as a source")
     if not path.exists():
         raise ValidationError(f"{path} does not exist.")
     if path.is_dir():

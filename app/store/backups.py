@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..core.model import PolicyTrackerError
 from ..paths import user_data_dir
+from .guard import refuse_database_file
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 _NAME = re.compile(r"-(\d{8}-\d{6})(?:-(\d+))?\.sqlite$")
@@ -97,6 +98,7 @@ def verify_backup(path: Path) -> int:
     """Check that path is a whole Policy Tracker file (quick_check); return its schema version."""
     from .db import APP_ID, latest_version
     path = Path(path)
+    refuse_database_file(path, "restore from")
     if not path.is_file():
         raise BackupError(f"The backup {path} does not exist.")
     try:

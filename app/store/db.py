@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..core.model import PolicyTrackerError
+from . import guard
 from .migrator import APP_ID, latest_version, migrate, migrations, split_statements  # noqa: F401 - re-exported
 
 BUSY_TIMEOUT_MS = 10_000
@@ -130,6 +131,10 @@ def inspect_file(path: Path, *, check: bool = True) -> tuple[int, bool]:
     half-way through someone's edit).
     """
     path = Path(path)
+    if guard.is_open_here(path):
+        # This process has the file open through SQLite: a raw read (or an immutable connection,
+        # which takes no locks) would close a descriptor of it and drop the locks SQLite holds.
+        return _inspect(path, check, immutable=False)
     try:
         with open(path, "rb") as fh:
             header = fh.read(100)
@@ -232,6 +237,7 @@ def backup(conn: sqlite3.Connection, dest: Path, *, pages: int = -1,
     renamed to `dest`: a crash part-way leaves no file that looks like a finished backup.
     """
     dest = Path(dest)
+    guard.refuse_database_file(dest, "write a copy to")
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".partial")
     for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):

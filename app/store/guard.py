@@ -95,6 +95,12 @@ class Guard:
         return (f"This window's locks on {self.path.name} were lost, so another program could overwrite "
                 f"your changes; saving has stopped.")
 
+    def refresh_shm(self) -> None:
+        """Opened again after every connection closed: SQLite may have made a new -shm since."""
+        if self.shm_fd is not None and _key(Path(f"{self.path}-shm")) != self._shm_key:
+            os.close(self.shm_fd)  # a file that is no longer the -shm: nobody's locks are on it
+            self.shm_fd, self._shm_key = None, None
+
     def adopt(self) -> None:
         """Open (once) the descriptors the lock test uses; they are closed only at `release`.
 
@@ -162,6 +168,8 @@ def register(path: Path, *, wal: bool) -> Guard:
         g = _open.get(key)
         if g is None:
             g = _open[key] = Guard(path, key, wal=wal)
+        elif g.users == 0:
+            g.refresh_shm()
         g.users += 1
         g.wal = g.wal or wal
         g.adopt()
@@ -169,23 +177,47 @@ def register(path: Path, *, wal: bool) -> Guard:
 
 
 def release(guard: Guard) -> None:
-    """One connection to the file closed; the last one closes the lock-test descriptor too."""
+    """One Store on the file closed. The lock-test descriptors are closed only when no other
+    descriptor of this process is open on the file (a search or backup connection of SQLite's
+    may still be): closing ours then drops nobody's locks."""
     with _lock:
         guard.users -= 1
         if guard.users > 0:
             return
+        ours = {fd for fd in (guard.shm_fd, guard.db_fd) if fd is not None}
+        if _other_descriptors(guard, ours):
+            return  # keep them (and the entry) until the process ends or the file is opened again
         _open.pop(guard.key, None)
-        # SQLite's own connections to the file are closed by now: there is no lock left to drop
-        for fd in (guard.shm_fd, guard.db_fd):
-            if fd is not None:
-                os.close(fd)
+        for fd in ours:
+            os.close(fd)
         guard.shm_fd = guard.db_fd = None
 
 
+def _other_descriptors(guard: Guard, ours: set[int]) -> bool:
+    names = {os.path.realpath(f"{guard.path}{suffix}") for suffix in COMPANION_SUFFIXES}
+    names |= {n + " (deleted)" for n in names}
+    try:
+        fds = os.listdir("/proc/self/fd")
+    except OSError:
+        return True  # cannot tell: keeping two descriptors open is harmless
+    for fd in fds:
+        if int(fd) in ours:
+            continue
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}") in names:
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def is_open_here(path: Path) -> bool:
+    """Whether this process has a descriptor open on `path` (a Store's, or any SQLite connection's)."""
     key = _key(Path(path))
     with _lock:
-        return key is not None and key in _open
+        if key is not None and key in _open:
+            return True
+    return bool(_own_links(str(path)))
 
 
 def database_file_of(path: Path) -> Path | None:

@@ -16,6 +16,7 @@ from typing import Any, Iterable, Iterator
 from ..core.model import ConflictError, NotFoundError, PolicyTrackerError
 from ..core.textnorm import normalize
 from . import db as dbmod
+from . import guard as guardmod
 
 ITEM_COLUMNS = ("id", "framework_id", "parent_id", "ref", "kind", "title", "description", "actor",
                 "status", "due_on", "tags", "created_at", "updated_at", "version")
@@ -38,11 +39,21 @@ def _friendly(e: sqlite3.Error) -> PolicyTrackerError:
     return PolicyTrackerError(f"The database refused the change: {msg}.")
 
 
+class SavingStopped(PolicyTrackerError):
+    """The connection can no longer keep its guarantees (locks lost, file replaced, WAL gone)."""
+
+
 class Store:
     def __init__(self, path: Path | str, *, create: bool = True):
         self.path = Path(path).expanduser()
         self.conn, self.readonly, self.migration_backup = dbmod.open_connection(self.path, create=create)
         self.conn.row_factory = sqlite3.Row
+        try:
+            self._guard: guardmod.Guard | None = guardmod.register(self.path, wal=self.conn.journal_mode == "wal")
+        except PolicyTrackerError:
+            self.conn.close()
+            raise
+        self.stopped: str | None = None  # why saving stopped, once it has
         # what the opener noticed (read-only file, sync folder, missing -wal...), for the person
         self.warnings: list[str] = list(getattr(self.conn, "warnings", []))
         self._db = None
@@ -60,6 +71,20 @@ class Store:
     # -- connection ---------------------------------------------------------------------
     def close(self) -> None:
         self.conn.close()
+        if self._guard is not None:
+            guardmod.release(self._guard)
+            self._guard = None
+
+    def guarantees_lost(self) -> str | None:
+        """Why saving is no longer safe (sticky once found), or None; cheap enough for every write."""
+        if self.stopped is None and self._guard is not None:
+            self.stopped = self._guard.lost()
+        return self.stopped
+
+    def _refuse_if_unsafe(self) -> None:
+        reason = self.guarantees_lost()
+        if reason is not None:
+            raise SavingStopped(reason + " Your unsaved changes are kept; reopen the file to save them.")
 
     def __enter__(self):
         return self
@@ -88,13 +113,16 @@ class Store:
                 finally:
                     self._depth -= 1
                 return
+            self._refuse_if_unsafe()
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as e:
                 raise _friendly(e) from None
             self._depth = 1
             try:
+                self._refuse_if_unsafe()  # again under the write lock
                 yield self
+                self._refuse_if_unsafe()  # nothing reaches a file we can no longer vouch for
                 self.conn.execute("COMMIT")
             except sqlite3.Error as e:
                 if self.conn.in_transaction:

@@ -16,7 +16,7 @@ from ..core.model import Changes, PolicyTrackerError
 from ..services import sources as source_service
 from ..store.store import Store
 from . import commands as cmds
-from . import file_ops
+from . import file_dialogs, file_ops
 from .dialogs import SourceMetaDialog, TrackItemDialog
 from .item_panel import ItemPanel
 from .item_table import FilterBar, ItemTableView
@@ -293,8 +293,8 @@ class MainWindow(QtWidgets.QMainWindow):
         return True
 
     def new_database(self) -> None:
-        name, _ = QtWidgets.QFileDialog.getSaveFileName(self, "New database", str(Path.home() / "policy-tracker.sqlite"),
-                                                        DB_FILTER)
+        name = file_dialogs.get_save_file_name(self, "New database", Path.home() / "policy-tracker.sqlite", DB_FILTER,
+                                              "sqlite")
         if name:
             self.create_database(Path(name))
 
@@ -311,8 +311,7 @@ class MainWindow(QtWidgets.QMainWindow):
         return True
 
     def open_database(self) -> None:
-        name, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open database", str(self.session.store.path.parent),
-                                                        DB_FILTER)
+        name = file_dialogs.get_open_file_name(self, "Open database", self.session.store.path.parent, DB_FILTER)
         if name:
             self.open_path(Path(name))
 
@@ -338,8 +337,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def save_copy(self) -> None:
         stem = self.session.store.path.stem
-        name, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save a copy", str(self.session.store.path.with_name(
-            f"{stem}-copy.sqlite")), DB_FILTER)
+        name = file_dialogs.get_save_file_name(self, "Save a copy", self.session.store.path.with_name(f"{stem}-copy.sqlite"),
+                                              DB_FILTER, "sqlite")
         if name:
             self.save_copy_to(Path(name))
 
@@ -384,8 +383,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- sources, import and export ---------------------------------------------------------------
     def add_source_document(self) -> None:
-        name, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Add source document", str(Path.home()),
-                                                        "Text or Markdown (*.txt *.md *.markdown *.text);;All files (*)")
+        name = file_dialogs.get_open_file_name(self, "Add source document", Path.home(),
+                                              "Text or Markdown (*.txt *.md *.markdown *.text);;All files (*)")
         if name:
             self.add_source_from(Path(name))
 
@@ -412,16 +411,14 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def import_dialog(self, kind: str) -> None:
         flt = "CSV sheets (*.csv)" if kind == "csv" else "Policy Tracker JSON (*.json)"
-        name, _ = QtWidgets.QFileDialog.getOpenFileName(self, f"Import {kind.upper()}", str(Path.home()),
-                                                        flt + ";;All files (*)")
+        name = file_dialogs.get_open_file_name(self, f"Import {kind.upper()}", Path.home(), flt + ";;All files (*)")
         if name:
             file_ops.import_file(self, Path(name), kind)
 
     def export_dialog(self, kind: str) -> None:
         stem = self.session.store.path.stem
         flt = "CSV sheets (*.csv)" if kind == "csv" else "Policy Tracker JSON (*.json)"
-        name, _ = QtWidgets.QFileDialog.getSaveFileName(self, f"Export {kind.upper()}",
-                                                        str(Path.home() / f"{stem}.{kind}"), flt)
+        name = file_dialogs.get_save_file_name(self, f"Export {kind.upper()}", Path.home() / f"{stem}.{kind}", flt, kind)
         if name:
             file_ops.export_file(self, Path(name), kind)
 
@@ -430,7 +427,11 @@ class MainWindow(QtWidgets.QMainWindow):
             self.session.error("Reports are not available in this installation.")
             return
         fn = getattr(importlib.import_module(REPORTS_MODULE), name)
-        fn(self, self.session.store, *args)
+        if name == "export_report":
+            fn(self, self.session.store, *args, choose_path=lambda caption, suggested, flt:
+               file_dialogs.get_save_file_name(self, caption, suggested, flt, args[0]))
+        else:
+            fn(self, self.session.store, *args)
 
     # -- items ---------------------------------------------------------------------------------------
     def current_item_id(self) -> str | None:
