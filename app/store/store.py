@@ -54,6 +54,8 @@ class Store:
             self.conn.close()
             raise
         self.stopped: str | None = None  # why saving stopped, once it has
+        # audit_log ids this connection wrote (first, last), so other programs' rows can be told apart
+        self._own_audit: list[tuple[int, int]] = []
         # what the opener noticed (read-only file, sync folder, missing -wal...), for the person
         self.warnings: list[str] = list(getattr(self.conn, "warnings", []))
         self._db = None
@@ -70,15 +72,25 @@ class Store:
 
     # -- connection ---------------------------------------------------------------------
     def close(self) -> None:
+        """Close the file. A clean close as its last user here lets SQLite fold the WAL back in;
+        after saving stopped, our locks stay until SQLite has closed, so it cannot copy a WAL
+        that is no longer the file's into the database."""
+        g, self._guard = self._guard, None
+        if g is not None and self.guarantees_lost_now(g) is None:
+            guardmod.before_last_close(g)
         self.conn.close()
-        if self._guard is not None:
-            guardmod.release(self._guard)
-            self._guard = None
+        if g is not None:
+            guardmod.release(g)
+
+    def guarantees_lost_now(self, g: "guardmod.Guard") -> str | None:
+        if self.stopped is None:
+            self.stopped = g.lost()
+        return self.stopped
 
     def guarantees_lost(self) -> str | None:
         """Why saving is no longer safe (sticky once found), or None; cheap enough for every write."""
-        if self.stopped is None and self._guard is not None:
-            self.stopped = self._guard.lost()
+        if self._guard is not None:
+            return self.guarantees_lost_now(self._guard)
         return self.stopped
 
     def _refuse_if_unsafe(self) -> None:
@@ -121,9 +133,13 @@ class Store:
             self._depth = 1
             try:
                 self._refuse_if_unsafe()  # again under the write lock
+                first = self._audit_max()
                 yield self
                 self._refuse_if_unsafe()  # nothing reaches a file we can no longer vouch for
+                last = self._audit_max()
                 self.conn.execute("COMMIT")
+                if last > first:
+                    self._own_audit.append((first + 1, last))
             except sqlite3.Error as e:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
@@ -149,6 +165,38 @@ class Store:
             f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
             [row[c] for c in cols],
         )
+
+    def _audit_max(self) -> int:
+        return self.conn.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
+
+    def audit_position(self) -> int:
+        """The newest audit_log id: a bookmark for `changes_by_others`."""
+        return self._audit_max()
+
+    def changes_by_others(self, since: int) -> tuple[int, list[dict]]:
+        """What other connections wrote after audit id `since`: (new bookmark, grouped rows).
+
+        Each group is {"table", "action", "count", "summaries"} with up to three row summaries;
+        rows this connection wrote itself are left out.
+        """
+        own, self._own_audit = self._own_audit, []
+        rows = self.conn.execute(
+            "SELECT id, table_name, action, summary FROM audit_log WHERE id > ? ORDER BY id LIMIT 20000",
+            (since,)).fetchall()
+        groups: dict[tuple[str, str], dict] = {}
+        last = since
+        for r in rows:
+            last = r["id"]
+            if any(a <= r["id"] <= b for a, b in own):
+                continue
+            g = groups.setdefault((r["table_name"], r["action"]),
+                                  {"table": r["table_name"], "action": r["action"], "count": 0, "summaries": []})
+            g["count"] += 1
+            if len(g["summaries"]) < 3 and r["summary"] not in g["summaries"]:
+                g["summaries"].append(r["summary"])
+        if len(rows) == 20000:
+            last = self._audit_max()
+        return last, list(groups.values())
 
     def data_version(self) -> int:
         """Changes when another connection commits (used to notice other processes' edits)."""

@@ -16,6 +16,7 @@ from PySide6 import QtGui
 
 from ..core.model import Changes, PolicyTrackerError, new_id
 from ..services import editing, sources
+from ..store.store import SavingStopped
 
 if TYPE_CHECKING:
     from .session import Session
@@ -48,6 +49,9 @@ class ServiceCommand(QtGui.QUndoCommand):
         """Run the change for the first time; on a refusal show why and return False."""
         try:
             changes = self.apply()
+        except SavingStopped as e:
+            self.session.saving_stopped(str(e))
+            return False
         except PolicyTrackerError as e:
             self.session.error(str(e))
             return False
@@ -67,6 +71,10 @@ class ServiceCommand(QtGui.QUndoCommand):
     def _run(self, fn) -> None:
         try:
             changes = fn()
+        except SavingStopped as e:
+            self.setObsolete(True)
+            self.session.saving_stopped(str(e))
+            return
         except PolicyTrackerError as e:
             self.setObsolete(True)  # the stack drops it: it no longer describes the file
             self.session.error(str(e))

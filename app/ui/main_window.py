@@ -22,6 +22,7 @@ from .item_panel import ItemPanel
 from .item_table import FilterBar, ItemTableView
 from .models import ItemFilter
 from .navigator import Navigator
+from .notice_bar import NoticeBar
 from .preferences import Preferences, PreferencesDialog
 from .preferences import apply as apply_preferences
 from .session import Interaction, Session
@@ -209,7 +210,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setSizes([300, 640, 500])
         self.splitters = {"main": self.splitter, "left": left, "middle": middle}
-        self.setCentralWidget(self.splitter)
+        self.notice = NoticeBar()
+        self.notice.reopen_requested.connect(self.reopen_file)
+        s.noticed.connect(self.notice.show_notice)
+        central = QtWidgets.QWidget()
+        cl = QtWidgets.QVBoxLayout(central)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
+        cl.addWidget(self.notice)
+        cl.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
 
         self.navigator.scope_chosen.connect(lambda *_: self.apply_filters())
         self.filter_bar.changed.connect(self.apply_filters)
@@ -278,6 +288,24 @@ class MainWindow(QtWidgets.QMainWindow):
         path = self.session.store.path
         self.setWindowFilePath(str(path))
         self.setWindowTitle(f"{path.name} — Policy Tracker" + (" (read-only)" if self.session.store.readonly else ""))
+
+    def reopen_file(self) -> bool:
+        """Open the same path again (after saving had to stop), keeping the edits not yet saved."""
+        path = self.session.store.path
+        item_id = self.current_item_id()
+        pending = self.panel.pending_edits()
+        try:
+            store = Store(path, create=False)
+        except (PolicyTrackerError, OSError) as e:
+            self.notice.show_notice("stopped", f"{path.name} could not be reopened: {e} Your unsaved changes are "
+                                               f"still in the window.")
+            return False
+        self.set_store(store)
+        if item_id is not None and self.go_to_item(item_id):
+            self.panel.restore_pending(pending)
+        self.statusBar().showMessage(f"Reopened {path.name}." + (" Your unsaved changes are back in their fields; "
+                                     "press Enter in each to save it." if pending else ""), 10000)
+        return True
 
     def open_path(self, path: Path) -> bool:
         path = Path(path)

@@ -12,6 +12,7 @@ from typing import Callable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..core import outside_changes
 from ..core.model import Changes
 from ..store.store import Store
 
@@ -69,6 +70,9 @@ class Session(QtCore.QObject):
     """The open database: `store`, `undo_stack`, `changed(Changes)`, the analyst's name."""
 
     changed = QtCore.Signal(object)  # a core.model.Changes
+    # what the window should say in its notice bar, never in a modal box: another program's
+    # changes ("info"), and the one sentence when saving had to stop ("stopped")
+    noticed = QtCore.Signal(str, str)  # (kind, sentence)
 
     def __init__(self, store: Store, parent: QtCore.QObject | None = None, *,
                  analyst: str = "", interaction: Interaction | None = None, poll_ms: int = POLL_MS):
@@ -78,6 +82,8 @@ class Session(QtCore.QObject):
         self.interaction = interaction or Interaction()
         self.undo_stack = QtGui.QUndoStack(self)
         self._seen_version = store.data_version()
+        self._seen_audit = store.audit_position()
+        self._stop_told = False
         self._timer = QtCore.QTimer(self)
         self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self.poll_other_writers)
@@ -114,15 +120,30 @@ class Session(QtCore.QObject):
         self._seen_version = self.store.data_version()
         self.changed.emit(changes)
 
+    def saving_stopped(self, reason: str) -> None:
+        """Saving had to stop (locks lost, file replaced, WAL gone): say so once, in the window."""
+        if not self._stop_told:
+            self._stop_told = True
+            self.noticed.emit("stopped", reason)
+
     def poll_other_writers(self) -> bool:
-        """Emit a structural change when another process committed to the file since we looked."""
+        """Say what another process committed to the file since we looked, and refresh the views."""
         try:
+            lost = self.store.guarantees_lost()
             version = self.store.data_version()
         except Exception:  # noqa: BLE001 - the store may be closing; nothing to refresh then
             return False
+        if lost:
+            self.saving_stopped(lost + " Your unsaved changes are kept; reopen the file to save them.")
         if version != self._seen_version:
             self._seen_version = version
-            self.changed.emit(Changes(structure=True, messages=("The file was changed by another program.",)))
+            try:
+                self._seen_audit, groups = self.store.changes_by_others(self._seen_audit)
+            except Exception:  # noqa: BLE001 - e.g. the file was replaced under us; the views still refresh
+                groups = []
+            sentence = outside_changes.describe(groups) or "Another window or program changed this file."
+            self.noticed.emit("info", sentence)
+            self.changed.emit(Changes(structure=True))
             return True
         return False
 
