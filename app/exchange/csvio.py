@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 from ..core.model import ValidationError, new_id
+from ..store.guard import refuse_database_file
 from ..store.store import Store
 from . import jsonio
 
@@ -48,9 +49,17 @@ def export_csv(store: Store) -> str:
 
 
 def import_csv(store: Store, path: Path | str, progress=None) -> jsonio.ImportReport:
-    """Import items from a CSV sheet (framework by title; new frameworks are created)."""
+    """Import items from a CSV sheet (framework by title; new frameworks are created).
+
+    Every cell obeys the rules of the window's item form: the sheet becomes an exchange document
+    and goes through jsonio's import, which checks it with core.validation.
+    """
+    refuse_database_file(path, "import")  # before any stat or open: closing one drops our locks
     path = Path(path)
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise ValidationError(f"{path} cannot be read: {e.strerror}.") from None
     if size > MAX_CSV_BYTES:
         raise ValidationError(f"{path.name} is {size / 1e6:.0f} MB; the CSV import limit is {MAX_CSV_BYTES / 1e6:.0f} MB.")
     raw = path.read_bytes()
@@ -96,6 +105,9 @@ def import_csv(store: Store, path: Path | str, progress=None) -> jsonio.ImportRe
     except ValidationError as e:
         msg = str(e)
         if msg.startswith("items["):  # point at the spreadsheet line, not the internal list
-            idx = int(msg[6:msg.index("]")])
-            msg = f"{path.name} line {idx + 2}" + msg[msg.index("]") + 1:]
+            close = msg.index("]")
+            idx, rest = int(msg[6:close]), msg[close + 1:]
+            if rest.startswith("."):  # "items[3].ref: ..." -> "sheet.csv line 5, ref: ..."
+                rest = ", " + rest[1:]
+            msg = f"{path.name} line {idx + 2}{rest}"
         raise ValidationError(msg) from None

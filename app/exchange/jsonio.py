@@ -2,20 +2,23 @@
 
 Import reads and checks the entire document before it writes anything, then writes in one
 transaction, merging by id: running the same import twice changes nothing the second time.
+It is not a second set of rules: every field is checked by the same core.validation functions
+as an edit in the window, and every item ends with the status its history gives it
+(core.status_rule), exactly as after adding a status update in the window.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..core import anchoring
+from ..core import anchoring, status_rule
 from ..core import validation as v
-from ..core.model import ITEM_KINDS, RELATION_KINDS, STATUS_KEYS, ValidationError
+from ..core.model import STATUS_KEYS, ValidationError
+from ..store.guard import refuse_database_file
 from ..store.store import Store
 
 FORMAT = "policy-tracker"
@@ -38,6 +41,8 @@ class ImportReport:
     unchanged: int = 0
     reanchored: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
+    # items whose `status` in the document disagreed with their history: the history decided
+    status_from_history: list[str] = field(default_factory=list)
 
     def bump(self, what: str, kind: str = "added") -> None:
         d = self.added if kind == "added" else self.updated
@@ -53,6 +58,9 @@ class ImportReport:
             text += f"; {len(self.reanchored)} citation(s) re-anchored"
         if self.unplaced:
             text += f"; {len(self.unplaced)} citation(s) could not be placed and are kept as unplaced"
+        if self.status_from_history:
+            text += (f"; {len(self.status_from_history)} item(s) take the status of their latest update "
+                     f"instead of the one the document gave")
         return text + "."
 
 
@@ -69,6 +77,8 @@ def dumps(doc: dict) -> str:
 
 # -- reading ----------------------------------------------------------------------------------
 def load_file(path: Path | str) -> dict:
+    """Read a document a person chose (never one of the open database's own files)."""
+    refuse_database_file(path, "import")  # before any stat or open: closing one drops our locks
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -177,6 +187,20 @@ class _Checker:
             self.fail(where, f"is {len(value):,} characters long; the limit is {limit:,}")
         return value
 
+    def clean(self, where, rule, *args, **kw):
+        """Apply one of core.validation's rules; its error names the place: `items[3].ref: ...`."""
+        try:
+            return rule(*args, **kw)
+        except ValidationError as e:
+            raise ValidationError(v.placed(where, e)) from None
+
+    def clean_record(self, where, rule, *args, **kw):
+        """Apply a rule over several fields; the error's place is `where` plus the field it names."""
+        try:
+            return rule(*args, **kw)
+        except ValidationError as e:
+            raise ValidationError(v.placed(f"{where}.{e.field}" if e.field else where, e)) from None
+
     def ident(self, value, where, seen: set) -> str:
         value = self.text(value, where, required=True, limit=100)
         if value in seen:
@@ -184,34 +208,8 @@ class _Checker:
         seen.add(value)
         return value
 
-    def date(self, value, where, required=False):
-        try:
-            return v.parse_date(value, "date", required=required)
-        except ValidationError as e:
-            self.fail(where, str(e)[0].lower() + str(e)[1:].rstrip("."))
-
-    def timestamp(self, value, where):
-        if value is None:
-            return None
-        self.text(value, where, limit=40)
-        try:
-            dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            self.fail(where, f"'{value[:40]}' is not a date and time")
-        return value
-
-    def num(self, value, where, required=False):
-        if value is None:
-            if required:
-                self.fail(where, "is required")
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(where, "must be a number")
-        if isinstance(value, int) and abs(value) > 10**15:
-            self.fail(where, "is too large (limit 10^15)")
-        if isinstance(value, float) and (math.isnan(value) or math.isinf(value) or abs(value) > 1e15):
-            self.fail(where, "must be a finite number below 10^15")
-        return float(value)
+    def timestamp(self, value, where, field):
+        return self.clean(where, v.timestamp, value, field)
 
     def offset(self, value, where):
         if value is None:
@@ -255,56 +253,33 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
         real = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if sha is not None and sha.lower() != real:
             ck.fail(f"{w}.sha256", "does not match the text (the text was altered or the hash is wrong)")
-        sources.append({
-            "id": sid, "title": ck.text(s["title"], f"{w}.title", required=True, limit=v.MAX_TITLE),
-            "kind": ck.text(s.get("kind"), f"{w}.kind", limit=40) or "document",
-            "publisher": ck.text(s.get("publisher"), f"{w}.publisher", limit=500),
-            "author": ck.text(s.get("author"), f"{w}.author", limit=500),
-            "event": ck.text(s.get("event"), f"{w}.event", limit=500),
-            "published_on": ck.date(s.get("published_on"), f"{w}.published_on"),
-            "url": ck.text(s.get("url"), f"{w}.url", limit=2000),
-            "language": ck.text(s.get("language"), f"{w}.language", limit=20),
-            "sha256": real, "text": text,
-        })
+        meta = ck.clean_record(w, v.clean_source_meta, s)
+        sources.append({"id": sid, **meta, "sha256": real, "text": text})
 
     frameworks, fw_ids = [], set()
     for i, f in enumerate(ck.lst(doc.get("frameworks"), "frameworks", 100_000)):
         w = f"frameworks[{i}]"
         ck.obj(f, w, required=("id", "title"))
-        frameworks.append({
-            "id": ck.ident(f["id"], f"{w}.id", fw_ids),
-            "title": ck.text(f["title"], f"{w}.title", required=True, limit=v.MAX_TITLE),
-            "actor": ck.text(f.get("actor"), f"{w}.actor", limit=500),
-            "description": ck.text(f.get("description"), f"{w}.description", nullable=False),
-        })
-    existing_fw = store.existing_ids("frameworks", []) if store else set()
-    del existing_fw
+        fid = ck.ident(f["id"], f"{w}.id", fw_ids)
+        frameworks.append({"id": fid, **ck.clean_record(w, v.clean_framework_fields, {
+            "title": f["title"], "actor": f.get("actor"), "description": f.get("description")}, partial=False)})
 
     items, item_ids, sub_ids = [], set(), set()
+    today = dt.date.today().isoformat()  # one "today" for the whole document
     raw_items = ck.lst(doc.get("items"), "items", MAX_ITEMS)
     for i, it in enumerate(raw_items):
         w = f"items[{i}]"
         ck.obj(it, w, required=("id", "framework_id", "kind", "title"))
         iid = ck.ident(it["id"], f"{w}.id", item_ids)
-        kind = it.get("kind")
-        if kind not in ITEM_KINDS:
-            ck.fail(f"{w}.kind", f"'{str(kind)[:30]}' is not one of {', '.join(ITEM_KINDS)}")
-        status = it.get("status") or "unknown"
-        if status not in known_status:
-            ck.fail(f"{w}.status", f"'{str(status)[:30]}' is not a known status")
-        tags = ck.lst(it.get("tags"), f"{w}.tags", v.MAX_TAGS)
-        for j, t in enumerate(tags):
-            ck.text(t, f"{w}.tags[{j}]", required=True, limit=100)
+        # the very rules of the window's item form (core.validation), field by field
+        values = {k: ck.clean(f"{w}.{k}", v.clean_item_value, k, it.get(k)) for k in v.ITEM_VALUE_FIELDS}
+        status = ck.clean(f"{w}.status", v.status_key, it.get("status") or "unknown", known_status)
         item = {
             "id": iid, "framework_id": ck.text(it["framework_id"], f"{w}.framework_id", required=True, limit=100),
             "parent_id": ck.text(it.get("parent_id"), f"{w}.parent_id", limit=100),
-            "ref": ck.text(it.get("ref"), f"{w}.ref", nullable=False, limit=100),
-            "kind": kind, "title": ck.text(it["title"], f"{w}.title", required=True, limit=v.MAX_TITLE),
-            "description": ck.text(it.get("description"), f"{w}.description", nullable=False),
-            "actor": ck.text(it.get("actor"), f"{w}.actor", limit=500),
-            "status": status, "due_on": ck.date(it.get("due_on"), f"{w}.due_on"), "tags": list(tags),
-            "created_at": ck.timestamp(it.get("created_at"), f"{w}.created_at"),
-            "updated_at": ck.timestamp(it.get("updated_at"), f"{w}.updated_at"),
+            **values, "status": status,
+            "created_at": ck.timestamp(it.get("created_at"), f"{w}.created_at", "created_at"),
+            "updated_at": ck.timestamp(it.get("updated_at"), f"{w}.updated_at", "updated_at"),
         }
         cits = []
         for j, c in enumerate(ck.lst(it.get("citations"), f"{w}.citations", 10_000)):
@@ -324,25 +299,16 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
         for j, u in enumerate(ck.lst(it.get("status_updates"), f"{w}.status_updates", 1_000_000)):
             uw = f"{w}.status_updates[{j}]"
             ck.obj(u, uw, required=("id", "status", "as_of"))
-            if u["status"] not in known_status:
-                ck.fail(f"{uw}.status", f"'{str(u['status'])[:30]}' is not a known status")
-            ups.append({"id": ck.ident(u["id"], f"{uw}.id", sub_ids), "status": u["status"],
-                        "as_of": ck.date(u["as_of"], f"{uw}.as_of", required=True),
-                        "note": ck.text(u.get("note"), f"{uw}.note", nullable=False),
-                        "author": ck.text(u.get("author"), f"{uw}.author", nullable=False, limit=200),
-                        "created_at": ck.timestamp(u.get("created_at"), f"{uw}.created_at")})
+            uid = ck.ident(u["id"], f"{uw}.id", sub_ids)
+            ups.append({"id": uid, "status": ck.clean(f"{uw}.status", v.status_key, u["status"], known_status),
+                        **ck.clean_record(uw, v.clean_update_fields, u["as_of"], u.get("note"), u.get("author"),
+                                          today=today),
+                        "created_at": ck.timestamp(u.get("created_at"), f"{uw}.created_at", "created_at")})
         target = it.get("target")
         if target is not None:
             tw = f"{w}.target"
             ck.obj(target, tw, required=("target",))
-            direction = target.get("direction") or "increase"
-            if direction not in ("increase", "decrease", "maintain"):
-                ck.fail(f"{tw}.direction", "must be increase, decrease or maintain")
-            target = {"unit": ck.text(target.get("unit"), f"{tw}.unit", nullable=False, limit=100),
-                      "baseline": ck.num(target.get("baseline"), f"{tw}.baseline"),
-                      "baseline_on": ck.date(target.get("baseline_on"), f"{tw}.baseline_on"),
-                      "target": ck.num(target.get("target"), f"{tw}.target", required=True),
-                      "target_on": ck.date(target.get("target_on"), f"{tw}.target_on"), "direction": direction}
+            target = ck.clean_record(tw, v.clean_target, target)
         obs = []
         cit_ids = {c["id"] for c in cits}
         for j, o in enumerate(ck.lst(it.get("observations"), f"{w}.observations", 1_000_000)):
@@ -351,10 +317,9 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
             cid = ck.text(o.get("citation_id"), f"{ow}.citation_id", limit=100)
             if cid is not None and cid not in cit_ids:
                 ck.fail(f"{ow}.citation_id", f"'{cid}' is not one of this item's citations")
-            obs.append({"id": ck.ident(o["id"], f"{ow}.id", sub_ids),
-                        "value": ck.num(o["value"], f"{ow}.value", required=True),
-                        "observed_on": ck.date(o["observed_on"], f"{ow}.observed_on", required=True),
-                        "note": ck.text(o.get("note"), f"{ow}.note", nullable=False), "citation_id": cid})
+            oid = ck.ident(o["id"], f"{ow}.id", sub_ids)
+            obs.append({"id": oid, **ck.clean_record(ow, v.clean_observation_fields, o["value"], o["observed_on"],
+                                                     o.get("note")), "citation_id": cid})
         item.update(citations=cits, status_updates=ups, target=target, observations=obs)
         items.append(item)
 
@@ -362,12 +327,11 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
     for i, r in enumerate(ck.lst(doc.get("relations"), "relations", MAX_LIST)):
         w = f"relations[{i}]"
         ck.obj(r, w, required=("id", "from_id", "to_id", "kind"))
-        if r["kind"] not in RELATION_KINDS:
-            ck.fail(f"{w}.kind", f"'{str(r['kind'])[:30]}' is not one of {', '.join(RELATION_KINDS)}")
-        rel = {"id": ck.ident(r["id"], f"{w}.id", rel_ids),
-               "from_id": ck.text(r["from_id"], f"{w}.from_id", required=True, limit=100),
+        rid = ck.ident(r["id"], f"{w}.id", rel_ids)
+        kind = ck.clean(f"{w}.kind", v.relation_kind, r["kind"])
+        rel = {"id": rid, "from_id": ck.text(r["from_id"], f"{w}.from_id", required=True, limit=100),
                "to_id": ck.text(r["to_id"], f"{w}.to_id", required=True, limit=100),
-               "kind": r["kind"], "note": ck.text(r.get("note"), f"{w}.note", nullable=False)}
+               "kind": kind, "note": ck.clean(f"{w}.note", v.clean_text, r.get("note"), "note")}
         if rel["from_id"] == rel["to_id"]:
             ck.fail(w, "links an item to itself")
         relations.append(rel)
@@ -473,11 +437,20 @@ def import_document(store: Store, doc: Any, progress: ProgressFn | None = None) 
         have_ups = store.existing_ids("status_updates", [u["id"] for it in clean["items"] for u in it["status_updates"]])
         have_obs = store.existing_ids("observations", [o["id"] for it in clean["items"] for o in it["observations"]])
         deferred_parents = []
+        # an update without a created_at is written now; the status rule must see that same moment
+        now = v.timestamp(dt.datetime.now(dt.timezone.utc).isoformat(), "created_at")
         for it in clean["items"]:
+            for u in it["status_updates"]:
+                u["created_at"] = u["created_at"] or now
             for c in it["citations"]:
                 if c["id"] not in have_cits:
                     _anchor_citation(c, texts[c["source_id"]], it, report)
             if it["id"] not in have_items:
+                # a new item: its own history decides its status; with none, its stated status stands
+                status = status_rule.current_status(it["status"], it["status_updates"])
+                if status != it["status"]:
+                    report.status_from_history.append(_label(it))
+                    it["status"] = status
                 row = {k: val for k, val in it.items() if val is not None or k == "parent_id"}
                 if it["parent_id"]:
                     deferred_parents.append((it["id"], it["parent_id"]))
@@ -502,14 +475,35 @@ def import_document(store: Store, doc: Any, progress: ProgressFn | None = None) 
 
 
 def _merge_item(store, it, have_cits, have_ups, have_obs, report, deferred_parents):
+    """Merge a document's copy of an item the file already has.
+
+    The newer copy (by updated_at) gives the fields; the histories are united; then the status is
+    the one the united history gives (core.status_rule), as after adding updates in the window:
+    an update dated after the item's latest one moves it, an earlier one does not.
+    """
     cur = store.get_item(it["id"])
     fields = ("framework_id", "ref", "kind", "title", "description", "actor", "status", "due_on", "tags")
     newer = (it.get("updated_at") or "") >= (cur["updated_at"] or "")
-    if newer and any(cur[k] != it[k] for k in fields):
-        upd = {k: it[k] for k in fields}
+    added_updates = False
+    for u in it["status_updates"]:
+        if u["id"] not in have_ups:
+            store.insert_status_update({**{k: val for k, val in u.items() if val is not None}, "item_id": it["id"]})
+            report.bump("status_updates")
+            added_updates = True
+    own = it["status"] if newer else cur["status"]
+    status = own
+    if added_updates or own != cur["status"]:  # otherwise neither the history nor the status changes
+        status = status_rule.current_status(own, store.status_updates_for_item(it["id"]))
+    if newer and status != it["status"]:
+        report.status_from_history.append(_label(it))
+    upd = {**{k: it[k] for k in fields}, "status": status}
+    if newer and any(cur[k] != upd[k] for k in fields):
         if it.get("updated_at"):
             upd["updated_at"] = it["updated_at"]
         store.update_item(it["id"], upd)
+        report.bump("items", "updated")
+    elif status != cur["status"]:  # only the history moved it: a change made now, like an edit
+        store.update_item(it["id"], {"status": status})
         report.bump("items", "updated")
     if newer and it["parent_id"] != cur["parent_id"] and it["parent_id"]:
         deferred_parents.append((it["id"], it["parent_id"]))
@@ -517,10 +511,6 @@ def _merge_item(store, it, have_cits, have_ups, have_obs, report, deferred_paren
         if c["id"] not in have_cits:
             store.insert_citation({**c, "item_id": it["id"]})
             report.bump("citations")
-    for u in it["status_updates"]:
-        if u["id"] not in have_ups:
-            store.insert_status_update({**{k: val for k, val in u.items() if val is not None}, "item_id": it["id"]})
-            report.bump("status_updates")
     if newer and it["target"] != store.get_target(it["id"]) and it["target"] is not None:
         store.set_target(it["id"], it["target"])
     for o in it["observations"]:
@@ -529,13 +519,17 @@ def _merge_item(store, it, have_cits, have_ups, have_obs, report, deferred_paren
             report.bump("observations")
 
 
+def _label(item: dict) -> str:
+    return f"{item['ref'] or ''} {item['title'][:60]}".strip()
+
+
 def _anchor_citation(c: dict, text: str, item: dict, report: ImportReport) -> None:
     """Make offsets agree with the quote: keep them, re-anchor, or leave the citation unplaced."""
     if c["start"] is not None and text[c["start"]:c["end"]] == c["quote"]:
         pass
     else:
         found = anchoring.anchor(text, c["quote"], c["prefix"], c["suffix"], c["start"], c["end"])
-        label = f"{item['ref'] or ''} {item['title'][:60]}".strip()
+        label = _label(item)
         if found is None:
             c["start"] = c["end"] = None
             report.unplaced.append(f"{label}: {c['quote'][:60]!r}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..core import anchoring
+from ..core import anchoring, status_rule
 from ..core import validation as v
 from ..core.model import Changes, ConflictError, NotFoundError, ValidationError, new_id
 from ..store.store import Store
@@ -25,22 +25,10 @@ def clean_item_fields(store: Store, fields: dict, *, partial: bool) -> dict:
     for key, value in fields.items():
         if key not in ITEM_FIELDS:
             raise ValidationError(f"'{key}' is not a field of an item.")
-        if key == "title":
-            out[key] = v.clean_text(value, "title", required=True, limit=v.MAX_TITLE)
-        elif key in ("ref", "actor"):
-            out[key] = v.clean_text(value, key, limit=200) or (None if key == "actor" else "")
-        elif key == "description":
-            out[key] = v.clean_text(value, key)
-        elif key == "kind":
-            out[key] = v.kind(value)
+        if key in v.ITEM_VALUE_FIELDS:
+            out[key] = v.clean_item_value(key, value)
         elif key == "status":
-            if value not in {s["key"] for s in store.statuses()}:
-                raise ValidationError(f"Status '{value}' is not a known status.", "status")
-            out[key] = value
-        elif key == "due_on":
-            out[key] = v.parse_date(value, "due_on")
-        elif key == "tags":
-            out[key] = v.clean_tags(value)
+            out[key] = v.status_key(value, {s["key"] for s in store.statuses()})
         elif key == "framework_id":
             if not value or store.get_framework(value) is None:
                 raise ValidationError("Choose a framework for the item.", "framework_id")
@@ -56,21 +44,26 @@ def clean_item_fields(store: Store, fields: dict, *, partial: bool) -> dict:
     return out
 
 
+# The pure field rules live in core.validation, where the importer uses them too; these names stay
+# for the window's forms.
+clean_item_value = v.clean_item_value
+clean_framework_fields = v.clean_framework_fields
+clean_target = v.clean_target
+
+
 # -- frameworks ---------------------------------------------------------------------------------
 def create_framework(store: Store, title: str, actor: str | None = None, description: str = "",
                      framework_id: str | None = None) -> tuple[str, Changes]:
     fid = framework_id or new_id()
-    row = {"id": fid, "title": v.clean_text(title, "title", required=True, limit=v.MAX_TITLE),
-           "actor": v.clean_text(actor, "actor", limit=200) or None, "description": v.clean_text(description, "description")}
+    row = {"id": fid, **v.clean_framework_fields({"title": title, "actor": actor, "description": description},
+                                               partial=False)}
     with store.write():
         store.insert_framework(row)
     return fid, Changes(frameworks=frozenset({fid}), structure=True)
 
 
 def update_framework(store: Store, fid: str, fields: dict) -> Changes:
-    clean = {}
-    for k, val in fields.items():
-        clean[k] = v.clean_text(val, k, required=(k == "title"), limit=v.MAX_TITLE if k == "title" else v.MAX_TEXT)
+    clean = v.clean_framework_fields(fields, partial=True)
     with store.write():
         store.update_framework(fid, clean)
     return Changes(frameworks=frozenset({fid}))
@@ -89,6 +82,7 @@ def create_item(store: Store, fields: dict, *, item_id: str | None = None) -> tu
     clean = clean_item_fields(store, fields, partial=False)
     iid = item_id or new_id()
     with store.write():
+        # a new item has no history, so the status it is given stands (core.status_rule)
         store.insert_item({"id": iid, "status": "unknown", **clean})
     return iid, Changes(items=frozenset({iid}), frameworks=frozenset({clean["framework_id"]}), structure=True)
 
@@ -159,27 +153,20 @@ def restore_item(store: Store, snap: dict) -> Changes:
 def add_status_update(store: Store, item_id: str, status: str, as_of: str | None, note: str = "",
                       author: str = "", *, update_id: str | None = None, created_at: str | None = None
                       ) -> tuple[dict, Changes]:
-    """Append a dated status update; the item's current status follows its latest update.
+    """Append a dated status update; the item's status follows its latest update (core.status_rule).
 
+    An update dated before the item's latest one joins the history without changing the status.
     Returns the stored update plus `previous_status` so the change can be undone exactly.
     """
-    if status not in {s["key"] for s in store.statuses()}:
-        raise ValidationError(f"Status '{status}' is not a known status.", "status")
-    as_of = v.parse_date(as_of, "as_of", required=True)
-    if as_of > today():
-        raise ValidationError(f"The as-of date {as_of} is in the future.", "as_of")
-    note = v.clean_text(note, "note")
-    author = v.clean_text(author, "author", limit=200)
-    row = {"id": update_id or new_id(), "item_id": item_id, "status": status, "as_of": as_of,
-           "note": note, "author": author}
+    status = v.status_key(status, {s["key"] for s in store.statuses()})
+    row = {"id": update_id or new_id(), "item_id": item_id, "status": status,
+           **v.clean_update_fields(as_of, note, author, today=today())}
     if created_at:
         row["created_at"] = created_at
     with store.write():
         item = store.require_item(item_id)
         store.insert_status_update(row)
-        latest = store.latest_status(item_id)
-        if latest and latest["status"] != item["status"]:
-            store.update_item(item_id, {"status": latest["status"]})
+        follow_history(store, item)
         stored = store.get_status_update(row["id"])
     stored["previous_status"] = item["status"]
     return stored, Changes(items=frozenset({item_id}), frameworks=frozenset({item["framework_id"]}), structure=True)
@@ -193,13 +180,25 @@ def remove_status_update(store: Store, update_id: str, fallback_status: str | No
             raise NotFoundError("That status update no longer exists.")
         item = store.require_item(row["item_id"])
         store.delete_status_update(update_id)
-        latest = store.latest_status(row["item_id"])
-        # undo passes the status the item had before: the exact inverse, even where the stored
-        # status and the latest update disagreed (possible after an import)
-        status = fallback_status or (latest["status"] if latest else item["status"])
-        if status != item["status"]:
-            store.update_item(row["item_id"], {"status": status})
+        if fallback_status:
+            # undo passes the status the item had before: the exact inverse, even where the stored
+            # status and the latest update disagreed (possible in files written by older versions)
+            if fallback_status != item["status"]:
+                store.update_item(row["item_id"], {"status": fallback_status})
+        else:
+            follow_history(store, item)
     return row, Changes(items=frozenset({row["item_id"]}), frameworks=frozenset({item["framework_id"]}), structure=True)
+
+
+def follow_history(store: Store, item: dict) -> str:
+    """Give a stored item the status its history says (core.status_rule); returns that status.
+
+    With no update left, the item keeps the status it has. Runs inside the caller's write.
+    """
+    status = status_rule.current_status(item["status"], store.status_updates_for_item(item["id"]))
+    if status != item["status"]:
+        store.update_item(item["id"], {"status": status})
+    return status
 
 
 # -- citations ---------------------------------------------------------------------------------------------
@@ -246,20 +245,6 @@ def restore_citation(store: Store, row: dict) -> Changes:
 
 
 # -- targets and observations -----------------------------------------------------------------------------
-def clean_target(target: dict | None) -> dict | None:
-    if target is None:
-        return None
-    out = {"unit": v.clean_text(target.get("unit"), "unit", limit=100),
-           "baseline": v.number(target.get("baseline"), "baseline"),
-           "baseline_on": v.parse_date(target.get("baseline_on"), "baseline_on"),
-           "target": v.number(target.get("target"), "target", required=True),
-           "target_on": v.parse_date(target.get("target_on"), "target_on"),
-           "direction": v.direction(target.get("direction"))}
-    if out["baseline_on"] and out["target_on"] and out["target_on"] < out["baseline_on"]:
-        raise ValidationError("The target date is before the baseline date.", "target_on")
-    return out
-
-
 def set_target(store: Store, item_id: str, target: dict | None) -> tuple[dict | None, Changes]:
     """Set or clear an item's numeric target; returns the previous target for undo."""
     clean = clean_target(target)
@@ -273,8 +258,7 @@ def set_target(store: Store, item_id: str, target: dict | None) -> tuple[dict | 
 
 def add_observation(store: Store, item_id: str, value, observed_on: str, note: str = "",
                     citation_id: str | None = None, *, observation_id: str | None = None) -> tuple[dict, Changes]:
-    row = {"id": observation_id or new_id(), "item_id": item_id, "value": v.number(value, "value", required=True),
-           "observed_on": v.parse_date(observed_on, "observed_on", required=True), "note": v.clean_text(note, "note"),
+    row = {"id": observation_id or new_id(), "item_id": item_id, **v.clean_observation_fields(value, observed_on, note),
            "citation_id": citation_id}
     with store.write():
         store.require_item(item_id)
@@ -296,11 +280,10 @@ def remove_observation(store: Store, observation_id: str) -> tuple[dict, Changes
 # -- relations ------------------------------------------------------------------------------------------------
 def add_relation(store: Store, from_id: str, to_id: str, kind: str, note: str = "",
                  *, relation_id: str | None = None) -> tuple[dict, Changes]:
-    kind = v.relation_kind(kind)
+    clean = v.clean_relation_fields(kind, note)
     if from_id == to_id:
         raise ValidationError("An item cannot be linked to itself.")
-    row = {"id": relation_id or new_id(), "from_id": from_id, "to_id": to_id, "kind": kind,
-           "note": v.clean_text(note, "note")}
+    row = {"id": relation_id or new_id(), "from_id": from_id, "to_id": to_id, **clean}
     with store.write():
         store.require_item(from_id)
         store.require_item(to_id)
