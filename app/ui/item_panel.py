@@ -16,6 +16,7 @@ from ..services import editing
 from . import commands as cmds
 from .dialogs import ItemPickerDialog
 from .models import ROW_ROLE, StatusHistoryModel, status_colors, status_labels
+from .notice_bar import ConflictBar
 from .session import Session
 from .widgets import (CommitPlainTextEdit, FieldError, TimelineDelegate, escape_tooltip, fit_date, open_url, plain_label,
                       set_chip, status_chip)
@@ -45,6 +46,10 @@ class ItemPanel(QtWidgets.QWidget):
         self.session = session
         self.item: dict | None = None
         self._stated_on: str | None = None
+        # the stored value each field was last filled from (or saved as): what "changed
+        # elsewhere meanwhile" is measured against, field by field
+        self._base: dict[str, object] = {}
+        self._leaving_window = False  # focus is going to another window: do not save half-typed text
         self.setObjectName("itemPanel")
         self.setAccessibleName("Item")
         self._labels = status_labels(session.store)
@@ -69,6 +74,10 @@ class ItemPanel(QtWidgets.QWidget):
         head.addWidget(self.heading, 1)
         head.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignTop)
         lay.addLayout(head)
+        self.conflict = ConflictBar()
+        self.conflict.kept_mine.connect(self._keep_mine)
+        self.conflict.took_theirs.connect(self._take_theirs)
+        lay.addWidget(self.conflict)
 
         form = QtWidgets.QFormLayout()
         form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -138,9 +147,22 @@ class ItemPanel(QtWidgets.QWidget):
         form.addRow(lab, box)
         self.edits[key] = w
         self.errors[key] = err
+        w.installEventFilter(self)
+
+    def eventFilter(self, obj, e) -> bool:  # noqa: N802 - Qt's name
+        """Leaving for another window is not "done typing": the field keeps its text unsaved."""
+        if e.type() == QtCore.QEvent.Type.FocusOut and e.reason() == Qt.FocusReason.ActiveWindowFocusReason:
+            self._leaving_window = True
+            QtCore.QTimer.singleShot(0, self, self._left_window)
+        return super().eventFilter(obj, e)
+
+    def _left_window(self) -> None:
+        self._leaving_window = False
 
     # -- showing ------------------------------------------------------------------------------
     def set_item(self, item_id: str | None) -> None:
+        if self.item is not None and item_id != self.item["id"]:
+            self.flush()  # edits left unsaved (another window took the focus) go with their item
         item = self.session.store.get_item(item_id) if item_id else None
         self.item = item
         self.empty.setVisible(item is None)
@@ -159,19 +181,17 @@ class ItemPanel(QtWidgets.QWidget):
         store = self.session.store
         self.heading.setText(f"{item['ref']}  {item['title']}".strip() if item["ref"] else item["title"])
         set_chip(self.chip, self._labels.get(item["status"], item["status"]), self._colors.get(item["status"], "#888"))
-        values = {"title": item["title"], "ref": item["ref"] or "", "actor": item["actor"] or "",
-                  "due_on": item["due_on"] or "", "tags": ", ".join(item["tags"] or [])}
-        for key, val in values.items():
-            e = self.edits[key]
-            if force or not e.hasFocus():
-                e.setText(val)
-                e.setCursorPosition(0)  # show the start of a long value, not its end
-                self.errors[key].show_error(None)
-        if force or not self.description.hasFocus():
-            self.description.blockSignals(True)
-            self.description.setPlainText(item["description"] or "")
-            self.description.blockSignals(False)
-            self.errors["description"].show_error(None)
+        for key in TEXT_FIELDS:
+            if not force and self.is_dirty(key):
+                if self.value(key) == self._display(key, item.get(key)):
+                    self._base[key] = item.get(key)  # the file now says what the field says
+                    continue
+                # the person is typing here: keep their text and its base, and say at once if the
+                # stored value moved away from what they started from
+                if not _same(key, item.get(key), self._base.get(key)):
+                    self._show_conflict(key, self.value(key), item.get(key))
+                continue
+            self._set_field(key, item.get(key))
         self.kind.setCurrentIndex(max(0, self.kind.findData(item["kind"])))
         self.framework.blockSignals(True)
         self.framework.clear()
@@ -180,6 +200,73 @@ class ItemPanel(QtWidgets.QWidget):
             self.framework.setItemData(self.framework.count() - 1, escape_tooltip(f["title"]), Qt.ItemDataRole.ToolTipRole)
         self.framework.setCurrentIndex(max(0, self.framework.findData(item["framework_id"])))
         self.framework.blockSignals(False)
+
+    # -- what is in the fields ---------------------------------------------------------------
+    def _display(self, key: str, value) -> str:
+        if key == "tags":
+            return ", ".join(value or [])
+        return "" if value is None else str(value)
+
+    def _set_field(self, key: str, value) -> None:
+        """Show a stored value in a field, and remember it as that field's base."""
+        self._base[key] = value
+        if key == "description":
+            self.description.blockSignals(True)
+            self.description.setPlainText(self._display(key, value))
+            self.description.blockSignals(False)
+        else:
+            e = self.edits[key]
+            e.setText(self._display(key, value))
+            e.setCursorPosition(0)  # show the start of a long value, not its end
+        self.errors[key].show_error(None)
+
+    def is_dirty(self, key: str) -> bool:
+        """Whether the field holds text that differs from the stored value it was filled from."""
+        return key in self._base and self.value(key) != self._display(key, self._base[key])
+
+    def pending_edits(self) -> dict[str, str]:
+        """Typed text not saved yet, by field (kept when the file has to be reopened)."""
+        return {k: self.value(k) for k in TEXT_FIELDS if self.is_dirty(k)}
+
+    def restore_pending(self, pending: dict[str, str]) -> None:
+        """Put text typed before a reopen back into its fields, unsaved, for the person to save."""
+        for key, text in pending.items():
+            if key == "description":
+                self.description.setPlainText(text)
+            else:
+                self.edits[key].setText(text)
+            self.errors[key].show_error("Not saved yet: press Enter (Tab in the description) to save it.")
+
+    def flush(self) -> bool:
+        """Save every field with unsaved text; False if one of them is waiting on a conflict."""
+        ok = True
+        for key in TEXT_FIELDS:
+            if self.item is not None and self.is_dirty(key):
+                ok = self._save_field(key) and ok
+        return ok and self.conflict.conflict is None
+
+    def _show_conflict(self, key: str, mine, theirs) -> None:
+        if self.item is None:
+            return
+        what = f"{self.item['ref']} “{self.item['title']}”" if self.item["ref"] else f"“{self.item['title']}”"
+        self.conflict.show_conflict(self.item["id"], key, FIELD_LABELS.get(key, key), what, mine, theirs)
+
+    def _keep_mine(self, item_id: str, key: str, mine) -> None:
+        fresh = self.session.store.get_item(item_id)
+        if fresh is None:
+            self.session.error("The item was deleted elsewhere, so your edit could not be saved.")
+            return
+        if key in ("actor",) and not mine:
+            mine = None
+        cmd = cmds.EditItemFields(self.session, item_id, {key: mine}, expected_version=fresh["version"])
+        if self.session.push(cmd) and self.item is not None and self.item["id"] == item_id:
+            self._base[key] = mine
+            self.errors[key].show_error(None)
+
+    def _take_theirs(self, item_id: str, key: str, theirs) -> None:
+        if self.item is not None and self.item["id"] == item_id:
+            fresh = self.session.store.get_item(item_id)
+            self._set_field(key, fresh.get(key) if fresh else theirs)
 
     def _on_changed(self, changes) -> None:
         if self.item is None:
@@ -216,27 +303,61 @@ class ItemPanel(QtWidgets.QWidget):
         return clean
 
     def commit(self, key: str) -> bool:
-        """Write a valid, changed field as one undoable edit."""
+        """Write a valid, changed field as one undoable edit (Tab, Enter, or leaving the field)."""
         if self.item is None:
             return False
+        if self._leaving_window and key in TEXT_FIELDS:
+            if self.is_dirty(key):
+                self.errors[key].show_error("Not saved yet: press Enter (Tab in the description) to save it.")
+            return False
+        return self._save_field(key)
+
+    def _save_field(self, key: str) -> bool:
         clean = self.validate(key)
         if clean is None:
             return False
-        old = self.item.get(key)
         new = clean[key]
         if key in ("actor",) and not new:
             new = None
-        if (old or None) == (new or None) or (key == "tags" and list(old or []) == list(new or [])):
+        fresh = self.session.store.get_item(self.item["id"])
+        if fresh is None:
+            self.session.error("This item was deleted in another window or program; your edit was not saved.")
+            return False
+        stored = fresh.get(key)
+        base = self._base.get(key, stored)
+        if _same(key, new, stored):
+            self._base[key] = stored  # nothing to write: it already says this
+            if self.conflict.conflict is not None and self.conflict.conflict[:2] == (fresh["id"], key):
+                self.conflict.conflict = None
+                self.conflict.hide()
+            return False
+        if not _same(key, stored, base):
+            # changed elsewhere since this field was filled: the person sees both and chooses
+            self.item = fresh
+            self._show_conflict(key, new, stored)
             return False
         try:
-            cmd = cmds.EditItemFields(self.session, self.item["id"], {key: new}, expected_version=self.item["version"])
+            cmd = cmds.EditItemFields(self.session, fresh["id"], {key: new}, expected_version=fresh["version"])
         except PolicyTrackerError as e:
             self.session.error(str(e))
             return False
         ok = self.session.push(cmd)
-        if not ok:  # refused (conflict): show what is stored now
-            self.set_item(self.item["id"])
+        if ok:
+            self._base[key] = new
+            self.errors[key].show_error(None)
+        # refused (the file stopped taking saves, or a last-moment conflict): the typed text stays
         return ok
+
+
+def _same(key: str, a, b) -> bool:
+    if key == "tags":
+        return list(a or []) == list(b or [])
+    return (a or None) == (b or None)
+
+
+TEXT_FIELDS = ("title", "ref", "actor", "due_on", "tags", "description")
+FIELD_LABELS = {"title": "title", "ref": "ref", "actor": "actor", "due_on": "due date", "tags": "tags",
+                "description": "description", "kind": "kind", "framework_id": "framework"}
 
 
 # -- tabs ----------------------------------------------------------------------------------------------

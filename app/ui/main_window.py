@@ -660,12 +660,31 @@ class MainWindow(QtWidgets.QMainWindow):
         return path
 
     def closeEvent(self, e: QtGui.QCloseEvent) -> None:  # noqa: N802
+        if not self.may_close():
+            e.ignore()
+            return
         self.save_layout()
         if self._backup_timer.isActive():  # not after shutdown(): the file is closed then
             self._backup_timer.stop()
             self.backup_if_changed()
         self.session.stop()
         super().closeEvent(e)
+
+    def may_close(self) -> bool:
+        """Save what is typed but not saved; never close over a conflict or over text that cannot be saved."""
+        panel = getattr(self, "panel", None)
+        if panel is None or self.session.store.readonly:
+            return True
+        panel.flush()
+        if panel.conflict.conflict is not None:
+            self.raise_()
+            self.activateWindow()
+            return False  # the conflict bar shows both values; the person chooses, then closes
+        pending = panel.pending_edits()
+        if pending:
+            names = ", ".join(k.replace("_on", " date") for k in pending)
+            return self.session.confirm(f"Your edit of the {names} could not be saved. Close anyway and lose it?")
+        return True
 
     def shutdown(self) -> None:
         """Close the file (after the window is gone), deleting the widgets that read from it first."""

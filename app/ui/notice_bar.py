@@ -61,3 +61,60 @@ class NoticeBar(QtWidgets.QFrame):
 
     def text(self) -> str:
         return self.label.text() if self.isVisible() else ""
+
+
+class ConflictBar(QtWidgets.QFrame):
+    """Both values of a field that another window or program changed while the person typed.
+
+    Holds (item_id, field, mine, theirs) itself, so the choice survives moving to another item.
+    `kept_mine` / `took_theirs` carry that tuple to the item panel, which saves or discards.
+    """
+
+    kept_mine = QtCore.Signal(str, str, object)  # item_id, field, mine
+    took_theirs = QtCore.Signal(str, str, object)  # item_id, field, theirs
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("conflictBar")
+        self.setAccessibleName("Edit conflict")
+        self.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(8, 6, 8, 6)
+        self.label = plain_label("", wrap=True, name="Conflict text")
+        lay.addWidget(self.label)
+        row = QtWidgets.QHBoxLayout()
+        row.addStretch(1)
+        self.mine_button = QtWidgets.QPushButton("Save &Mine")
+        self.mine_button.setObjectName("conflictMine")
+        self.theirs_button = QtWidgets.QPushButton("Keep &Theirs")
+        self.theirs_button.setObjectName("conflictTheirs")
+        row.addWidget(self.theirs_button)
+        row.addWidget(self.mine_button)
+        lay.addLayout(row)
+        self.mine_button.clicked.connect(lambda: self._choose(True))
+        self.theirs_button.clicked.connect(lambda: self._choose(False))
+        self.conflict: tuple[str, str, object, object] | None = None
+        self.hide()
+
+    def show_conflict(self, item_id: str, field: str, label: str, what: str, mine, theirs) -> None:
+        self.conflict = (item_id, field, mine, theirs)
+
+        def show(v) -> str:
+            if isinstance(v, (list, tuple)):
+                v = ", ".join(v)
+            text = " ".join(str(v or "").split())
+            return f"“{text[:120]}{'…' if len(text) > 120 else ''}”" if text else "(empty)"
+        self.label.setText(f"While you were editing the {label} of {what}, another window or program changed it "
+                           f"to {show(theirs)}. Yours is {show(mine)}, not saved yet. Which should it be?")
+        self.show()
+
+    def _choose(self, mine: bool) -> None:
+        if self.conflict is None:
+            return
+        item_id, field, m, t = self.conflict
+        self.conflict = None
+        self.hide()
+        if mine:
+            self.kept_mine.emit(item_id, field, m)
+        else:
+            self.took_theirs.emit(item_id, field, t)
