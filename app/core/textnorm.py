@@ -1,12 +1,28 @@
 """Normalise text for full-text search so Persian and Arabic spellings find each other.
 
-The same mapping is written into the SQL triggers of the search index (db/migrations), so the
-indexed text and a person's query are normalised alike. Every mapping is one code point to one
-code point, so offsets and token boundaries in the original text stay valid.
+The search index does not store a normalised copy of the text: it indexes virtual generated
+columns (`title_search` ...) whose SQL expression is `sql_normalize` of this module
+(db/migrations/0002_search_generated_columns.sql). Any SQLite program computes them alike, so
+`sqlite-utils rebuild-fts` or FTS5's own 'rebuild' gives the same index. `normalize` is the same
+mapping in Python, for queries; a test checks the two agree on a table of tricky strings.
+
+Two forms:
+  * `fold` maps one code point to one (letter forms, digits), so offsets into the original text
+    stay valid: for highlighting and finding words in a source.
+  * `normalize` is `fold` plus removing the zero-width non-joiner (U+200C), the form the index
+    holds and queries are written in: "میکشد" and "می‌کشد" are one word. It can shorten the text;
+    `normalize_with_offsets` maps its offsets back to the original.
+`variant_pattern` finds a word in the original text in every spelling the index treats as equal.
 """
 from __future__ import annotations
 
-# Arabic letter forms -> Persian forms, Persian digits -> ASCII.
+import re
+from bisect import bisect_right
+from typing import Callable
+
+ZWNJ = "\u200c"
+
+# Arabic letter forms -> Persian forms, Persian digits -> ASCII (one code point for one).
 CHAR_MAP: dict[str, str] = {
     "\u064a": "\u06cc",  # ARABIC YEH -> FARSI YEH
     "\u0649": "\u06cc",  # ALEF MAKSURA -> FARSI YEH
@@ -15,24 +31,82 @@ CHAR_MAP: dict[str, str] = {
 }
 for _i in range(10):
     CHAR_MAP[chr(0x06F0 + _i)] = str(_i)  # EXTENDED ARABIC-INDIC (Persian) digits
-# (unicode61 already splits words at the ZWNJ, so it needs no mapping; Arabic-Indic digits
-# U+0660.. are left out because SQLite's parser cannot nest more replace() calls.)
+# Arabic-Indic digits U+0660.. are left out: SQLite's parser stack (YYSTACKDEPTH 100) overflows at
+# 27 nested replace() calls in one expression, and a schema that some SQLite build cannot parse
+# makes the whole file unreadable there. 15 calls leave a wide margin.
 
-_TABLE = str.maketrans(CHAR_MAP)
+# Characters the index leaves out altogether.
+DROPPED: tuple[str, ...] = (ZWNJ,)
+
+_FOLD = str.maketrans(CHAR_MAP)
+_TABLE = str.maketrans({**CHAR_MAP, **{ch: None for ch in DROPPED}})
+
+
+def fold(text: str | None) -> str:
+    """Letter forms and digits mapped, one code point for one (None becomes "")."""
+    return (text or "").translate(_FOLD)
 
 
 def normalize(text: str | None) -> str:
-    """Return text with the search mapping applied (None becomes "")."""
+    """The text as the search index holds it: `fold`, then ZWNJ removed (None becomes "").
+
+    Equal to the SQL expression `sql_normalize` for every string."""
     return (text or "").translate(_TABLE)
 
 
-def sql_normalize(expr: str) -> str:
-    """Return an SQL expression applying the same mapping to expr (used to write migrations).
+def _identity(i: int) -> int:
+    return i
 
-    The replacements only run when the text holds an Arabic-script character, so Latin-script
-    text pays one GLOB test instead of 14 replace() calls.
+
+def normalize_with_offsets(text: str) -> tuple[str, Callable[[int], int]]:
+    """`normalize(text)` and a function from an offset in it to the offset of the same code point
+    in `text` (for a span's end pass end - 1 and add 1, so dropped characters after it stay out)."""
+    norm = text.translate(_TABLE)
+    if len(norm) == len(text):
+        return norm, _identity
+    # the k-th dropped character sat just before normalised offset cuts[k]
+    cuts, k = [], 0
+    for i, ch in enumerate(text):
+        if ch in DROPPED:
+            cuts.append(i - k)
+            k += 1
+    return norm, lambda j: j + bisect_right(cuts, j)
+
+
+def sql_normalize(expr: str) -> str:
+    """Return an SQL expression computing `normalize` of expr (used to write migrations).
+
+    The replacements only run when the text holds an Arabic-script character or a ZWNJ, so
+    Latin-script text pays one GLOB test instead of 15 replace() calls. Only built-in
+    deterministic functions, so the expression may define a generated column.
     """
     out = expr
     for src, dst in CHAR_MAP.items():
         out = f"replace({out}, char({ord(src)}), '{dst}')"
-    return f"CASE WHEN {expr} GLOB '*[\u0600-\u06ff\u200c]*' THEN {out} ELSE {expr} END"
+    for src in DROPPED:
+        out = f"replace({out}, char({ord(src)}), '')"
+    glob = "*[\u0600-\u06ff" + "".join(DROPPED) + "]*"
+    return f"CASE WHEN {expr} GLOB '{glob}' THEN {out} ELSE {expr} END"
+
+
+def _variants() -> dict[str, str]:
+    out: dict[str, set[str]] = {}
+    for src, dst in CHAR_MAP.items():
+        out.setdefault(dst, {dst}).add(src)
+    return {dst: "".join(sorted(alts)) for dst, alts in out.items()}
+
+
+_VARIANTS = _variants()
+
+
+def variant_pattern(needle: str) -> re.Pattern | None:
+    """A case-blind regex that finds needle in original (unnormalised) text in every form the
+    index treats as equal: any letter form or digit, with or without ZWNJ between its letters."""
+    parts = []
+    for ch in normalize(needle):
+        alts = _VARIANTS.get(ch)
+        parts.append("[" + re.escape(alts) + "]" if alts else re.escape(ch))
+    if not parts:
+        return None
+    gap = "(?:" + "|".join(re.escape(ch) for ch in DROPPED) + ")*"
+    return re.compile(gap.join(parts), re.IGNORECASE)

@@ -1,22 +1,26 @@
-"""Full-text search over a read-only connection of its own, for a worker thread.
+"""Full-text search: the SQL behind the window's search panel, `Store.search` and `policy-tracker search`.
 
 An sqlite3 connection must stay in the thread that uses it, and the window's `Store` holds a
 writing connection on the GUI thread; the search panel therefore runs each query on a fresh
-read-only connection here. Items and notes use the same SQL as `Store.search`, and every query
-goes through the same `fts_query`, so whatever a person types is quoted term by term and never
-raises. Source texts differ in one way: FTS5's snippet() scores every hit of a whole document,
-which on a long source with a common word takes seconds (2.3 s for "digital" in a 2.7 MB text,
-27 s for "a*"); their snippet is cut here instead, around the first hit, in milliseconds.
+read-only connection (`search_file`), `Store.search` on its own connection, both through the same
+`search`. Every query goes through `fts_query`, so whatever a person types is quoted term by term,
+normalised as the index is (app/core/textnorm.py), and never raises.
+
+The indexes cover the normalised generated columns of migration 0002, so FTS5's snippet() would
+show normalised text (ASCII digits, ZWNJ gone). Snippets are cut here instead, from the stored
+words, around the first hit. For long sources this also matters for speed: snippet() scores every
+hit of a whole document, 2.3 s for "digital" in a 2.7 MB text and 27 s for "a*"; this takes
+milliseconds.
 """
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
 from typing import Callable
 
-from ..core.textnorm import normalize
-from .store import fts_query
+from ..core.textnorm import fold, normalize, normalize_with_offsets
 
 SCOPES = ("items", "notes", "sources")
 
@@ -27,34 +31,40 @@ SCOPES = ("items", "notes", "sources")
 RANK_WINDOW = 5000
 _RANKED = ("(SELECT r, rk FROM (SELECT rowid AS r, rank AS rk FROM {t} WHERE {t} MATCH ? "
            "ORDER BY rowid DESC LIMIT " + str(RANK_WINDOW) + ") ORDER BY rk LIMIT ?)")
-_NEWEST = "(SELECT rowid AS r FROM {t} WHERE {t} MATCH ? ORDER BY rowid DESC LIMIT ?)"
-# For a prefix query the snippet is cut in Python: snippet() would make FTS5 expand the prefix
-# again for every row (seconds for "a*").
-_ITEMS_NEWEST_SQL = (
-    "SELECT 'item' AS kind, i.id AS item_id, NULL AS source_id, i.ref, i.title, i.status, "
-    "i.title || ' — ' || i.description AS snippet, 0 AS rank "
-    "FROM {top} top JOIN items i ON i.seq = top.r ORDER BY top.r DESC")
-_NOTES_NEWEST_SQL = (
-    "SELECT 'note' AS kind, u.item_id, NULL AS source_id, i.ref, i.title, u.status, u.note AS snippet, 0 AS rank, "
-    "u.id AS update_id, u.as_of FROM {top} top JOIN status_updates u ON u.seq = top.r "
-    "JOIN items i ON i.id = u.item_id ORDER BY top.r DESC")
+_NEWEST = "(SELECT rowid AS r, 0 AS rk FROM {t} WHERE {t} MATCH ? ORDER BY rowid DESC LIMIT ?)"
+# The index holds the normalised generated columns (title_search ...), so FTS5's snippet() would
+# show normalised text (ASCII digits, no ZWNJ); snippets are cut in Python from the stored words.
 _ITEMS_SQL = (
-    "SELECT 'item' AS kind, i.id AS item_id, NULL AS source_id, i.ref, i.title, i.status, "
-    "snippet(items_fts, -1, '\x02', '\x03', '…', 12) AS snippet, top.rk AS rank "
-    "FROM {top} top JOIN items_fts ON items_fts.rowid = top.r JOIN items i ON i.seq = top.r "
-    "WHERE items_fts MATCH ? ORDER BY top.rk, top.r DESC")
+    "SELECT 'item' AS kind, i.id AS item_id, NULL AS source_id, i.ref, i.title, i.status, top.rk AS rank, "
+    "i.description, i.actor, i.tags FROM {top} top JOIN items i ON i.seq = top.r ORDER BY top.rk, top.r DESC")
 _NOTES_SQL = (
-    "SELECT 'note' AS kind, u.item_id, NULL AS source_id, i.ref, i.title, u.status, "
-    "snippet(status_updates_fts, -1, '\x02', '\x03', '…', 12) AS snippet, top.rk AS rank, "
-    "u.id AS update_id, u.as_of FROM {top} top JOIN status_updates_fts ON status_updates_fts.rowid = top.r "
-    "JOIN status_updates u ON u.seq = top.r JOIN items i ON i.id = u.item_id "
-    "WHERE status_updates_fts MATCH ? ORDER BY top.rk, top.r DESC")
+    "SELECT 'note' AS kind, u.item_id, NULL AS source_id, i.ref, i.title, u.status, top.rk AS rank, "
+    "u.id AS update_id, u.as_of, u.note, u.author FROM {top} top JOIN status_updates u ON u.seq = top.r "
+    "JOIN items i ON i.id = u.item_id ORDER BY top.rk, top.r DESC")
 _SOURCES_SQL = (
     "SELECT 'source' AS kind, NULL AS item_id, s.id AS source_id, '' AS ref, s.title, NULL AS status, "
     "s.text AS snippet, sources_fts.rank AS rank "
     "FROM sources_fts JOIN sources s ON s.seq = sources_fts.rowid WHERE sources_fts MATCH ? "
     "ORDER BY sources_fts.rank LIMIT ?")
+# The columns a snippet may come from, in the order a tie is decided.
+_SNIPPET_COLUMNS = {"items": ("title", "description", "actor", "ref", "tags"), "notes": ("note", "author")}
+# Read only for the snippet, then dropped: rows keep the shape Store.search always had.
+_EXTRA_COLUMNS = {"items": ("description", "actor", "tags"), "notes": ("note", "author")}
 _WORD = re.compile(r"\w+")
+_QUERY_WORD = re.compile(r"[\w\u0600-\u06ff]+\*?")
+
+
+def fts_query(text: str) -> str:
+    """Turn what a person typed into a safe FTS5 query: each word quoted, a trailing * kept.
+
+    The words are normalised as the index is (textnorm.normalize: letter forms, digits, no ZWNJ)."""
+    parts = []
+    for w in _QUERY_WORD.findall(normalize(text)):
+        star = w.endswith("*")
+        w = w.rstrip("*")
+        if w:
+            parts.append('"' + w.replace('"', '""') + '"' + ("*" if star else ""))
+    return " ".join(parts)
 
 
 def open_read_only(path: Path | str, *, timeout: float = 5.0) -> sqlite3.Connection:
@@ -67,42 +77,63 @@ def open_read_only(path: Path | str, *, timeout: float = 5.0) -> sqlite3.Connect
 
 def search(conn: sqlite3.Connection, query: str, *, limit: int = 50,
            scopes: tuple[str, ...] = SCOPES) -> list[dict]:
-    """Rows like `Store.search`: kind, item_id, source_id, ref, title, status, snippet, rank."""
+    """Rows like `Store.search`: kind, item_id, source_id, ref, title, status, snippet, rank
+    (and update_id, as_of for a note). Snippets hold the stored words, hits in \\x02 ... \\x03."""
     match = fts_query(query)
     if not match:
         return []
     out: list[dict] = []
     prefix = "*" in match
+    pattern = terms_pattern(query)
     for scope, sql in (("items", _ITEMS_SQL), ("notes", _NOTES_SQL), ("sources", _SOURCES_SQL)):
-        if scope in scopes:
+        if scope not in scopes:
+            continue
+        if scope == "sources":
+            rows = [dict(r) for r in conn.execute(sql, (match, limit))]
+            for r in rows:
+                r["snippet"] = source_snippet(r["snippet"] or "", pattern)
+        else:
             fts = "items_fts" if scope == "items" else "status_updates_fts"
-            if scope == "sources":
-                rows = [dict(r) for r in conn.execute(sql, (match, limit))]
-            elif prefix:
-                newest = _ITEMS_NEWEST_SQL if scope == "items" else _NOTES_NEWEST_SQL
-                rows = [dict(r) for r in conn.execute(newest.format(top=_NEWEST.format(t=fts)), (match, limit))]
-            else:
-                rows = [dict(r) for r in conn.execute(sql.format(top=_RANKED.format(t=fts)), (match, limit, match))]
-            if scope == "sources" or prefix:
-                pattern = terms_pattern(query)
-                for r in rows:
-                    r["snippet"] = source_snippet(r["snippet"] or "", pattern)
-            out += rows
+            top = (_NEWEST if prefix else _RANKED).format(t=fts)
+            rows = [dict(r) for r in conn.execute(sql.format(top=top), (match, limit))]
+            for r in rows:
+                texts = [_display(c, r[c]) for c in _SNIPPET_COLUMNS[scope]]
+                for c in _EXTRA_COLUMNS[scope]:
+                    del r[c]
+                r["snippet"] = record_snippet(texts, pattern)
+        out += rows
     out.sort(key=lambda r: r["rank"])  # stable: prefix rows (rank 0) keep items-then-notes, newest first
     return out[:limit]
 
 
+def _display(column: str, value) -> str:
+    if column == "tags" and value:
+        try:
+            return ", ".join(str(t) for t in json.loads(value))
+        except (ValueError, TypeError):
+            pass
+    return value or ""
+
+
 def terms_pattern(query: str) -> re.Pattern | None:
-    """A regex for the words of a query as FTS5 matches them: whole words, `word*` as a prefix."""
+    """A regex for the words of a query as FTS5 matches them in normalised text (textnorm.normalize):
+    whole words, `word*` as a prefix."""
     alts = []
-    for w in re.findall(r"[\w\u0600-\u06ff\u200c]+\*?", normalize(query)):
+    for w in _QUERY_WORD.findall(normalize(query)):
         star = w.endswith("*")
-        for part in w.rstrip("*").replace("\u200c", " ").split():
+        part = w.rstrip("*")
+        if part:
             alts.append(re.escape(part) + (r"\w*" if star else ""))
     if not alts:
         return None
     alts.sort(key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
+
+
+def hit_spans(text: str, pattern: re.Pattern, start: int = 0) -> list[tuple[int, int]]:
+    """Code-point spans in text (not normalised) of every hit of pattern in its normalised form."""
+    norm, to_text = normalize_with_offsets(text)
+    return [(to_text(m.start()), to_text(m.end() - 1) + 1) for m in pattern.finditer(norm, start) if m.end() > m.start()]
 
 
 def first_hit(text: str, pattern: re.Pattern, *, chunk: int = 1 << 16, overlap: int = 256) -> tuple[int, int] | None:
@@ -111,12 +142,25 @@ def first_hit(text: str, pattern: re.Pattern, *, chunk: int = 1 << 16, overlap: 
     pos = 0
     while pos < len(text):
         lo = max(0, pos - overlap)
-        seg = normalize(text[lo:pos + chunk])
-        m = pattern.search(seg, 0 if lo == 0 else 1)  # from 1: the look-behind still sees seg[0]
-        if m:
-            return lo + m.start(), lo + m.end()
+        seg = text[lo:pos + chunk]
+        norm, to_seg = normalize_with_offsets(seg)
+        m = pattern.search(norm, 0 if lo == 0 else 1)  # from 1: the look-behind still sees norm[0]
+        if m and m.end() > m.start():
+            return lo + to_seg(m.start()), lo + to_seg(m.end() - 1) + 1
         pos += chunk
     return None
+
+
+def record_snippet(texts: list[str], pattern: re.Pattern | None) -> str:
+    """The snippet of a record: from the text with the most hits (the first on a tie), like
+    FTS5's snippet(-1), else from the first text."""
+    best, most = texts[0] if texts else "", 0
+    if pattern:
+        for t in texts:
+            n = len(hit_spans(t, pattern)) if t else 0
+            if n > most:
+                best, most = t, n
+    return source_snippet(best, pattern)
 
 
 def source_snippet(text: str, pattern: re.Pattern | None, *, before: int = 5, after: int = 9) -> str:
@@ -124,15 +168,18 @@ def source_snippet(text: str, pattern: re.Pattern | None, *, before: int = 5, af
     hit = first_hit(text, pattern) if pattern else None
     hs, he = hit or (0, 0)
     lo, hi = max(0, hs - 80 * before), min(len(text), he + 80 * after)
-    norm = normalize(text[lo:hi])  # one code point for one: offsets stay valid
-    words = list(_WORD.finditer(norm, 0, hs - lo))
+    seg = text[lo:hi]
+    folded = fold(seg)  # one code point for one: offsets stay valid
+    words = list(_WORD.finditer(folded, 0, hs - lo))
     start = lo + (words[-before].start() if len(words) >= before else 0)
-    words = list(_WORD.finditer(norm, he - lo))
-    end = lo + (words[after - 1].end() if len(words) >= after else len(norm))
+    words = list(_WORD.finditer(folded, he - lo))
+    end = lo + (words[after - 1].end() if len(words) >= after else len(folded))
     out, pos = [], start
-    for h in (pattern.finditer(norm, start - lo, end - lo) if hit else ()):
-        out += [text[pos:lo + h.start()], "\x02", text[lo + h.start():lo + h.end()], "\x03"]
-        pos = lo + h.end()
+    for s, e in (hit_spans(seg, pattern) if hit else ()):
+        s, e = lo + s, lo + e
+        if s >= pos and e <= end:
+            out += [text[pos:s], "\x02", text[s:e], "\x03"]
+            pos = e
     out.append(text[pos:end])
     return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else "")
 
