@@ -6,8 +6,6 @@ stderr and a non-zero exit code; anything unexpected is logged with its tracebac
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import logging
 import os
 import sys
@@ -17,12 +15,16 @@ from pathlib import Path
 from .cli_support import CliError, db_path, open_store, write_output
 from .core.model import PolicyTrackerError
 from .paths import DB_ENV, default_db_path, user_log_dir
+# Feature modules that add their own sub-commands with `add_commands(sub, common)`. None of them
+# imports Qt at module load (`report` imports it only when it draws a PDF), so headless commands
+# stay headless; tests/test_search_command.py checks that importing this module loads no Qt.
+from .reports import commands as report_commands
+from .services import backup_commands, demo_commands, search_commands
 
 EXIT_USER_ERROR = 1
 EXIT_UNEXPECTED = 70
 
-# Feature modules that add their own sub-commands with `add_commands(subparsers)`.
-COMMAND_MODULES = ("app.reports.commands", "app.services.backup_commands", "app.services.demo_commands")
+COMMAND_MODULES = (report_commands, backup_commands, demo_commands, search_commands)
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -155,9 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_add_source)
     s = sub.add_parser("check", parents=[common], help="check integrity, foreign keys and citations")
     s.set_defaults(func=cmd_check)
-    for name in COMMAND_MODULES:
-        if importlib.util.find_spec(name.rsplit(".", 1)[0]) and importlib.util.find_spec(name):
-            importlib.import_module(name).add_commands(sub, common)
+    for module in COMMAND_MODULES:
+        module.add_commands(sub, common)
     return p
 
 
