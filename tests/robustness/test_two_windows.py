@@ -157,3 +157,12 @@ def test_without_our_locks_a_lost_lock_stops_saving_and_loses_nothing_reported(d
     b.quit()
     # exactly what the windows said was saved, nothing they said was saved is missing
     assert reader_titles(desk) == sorted(before + told_saved)
+
+
+def test_random_edits_in_two_windows_and_an_outside_writer_lose_nothing(desk, windows):
+    """A short version of the soak: 60 random steps, every reported save seen at once and kept."""
+    from two_window_run import run
+    stats = run(desk, windows, steps=60, seed=11)
+    assert stats["steps"] == 60
+    assert stats["saved"] + stats["refused"] + stats["outside"] + stats["sources"] <= 60
+    assert stats["saved"] >= 1 and stats["outside"] >= 1

@@ -71,6 +71,7 @@ def main(argv: list[str]) -> int:
     out: dict = {}
 
     def run(cmd: dict) -> dict:
+        app.processEvents()  # what the event loop would have done between two of the person's actions
         out.clear()
         op = cmd["op"]
         if op == "dialog":
@@ -99,6 +100,11 @@ def main(argv: list[str]) -> int:
                 # saved = the window no longer holds it as unsaved text, and says nothing against it
                 out["saved"] = not out["conflict"] and not win.panel.is_dirty("title") \
                     and not win.session.store.stopped and not answers.errors
+                if not out["saved"] and not out["conflict"]:
+                    out["panel"] = {"item": win.panel.item and win.panel.item["id"], "field": edit.text(),
+                                    "base": win.panel._base.get("title"),
+                                    "stored": win.session.store.get_item(cmd["item"])["title"],
+                                    "error": win.panel.errors["title"].text()}
                 if out["conflict"]:  # the person keeps the other's value and moves on
                     win.panel.conflict.theirs_button.click()
         elif op == "poll":
