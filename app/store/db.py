@@ -18,7 +18,8 @@ from typing import Callable
 
 from ..core.model import PolicyTrackerError
 from . import guard
-from .migrator import APP_ID, latest_version, migrate, migrations, split_statements  # noqa: F401 - re-exported
+from .migrator import (APP_ID, check_history, latest_version, migrate, migrations,  # noqa: F401 - re-exported
+                       split_statements)
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -124,7 +125,7 @@ def _ro_uri(path: Path, immutable: bool = False) -> str:
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
 
 
-def inspect_file(path: Path, *, check: bool = True) -> tuple[int, bool]:
+def inspect_file(path: Path, *, check: bool = True, migrations_dir: Path | None = None) -> tuple[int, bool]:
     """Return (user_version, is_ours) reading the file read-only; raise DatabaseOpenError if unusable.
 
     With `check`, the file must also pass PRAGMA quick_check (a damaged page is found here, not
@@ -134,7 +135,7 @@ def inspect_file(path: Path, *, check: bool = True) -> tuple[int, bool]:
     if guard.is_open_here(path):
         # This process has the file open through SQLite: a raw read (or an immutable connection,
         # which takes no locks) would close a descriptor of it and drop the locks SQLite holds.
-        return _inspect(path, check, immutable=False)
+        return _inspect(path, check, immutable=False, migrations_dir=migrations_dir)
     try:
         with open(path, "rb") as fh:
             header = fh.read(100)
@@ -149,15 +150,15 @@ def inspect_file(path: Path, *, check: bool = True) -> tuple[int, bool]:
     # file we may refuse. A problem found that way is confirmed through normal locking below.
     alone = not Path(f"{path}-wal").exists() and not Path(f"{path}-shm").exists()
     try:
-        return _inspect(path, check, immutable=alone)
+        return _inspect(path, check, immutable=alone, migrations_dir=migrations_dir)
     except DatabaseOpenError:
         # another process began using the file while we read it: look again through its locks
         if alone and (Path(f"{path}-wal").exists() or Path(f"{path}-shm").exists()):
-            return _inspect(path, check, immutable=False)
+            return _inspect(path, check, immutable=False, migrations_dir=migrations_dir)
         raise
 
 
-def _inspect(path: Path, check: bool, immutable: bool) -> tuple[int, bool]:
+def _inspect(path: Path, check: bool, immutable: bool, migrations_dir: Path | None = None) -> tuple[int, bool]:
     conn = None
     try:
         conn = sqlite3.connect(_ro_uri(path, immutable=immutable), uri=True)
@@ -178,6 +179,9 @@ def _inspect(path: Path, check: bool, immutable: bool) -> tuple[int, bool]:
             problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
             if problems != ["ok"]:
                 raise _damaged(path, f"is damaged (the check found: {' '.join(' '.join(problems).split())[:160]})")
+        if tables:
+            check_history(conn, path, migrations_dir=migrations_dir, refused=DatabaseOpenError,
+                          too_new=SchemaTooNewError)
     except sqlite3.DatabaseError as e:
         msg = str(e)
         if "not a database" in msg:
@@ -325,7 +329,7 @@ def open_connection(path: Path | str, *, create: bool = True, migrations_dir: Pa
     # every backup (backup() runs quick_check on the copy) instead of delaying start-up.
     wal = path.with_name(path.name + "-wal")
     full_check = path.stat().st_size <= QUICK_CHECK_MAX_BYTES or (wal.exists() and wal.stat().st_size > 0)
-    version, _ = inspect_file(path, check=full_check)
+    version, _ = inspect_file(path, check=full_check, migrations_dir=migrations_dir)
     if version > latest:
         raise SchemaTooNewError(
             f"{path} was written by a newer Policy Tracker (schema {version}; this version knows "

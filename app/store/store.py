@@ -17,6 +17,7 @@ from ..core.model import ConflictError, NotFoundError, PolicyTrackerError
 from ..core.textnorm import normalize
 from . import db as dbmod
 from . import guard as guardmod
+from .search_queries import fts_query  # noqa: F401 - the store's callers use it from here
 
 ITEM_COLUMNS = ("id", "framework_id", "parent_id", "ref", "kind", "title", "description", "actor",
                 "status", "due_on", "tags", "created_at", "updated_at", "version")
@@ -601,6 +602,11 @@ class Store:
         problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
         problems += [f"foreign key: {r[0]} row {r[1]} points to a missing {r[2]} row"
                      for r in self.conn.execute("PRAGMA foreign_key_check")]
+        for table in ("items_fts", "status_updates_fts", "sources_fts"):
+            try:  # FTS5's own check of the index against its content (rank 1: compare with the table)
+                self.conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+            except sqlite3.DatabaseError as e:
+                problems.append(f"search index {table}: {e}; rebuild it with `sqlite-utils rebuild-fts`")
         return problems
 
     def table_counts(self) -> dict[str, int]:
@@ -675,28 +681,15 @@ _CITATION_SELECT = (
     "s.author AS source_author FROM citations c JOIN sources s ON s.id = c.source_id")
 
 
-def fts_query(text: str) -> str:
-    """Turn what a person typed into a safe FTS5 query: each word quoted, a trailing * kept."""
-    import re
-    words = re.findall(r"[\w\u0600-\u06ff\u200c]+\*?", normalize(text))
-    parts = []
-    for w in words:
-        star = w.endswith("*")
-        w = w.rstrip("*").replace("\u200c", " ").strip()
-        if not w:
-            continue
-        parts.append('"' + w.replace('"', '""') + '"' + ("*" if star else ""))
-    return " ".join(parts)
-
-
 def find_terms(text: str, query: str) -> list[tuple[int, int]]:
+    """Where the query's words occur in the stored text, in any spelling the index treats as equal."""
     import re
-    norm = normalize(text).casefold()
+    from ..core.textnorm import variant_pattern
     out = []
     for w in re.findall(r"[\w\u0600-\u06ff]+", normalize(query)):
-        w = w.casefold()
-        for m in re.finditer(re.escape(w), norm):
-            out.append((m.start(), m.end()))
+        pattern = variant_pattern(w)
+        if pattern is not None:
+            out += [m.span() for m in pattern.finditer(text)]
     return sorted(out)
 
 

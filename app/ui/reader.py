@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..core.textnorm import CHAR_MAP, normalize
+from ..core import textnorm
 from .widgets import escape_tooltip
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,19 +77,10 @@ def tint(color: QtGui.QColor, base: QtGui.QColor, strength: float = 0.35) -> QtG
                         mix(color.blue(), base.blue()))
 
 
-_VARIANTS: dict[str, set[str]] = {}
-for _src, _dst in CHAR_MAP.items():
-    _VARIANTS.setdefault(_dst, {_dst}).add(_src)
-
-
 def find_pattern(needle: str) -> re.Pattern | None:
-    """A case-blind regex for needle that also matches the Arabic/Persian letter and digit forms
-    the search index treats as equal (so the text itself never needs a normalised copy)."""
-    parts = []
-    for ch in normalize(needle):
-        alts = _VARIANTS.get(ch)
-        parts.append("[" + "".join(re.escape(a) for a in sorted(alts)) + "]" if alts else re.escape(ch))
-    return re.compile("".join(parts), re.IGNORECASE) if parts else None
+    """A case-blind regex for needle in the stored text, in every spelling the search index treats
+    as equal (letter forms, digits, with or without ZWNJ), so the text never needs a normalised copy."""
+    return textnorm.variant_pattern(needle)
 
 
 def _x(value) -> float:
