@@ -28,6 +28,7 @@ from typing import Any, Callable
 import platformdirs
 
 from ..core.model import PolicyTrackerError
+from ..core.progress import progress_fraction
 from ..exchange.atomic import write_atomically
 from ..paths import APP_NAME
 from ..store import report_queries as q
@@ -328,24 +329,16 @@ def text_direction(text: str | None) -> str:
 def progress_of(target: dict, observations: list[dict]) -> Progress:
     """Progress toward a target from its baseline and the latest observation given.
 
-    increase: (latest - baseline) / (target - baseline); decrease: (baseline - latest) /
-    (baseline - target); both measured from zero when there is no baseline. 'maintain' has no
-    fraction (there is no distance to cover). No observation: no fraction.
+    The fraction is app.core.progress.progress_fraction, the rule the window's bar uses too:
+    none for 'maintain', without a baseline, or without an observation.
     """
     obs = [(o["observed_on"], float(o["value"])) for o in observations]
     latest_on, latest = obs[-1] if obs else (None, None)
-    base = target.get("baseline")
-    goal = float(target["target"])
-    direction = target.get("direction") or "increase"
-    fraction = None
-    if latest is not None and direction in ("increase", "decrease"):
-        start = float(base) if base is not None else 0.0
-        span = goal - start if direction == "increase" else start - goal
-        done = latest - start if direction == "increase" else start - latest
-        fraction = (done / span) if span else (1.0 if done >= 0 else 0.0)
-    return Progress(unit=target.get("unit") or "", baseline=base, baseline_on=target.get("baseline_on"),
-                    latest=latest, latest_on=latest_on, target=goal, target_on=target.get("target_on"),
-                    direction=direction, fraction=fraction, observations=obs)
+    return Progress(unit=target.get("unit") or "", baseline=target.get("baseline"),
+                    baseline_on=target.get("baseline_on"), latest=latest, latest_on=latest_on,
+                    target=float(target["target"]), target_on=target.get("target_on"),
+                    direction=target.get("direction") or "increase",
+                    fraction=progress_fraction(target, observations), observations=obs)
 
 
 def _status_as_of(item_id: str, stored: str, latest: dict[str, dict], has_updates: set[str]) -> tuple[str, str | None, str]:
