@@ -1,0 +1,171 @@
+"""The target tab: baseline, target and observations, with a progress bar and a chart."""
+from __future__ import annotations
+
+from PySide6 import QtWidgets
+
+from ...core import validation as v
+from ...core.model import ValidationError
+from ...core.progress import progress_percent
+from ...services import editing
+from .. import commands as cmds
+from ..widgets import FieldError, escape_tooltip, fit_date, plain_label
+from .base import ItemTab, fmt_num
+from .chart import TargetChart
+
+
+class TargetTab(ItemTab):
+    """Baseline, target and observations; a progress bar and a chart; edit target, add values."""
+
+    def __init__(self, panel: QtWidgets.QWidget):
+        super().__init__(panel)
+        lay = QtWidgets.QVBoxLayout(self)
+        self.summary = plain_label("", name="Target summary")
+        lay.addWidget(self.summary)
+        self.bar = QtWidgets.QProgressBar()
+        self.bar.setAccessibleName("Progress towards the target")
+        self.bar.setRange(0, 100)
+        self.bar.setFormat("%p% of the way from baseline to target")
+        lay.addWidget(self.bar)
+        self.chart = TargetChart()
+        lay.addWidget(self.chart, 1)
+
+        box = QtWidgets.QGroupBox("Target")
+        g = QtWidgets.QGridLayout(box)
+        self.fields: dict[str, QtWidgets.QWidget] = {}
+        specs = [("baseline", "&Baseline", 0, 0), ("baseline_on", "on", 0, 2), ("unit", "&Unit", 0, 4),
+                 ("target", "Tar&get value", 1, 0), ("target_on", "by", 1, 2)]
+        for key, label, r, c in specs:
+            e = QtWidgets.QLineEdit()
+            e.setAccessibleName(label.replace("&", "").replace("on", "Baseline date").replace("by", "Target date")
+                                if key in ("baseline_on", "target_on") else label.replace("&", ""))
+            if key.endswith("_on"):
+                e.setPlaceholderText("YYYY-MM-DD")
+                fit_date(e)
+            lab = QtWidgets.QLabel(label)
+            lab.setBuddy(e)
+            g.addWidget(lab, r, c)
+            g.addWidget(e, r, c + 1)
+            self.fields[key] = e
+        self.direction = QtWidgets.QComboBox()
+        self.direction.setAccessibleName("Direction")
+        for d in ("increase", "decrease", "maintain"):
+            self.direction.addItem(d.capitalize(), d)
+        dl = QtWidgets.QLabel("&Direction")
+        dl.setBuddy(self.direction)
+        g.addWidget(dl, 1, 4)
+        g.addWidget(self.direction, 1, 5)
+        self.save = QtWidgets.QPushButton("Sa&ve target")
+        self.save.setAccessibleName("Save target")
+        self.save.clicked.connect(self.save_target)
+        self.clear = QtWidgets.QPushButton("Clear target")
+        self.clear.setAccessibleName("Clear target")
+        self.clear.clicked.connect(self.clear_target)
+        self.error = FieldError()
+        g.addWidget(self.error, 2, 0, 1, 4)
+        g.addWidget(self.clear, 2, 4)
+        g.addWidget(self.save, 2, 5)
+        lay.addWidget(box)
+
+        obs = QtWidgets.QGroupBox("Observations")
+        ol = QtWidgets.QGridLayout(obs)
+        self.obs_list = QtWidgets.QTreeWidget()
+        self.obs_list.setAccessibleName("Observations")
+        self.obs_list.setHeaderLabels(["Observed on", "Value", "Note"])
+        self.obs_list.setRootIsDecorated(False)
+        self.obs_list.setMaximumHeight(110)
+        ol.addWidget(self.obs_list, 0, 0, 1, 6)
+        self.obs_value = QtWidgets.QLineEdit()
+        self.obs_value.setAccessibleName("Observed value")
+        self.obs_value.setPlaceholderText("value")
+        self.obs_on = QtWidgets.QLineEdit()
+        self.obs_on.setAccessibleName("Observed on")
+        self.obs_on.setPlaceholderText("YYYY-MM-DD")
+        fit_date(self.obs_on)
+        self.obs_note = QtWidgets.QLineEdit()
+        self.obs_note.setAccessibleName("Observation note")
+        self.obs_note.setPlaceholderText("note / source")
+        self.obs_add = QtWidgets.QPushButton("Add &observation")
+        self.obs_add.setAccessibleName("Add observation")
+        self.obs_add.clicked.connect(self.add_observation)
+        self.obs_remove = QtWidgets.QPushButton("Remove")
+        self.obs_remove.setAccessibleName("Remove observation")
+        self.obs_remove.clicked.connect(self.remove_observation)
+        for i, w in enumerate((self.obs_value, self.obs_on, self.obs_note, self.obs_add, self.obs_remove)):
+            ol.addWidget(w, 1, i)
+        self.obs_error = FieldError()
+        ol.addWidget(self.obs_error, 2, 0, 1, 6)
+        lay.addWidget(obs)
+        self.obs_rows: list[dict] = []
+
+    def load(self, item: dict | None) -> None:
+        super().load(item)
+        st = self.session.store
+        t = st.get_target(item["id"]) if item else None
+        self.obs_rows = st.observations_for_item(item["id"]) if item else []
+        for key, e in self.fields.items():
+            val = (t or {}).get(key)
+            e.setText(fmt_num(val).replace(",", "") if isinstance(val, (int, float)) else (val or ""))
+        self.direction.setCurrentIndex(max(0, self.direction.findData((t or {}).get("direction") or "increase")))
+        self.error.show_error(None)
+        self.obs_list.clear()
+        for o in self.obs_rows:
+            it = QtWidgets.QTreeWidgetItem([o["observed_on"], fmt_num(o["value"]), " ".join((o["note"] or "").split())])
+            it.setToolTip(2, escape_tooltip(o["note"] or ""))
+            self.obs_list.addTopLevelItem(it)
+        self.chart.set_data(t, self.obs_rows)
+        pct = progress_percent(t, self.obs_rows)
+        self.bar.setVisible(pct is not None)
+        self.bar.setValue(pct or 0)
+        if t:
+            base = (f"Baseline {fmt_num(t['baseline'])}" + (f" ({t['baseline_on']})" if t["baseline_on"] else "")
+                    if t["baseline"] is not None else "No baseline")
+            latest = (f"latest {fmt_num(self.obs_rows[-1]['value'])} ({self.obs_rows[-1]['observed_on']})"
+                      if self.obs_rows else "no observations yet")
+            self.summary.setText(f"{base} → target {fmt_num(t['target'])} {t['unit'] or ''}"
+                                 + (f" by {t['target_on']}" if t["target_on"] else "") + f"; {latest}.")
+        else:
+            self.summary.setText("This item has no numeric target. Enter one below to follow progress.")
+
+    def _form(self) -> dict:
+        d = {k: e.text().strip() or None for k, e in self.fields.items()}
+        d["direction"] = self.direction.currentData()
+        return d
+
+    def save_target(self) -> bool:
+        if self.item is None:
+            return False
+        try:
+            editing.clean_target(self._form())
+        except ValidationError as e:
+            self.error.show_error(str(e))
+            return False
+        self.error.show_error(None)
+        return self.session.push(cmds.SetTarget(self.session, self.item["id"], self._form()))
+
+    def clear_target(self) -> bool:
+        if self.item is None or self.session.store.get_target(self.item["id"]) is None:
+            return False
+        return self.session.push(cmds.SetTarget(self.session, self.item["id"], None))
+
+    def add_observation(self) -> bool:
+        if self.item is None:
+            return False
+        try:
+            v.number(self.obs_value.text(), "value", required=True)
+            v.parse_date(self.obs_on.text(), "observed_on", required=True)
+        except ValidationError as e:
+            self.obs_error.show_error(str(e))
+            return False
+        self.obs_error.show_error(None)
+        ok = self.session.push(cmds.AddObservation(self.session, self.item["id"], self.obs_value.text().strip(),
+                                                   self.obs_on.text().strip(), self.obs_note.text()))
+        if ok:
+            self.obs_value.clear()
+            self.obs_note.clear()
+        return ok
+
+    def remove_observation(self) -> bool:
+        r = self.obs_list.indexOfTopLevelItem(self.obs_list.currentItem()) if self.obs_list.currentItem() else -1
+        if not (0 <= r < len(self.obs_rows)):
+            return False
+        return self.session.push(cmds.RemoveObservation(self.session, self.obs_rows[r]["id"]))
