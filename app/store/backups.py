@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.model import PolicyTrackerError
 from ..paths import user_data_dir
 from .guard import refuse_database_file
+from .migrator import APP_ID, latest_version
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 _NAME = re.compile(r"-(\d{8}-\d{6})(?:-(\d+))?\.sqlite$")
@@ -44,13 +47,21 @@ def fallback_dir(db_path: Path) -> Path:
     return user_data_dir() / "backups" / f"{db_path.name}-{tag}.backups"
 
 
+def writable(p: Path) -> bool:
+    """Writable for us, and not marked read-only by its owner (root ignores the mode bits)."""
+    try:
+        mode = p.stat().st_mode
+    except OSError:
+        return False
+    return os.access(p, os.W_OK) and bool(mode & stat.S_IWUSR)
+
+
 def backup_dir(db_path: Path) -> Path:
     """Where new backups of db_path go: beside it if that folder is writable, else the user data folder."""
-    from .db import _writable
     here = beside_dir(db_path)
     if here.exists():
-        return here if _writable(here) else fallback_dir(db_path)
-    return here if _writable(Path(db_path).expanduser().parent) else fallback_dir(db_path)
+        return here if writable(here) else fallback_dir(db_path)
+    return here if writable(Path(db_path).expanduser().parent) else fallback_dir(db_path)
 
 
 def new_backup_path(db_path: Path, now: dt.datetime | None = None) -> Path:
@@ -96,7 +107,6 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
 
 def verify_backup(path: Path) -> int:
     """Check that path is a whole Policy Tracker file (quick_check); return its schema version."""
-    from .db import APP_ID, latest_version
     path = Path(path)
     refuse_database_file(path, "restore from")
     if not path.is_file():
