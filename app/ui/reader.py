@@ -6,68 +6,27 @@ UTF-16 code units, so every position crossing the boundary goes through `OffsetM
 character outside the Basic Multilingual Plane (an emoji, a rare CJK ideograph) is one code
 point but two Qt positions. Selections become requests (`track_requested`, `cite_requested`)
 carrying code-point offsets; the window turns them into undoable commands. The reader never
-writes to the store itself.
+writes to the store itself. The text work that needs no Qt (offsets, direction, finding,
+passages at a point) is app/core/reader_text.py.
 """
 from __future__ import annotations
 
-import bisect
-import html
-import re
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..core import textnorm
+from ..core import reader_text
+from ..core.reader_text import (RTL_LANGUAGES, OffsetMap, display_text, find_pattern,  # noqa: F401 - re-exported
+                                is_right_to_left)
 from .widgets import escape_tooltip
 
 if TYPE_CHECKING:  # pragma: no cover
     from .session import Session
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_RTL_CHAR = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
-RTL_LANGUAGES = {"fa", "ar", "ur", "ps", "he", "yi", "ckb", "dv", "ug", "sd", "ku"}
 MAX_FIND_HIGHLIGHTS = 400  # matches marked at once, around what is on screen (keeps typing and repaint cheap)
 FIND_MARGIN = 20000  # Qt positions above and below the visible text whose matches are marked too
 _NOT_TOLD = object()
 Qt = QtCore.Qt
-
-
-class OffsetMap:
-    """Code points (the store's offsets) <-> UTF-16 code units (QTextCursor positions) for one text."""
-
-    def __init__(self, text: str):
-        self.length = len(text)
-        self._astral_cp = [m.start() for m in _ASTRAL.finditer(text)]
-        # where each astral character starts in UTF-16: every earlier one added one extra unit
-        self._astral_u16 = [cp + k for k, cp in enumerate(self._astral_cp)]
-        self.utf16_length = self.length + len(self._astral_cp)
-
-    def to_utf16(self, cp: int) -> int:
-        cp = min(max(cp, 0), self.length)
-        return cp + bisect.bisect_left(self._astral_cp, cp)
-
-    def to_code_point(self, pos: int) -> int:
-        """A Qt position as a code-point offset; a position inside a surrogate pair rounds down."""
-        pos = min(max(pos, 0), self.utf16_length)
-        return pos - bisect.bisect_right(self._astral_u16, pos - 1)
-
-
-def display_text(text: str) -> str:
-    """The text handed to Qt: one Qt character for every code point of the stored text.
-
-    QTextDocument turns "\\r\\n" into a single paragraph break, which would shift every later
-    offset by one; an invisible trailing space in place of the "\\r" keeps the count equal.
-    """
-    return text.replace("\r\n", " \n")
-
-
-def is_right_to_left(text: str, language: str | None = None) -> bool:
-    """True for a Persian/Arabic/Hebrew-language source, or text mostly in those scripts."""
-    if language and language.split("-")[0].lower() in RTL_LANGUAGES:
-        return True
-    sample = text[:5000]
-    letters = sum(1 for ch in sample if ch.isalpha())
-    return bool(letters) and len(_RTL_CHAR.findall(sample)) / letters > 0.3
 
 
 def tint(color: QtGui.QColor, base: QtGui.QColor, strength: float = 0.35) -> QtGui.QColor:
@@ -75,12 +34,6 @@ def tint(color: QtGui.QColor, base: QtGui.QColor, strength: float = 0.35) -> QtG
     mix = lambda a, b: round(a * strength + b * (1 - strength))  # noqa: E731
     return QtGui.QColor(mix(color.red(), base.red()), mix(color.green(), base.green()),
                         mix(color.blue(), base.blue()))
-
-
-def find_pattern(needle: str) -> re.Pattern | None:
-    """A case-blind regex for needle in the stored text, in every spelling the search index treats
-    as equal (letter forms, digits, with or without ZWNJ), so the text never needs a normalised copy."""
-    return textnorm.variant_pattern(needle)
 
 
 def _x(value) -> float:
@@ -547,27 +500,11 @@ class SourceReader(QtWidgets.QWidget):
 
     def citations_at(self, cp: int) -> list[dict]:
         """Citations whose passage holds the character at cp, the shortest (innermost) first."""
-        hits = [c for c in self._citations if c["start"] <= cp < c["end"]]
-        return sorted(hits, key=lambda c: (c["end"] - c["start"], c["start"]))
+        return reader_text.citations_at(self._citations, cp)
 
     def tooltip_for(self, cp: int) -> str:
         """Rich-text tooltip for the passages at cp; every piece of user text is escaped."""
-        hits = self.citations_at(cp)
-        if not hits:
-            return ""
-        parts = []
-        seen = set()
-        for c in hits:
-            if c["item_id"] in seen:
-                continue
-            seen.add(c["item_id"])
-            ref = html.escape(c["ref"] or "")
-            title = html.escape(c["title"] or "")
-            label = html.escape(self._status_labels.get(c["status"], c["status"] or ""))
-            head = f"<b>{ref}</b> {title}" if ref else title
-            parts.append(f"<p style='white-space:pre-wrap'>{head}<br/><i>{label}</i></p>")
-        parts.append("<p><small>Click to open the item</small></p>")
-        return "<qt>" + "".join(parts) + "</qt>"
+        return reader_text.passages_tooltip(self.citations_at(cp), self._status_labels)
 
     def tooltip_at_point(self, point: QtCore.QPoint) -> str:
         cp = self.offset_at_point(point)
@@ -605,12 +542,7 @@ class SourceReader(QtWidgets.QWidget):
         # a selection ending inside a surrogate pair keeps the whole character
         if end < len(self._text) and self._map.to_utf16(end) < cur.selectionEnd():
             end += 1
-        text = self._text
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        return (start, end) if end > start else None
+        return reader_text.trim_blank(self._text, start, end)
 
     def select_range(self, start: int, end: int) -> None:
         """Select text[start:end] (code points), as a person would with the mouse."""
@@ -685,14 +617,14 @@ class SourceReader(QtWidgets.QWidget):
         if self.find_field.text() != text:
             with QtCore.QSignalBlocker(self.find_field):
                 self.find_field.setText(text)
-        pattern = find_pattern(text)
-        if pattern is None or self._source is None:
+        matches = reader_text.find_matches(self._text, text) if self._source is not None else None
+        if matches is None:
             self._matches, self._match_index = [], -1
             self._find_selections = []
             self.find_count.setText("")
             self._apply_selections()
             return 0
-        self._matches = [(m.start(), m.end()) for m in pattern.finditer(self._text)]
+        self._matches = matches
         if not self._matches:
             self._match_index = -1
             self._find_selections = []
@@ -700,9 +632,7 @@ class SourceReader(QtWidgets.QWidget):
             self.find_count.setText("No matches")
             return 0
         here = self._map.to_code_point(self.text_view.textCursor().selectionStart())
-        starts = [s for s, _ in self._matches]
-        idx = bisect.bisect_left(starts, here)
-        self._go_to_match(idx % len(self._matches))
+        self._go_to_match(reader_text.match_at_or_after(self._matches, here))
         return len(self._matches)
 
     def _mark_visible_matches(self) -> None:
@@ -717,13 +647,7 @@ class SourceReader(QtWidgets.QWidget):
         bottom = view.cursorForPosition(QtCore.QPoint(view.viewport().width(), view.viewport().height())).position()
         lo = self._map.to_code_point(max(0, min(top, bottom) - FIND_MARGIN))
         hi = self._map.to_code_point(max(top, bottom) + FIND_MARGIN)
-        starts = [s for s, _ in self._matches]
-        first = bisect.bisect_left(starts, lo)
-        last = bisect.bisect_right(starts, hi)
-        if last - first > MAX_FIND_HIGHLIGHTS:  # centre the marked ones on the current match
-            mid = min(max(self._match_index, first), last)
-            first = max(first, mid - MAX_FIND_HIGHLIGHTS // 2)
-            last = first + MAX_FIND_HIGHLIGHTS
+        first, last = reader_text.matches_to_mark(self._matches, lo, hi, self._match_index, MAX_FIND_HIGHLIGHTS)
         doc = view.document()
         fmt = QtGui.QTextCharFormat()
         fmt.setBackground(QtGui.QColor(255, 214, 0, 110))
