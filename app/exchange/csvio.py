@@ -54,6 +54,12 @@ def import_csv(store: Store, path: Path | str, progress=None) -> jsonio.ImportRe
     Every cell obeys the rules of the window's item form: the sheet becomes an exchange document
     and goes through jsonio's import, which checks it with core.validation.
     """
+    doc = read_sheet(store, path)
+    return sheet_importer(Path(path).name)(store, doc, progress)
+
+
+def read_sheet(store: Store, path: Path | str) -> dict:
+    """The sheet as an exchange document (frameworks by title; new ones get new ids); not yet written."""
     refuse_database_file(path, "import")  # before any stat or open: closing one drops our locks
     path = Path(path)
     try:
@@ -99,15 +105,21 @@ def import_csv(store: Store, path: Path | str, progress=None) -> jsonio.ImportRe
                           "tags": [t.strip() for t in (row.get("tags") or "").replace(";", ",").split(",") if t.strip()]})
     except csv.Error as e:
         raise ValidationError(f"{path.name} line {n + 1} is not readable CSV: {e}.") from None
-    doc = {"format": jsonio.FORMAT, "version": jsonio.VERSION, "frameworks": new_fw, "items": items}
-    try:
-        return jsonio.import_document(store, doc, progress)
-    except ValidationError as e:
-        msg = str(e)
-        if msg.startswith("items["):  # point at the spreadsheet line, not the internal list
-            close = msg.index("]")
-            idx, rest = int(msg[6:close]), msg[close + 1:]
-            if rest.startswith("."):  # "items[3].ref: ..." -> "sheet.csv line 5, ref: ..."
-                rest = ", " + rest[1:]
-            msg = f"{path.name} line {idx + 2}{rest}"
-        raise ValidationError(msg) from None
+    return {"format": jsonio.FORMAT, "version": jsonio.VERSION, "frameworks": new_fw, "items": items}
+
+
+def sheet_importer(name: str):
+    """jsonio's import for a document read from the sheet `name`, naming its lines in errors."""
+    def run(store: Store, doc: dict, progress=None) -> jsonio.ImportReport:
+        try:
+            return jsonio.import_document(store, doc, progress)
+        except ValidationError as e:
+            msg = str(e)
+            if msg.startswith("items["):  # point at the spreadsheet line, not the internal list
+                close = msg.index("]")
+                idx, rest = int(msg[6:close]), msg[close + 1:]
+                if rest.startswith("."):  # "items[3].ref: ..." -> "sheet.csv line 5, ref: ..."
+                    rest = ", " + rest[1:]
+                msg = f"{name} line {idx + 2}{rest}"
+            raise ValidationError(msg) from None
+    return run

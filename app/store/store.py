@@ -544,6 +544,25 @@ class Store:
                 f"SELECT id FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
         return found
 
+    def item_signatures(self, ids: Iterable[str]) -> dict[str, tuple]:
+        """{id: (version, updated_at, citations, updates, observations, target, links)} of stored items:
+        changes whenever the item or anything hanging off it changes (cheap enough for 10,000 ids)."""
+        ids = list(ids)
+        out: dict[str, tuple] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                    "SELECT i.id, i.version, i.updated_at, "
+                    "(SELECT count(*) || ':' || coalesce(max(c.rowid), '') FROM citations c WHERE c.item_id = i.id), "
+                    "(SELECT count(*) || ':' || coalesce(max(u.rowid), '') FROM status_updates u WHERE u.item_id = i.id), "
+                    "(SELECT count(*) FROM observations o WHERE o.item_id = i.id), "
+                    "(SELECT count(*) FROM targets t WHERE t.item_id = i.id), "
+                    "(SELECT count(*) FROM relations r WHERE r.from_id = i.id OR r.to_id = i.id) "
+                    f"FROM items i WHERE i.id IN ({marks})", chunk):
+                out[r[0]] = tuple(r[1:])
+        return out
+
     # -- whole items (delete / undo / import) ------------------------------------------------------
     def insert_item_tree(self, item: dict) -> None:
         """Insert an item with its citations, history, target and observations (exchange-shaped)."""

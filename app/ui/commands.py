@@ -1,21 +1,23 @@
-"""Undoable commands: one per service call, each capturing what it needs to take itself back.
+"""The window's one adapter from operations (app/services/operations.py) to Qt's undo stack.
 
-A command is built with the state it will change (after git-cola's `cola/cmds.py`), runs its
-service once in `prepare` (called by `Session.push` before the command reaches the stack, so a
-refused change leaves no step to undo), and afterwards `redo()` / `undo()` mirror each other,
-reusing the same ids so a redone record is the same record. A service error shown during
-undo or redo marks the command obsolete, which removes it from the stack: the stack never
-claims a step the file does not hold.
+Undo lives below Qt: every change is an `Operation` whose run returns its inverse. An
+`OperationCommand` only carries an operation onto the QUndoStack (after Anki's `CollectionOp`):
+`Session.push` runs it once in `prepare` (so a refused change leaves no step to undo), `undo()`
+runs the inverse that run returned, and `redo()` the inverse of that. A refusal during undo or
+redo (another window changed the record since: the message names both values) marks the command
+obsolete, which removes it from the stack: the stack never claims a step the file does not hold.
+
+The functions named like commands (`EditItemFields`, `AddSource`, ...) build the operation and
+its command in one call, for the widgets.
 """
 from __future__ import annotations
 
-from functools import reduce
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6 import QtGui
 
-from ..core.model import Changes, PolicyTrackerError, new_id
-from ..services import editing, sources
+from ..core.model import Changes, PolicyTrackerError
+from ..services import operations as ops
 from ..store.store import SavingStopped
 
 if TYPE_CHECKING:
@@ -24,325 +26,209 @@ if TYPE_CHECKING:
 MERGE_EDIT_ID = 1001
 
 
-def _short(text: str, n: int = 40) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= n else text[: n - 1] + "…"
+class OperationCommand(QtGui.QUndoCommand):
+    """One operation on the undo stack; `outcome` is the latest run's, in either direction."""
 
-
-class ServiceCommand(QtGui.QUndoCommand):
-    """Base: subclasses implement `apply()` and `revert()`, each returning the service's Changes."""
-
-    def __init__(self, session: "Session", text: str):
-        super().__init__(text)
+    def __init__(self, session: "Session", op: ops.Operation, text: str | None = None):
+        super().__init__(text or op.label)
         self.session = session
+        self.op = op
+        self.outcome: ops.Outcome | None = None
+        self._undo_op: ops.Operation | None = None
+        self._redo_op: ops.Operation = op
         self._ran_in_prepare = False
 
-    # subclasses ---------------------------------------------------------------------------
-    def apply(self) -> Changes:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def revert(self) -> Changes:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    # the stack's side ----------------------------------------------------------------------
     def prepare(self, session: "Session | None" = None) -> bool:
         """Run the change for the first time; on a refusal show why and return False."""
         try:
-            changes = self.apply()
+            self.outcome = ops.perform(self.session.store, self.op)
         except SavingStopped as e:
             self.session.saving_stopped(str(e))
             return False
         except PolicyTrackerError as e:
             self.session.error(str(e))
             return False
+        self._undo_op = self.outcome.inverse
         self._ran_in_prepare = True
-        self.session.notify(changes)
+        self.session.notify(self.outcome.changes)
         return True
 
     def redo(self) -> None:
         if self._ran_in_prepare:  # QUndoStack.push calls redo(); the change already ran
             self._ran_in_prepare = False
             return
-        self._run(self.apply)
+        out = self._run(self._redo_op)
+        if out is not None:
+            self._undo_op = out.inverse
 
     def undo(self) -> None:
-        self._run(self.revert)
+        if self._undo_op is None:
+            return
+        out = self._run(self._undo_op)
+        if out is not None:
+            self._redo_op = out.inverse
 
-    def _run(self, fn) -> None:
+    def _run(self, op: ops.Operation) -> ops.Outcome | None:
         try:
-            changes = fn()
+            out = ops.perform(self.session.store, op)
         except SavingStopped as e:
             self.setObsolete(True)
             self.session.saving_stopped(str(e))
-            return
+            return None
         except PolicyTrackerError as e:
             self.setObsolete(True)  # the stack drops it: it no longer describes the file
             self.session.error(str(e))
             self.session.notify(Changes(structure=True))
-            return
-        self.session.notify(changes)
+            return None
+        self.outcome = out
+        self.session.notify(out.changes)
+        return out
 
-
-# -- items --------------------------------------------------------------------------------------
-class EditItemFields(ServiceCommand):
-    """Change some fields of an item; refuses if someone else saved it since it was read."""
-
-    def __init__(self, session: "Session", item_id: str, fields: dict, *, expected_version: int | None = None):
-        item = session.store.require_item(item_id)
-        names = ", ".join(k.replace("_id", "").replace("_", " ") for k in fields)
-        super().__init__(session, f"Edit {names} of {item['ref'] or _short(item['title'])}")
-        self.item_id = item_id
-        self.new = dict(fields)
-        self.old = {k: item.get(k) for k in fields}
-        self.expected_version = item["version"] if expected_version is None else expected_version
-        self._first = True
-
-    def apply(self) -> Changes:
-        # the first time, the whole row must be as read; on redo, the fields must be as undo left them
-        if self._first:
-            _, changes = editing.update_item(self.session.store, self.item_id, self.new, self.expected_version)
-        else:
-            _, changes = editing.update_item(self.session.store, self.item_id, self.new, expect_fields=self.old)
-        self._first = False
-        return changes
-
-    def revert(self) -> Changes:
-        # another program's later change to these fields is not silently undone
-        _, changes = editing.update_item(self.session.store, self.item_id, self.old, expect_fields=self.new)
-        return changes
-
+    # typing into one field in several steps undoes as one step
     def id(self) -> int:  # noqa: A003 - Qt's name
-        return MERGE_EDIT_ID
+        return MERGE_EDIT_ID if isinstance(self.op, ops.EditItem) else -1
 
     def mergeWith(self, other: QtGui.QUndoCommand) -> bool:  # noqa: N802 - Qt's name
-        """Typing into one field in several steps undoes as one step."""
-        if not isinstance(other, EditItemFields) or other.item_id != self.item_id or set(other.new) != set(self.new):
+        mine, theirs = self._undo_op, getattr(other, "_undo_op", None)
+        if not (isinstance(self.op, ops.EditItem) and isinstance(other, OperationCommand)
+                and isinstance(other.op, ops.EditItem) and isinstance(mine, ops.EditItem)
+                and isinstance(theirs, ops.EditItem) and other.op.item_id == self.op.item_id
+                and set(other.op.fields) == set(self.op.fields)):
             return False
-        self.new = dict(other.new)
-        if self.new == self.old:
+        # undo goes back to before the first edit, expecting what the last one stored
+        self._undo_op = ops.EditItem(mine.item_id, mine.fields, expect=theirs.expect)
+        self._redo_op = other._redo_op
+        self.outcome = other.outcome
+        if theirs.expect == mine.fields:
             self.setObsolete(True)
         return True
 
 
-class CreateItem(ServiceCommand):
-    def __init__(self, session: "Session", fields: dict, *, item_id: str | None = None):
-        super().__init__(session, f"New item {_short(fields.get('title', ''))}")
-        self.fields = dict(fields)
-        self.item_id = item_id or new_id()
-
-    def apply(self) -> Changes:
-        _, changes = editing.create_item(self.session.store, self.fields, item_id=self.item_id)
-        return changes
-
-    def revert(self) -> Changes:
-        _, changes = editing.delete_item(self.session.store, self.item_id)
-        return changes
+def _short(text: str, n: int = 40) -> str:
+    return ops._short(text, n)
 
 
-class DeleteItem(ServiceCommand):
-    """Delete an item; undo puts it back with its history, citations, target and links."""
-
-    def __init__(self, session: "Session", item_id: str):
-        item = session.store.require_item(item_id)
-        super().__init__(session, f"Delete {item['ref'] or _short(item['title'])}")
-        self.item_id = item_id
-        self.snapshot: dict | None = None
-
-    def apply(self) -> Changes:
-        self.snapshot, changes = editing.delete_item(self.session.store, self.item_id)
-        return changes
-
-    def revert(self) -> Changes:
-        return editing.restore_item(self.session.store, self.snapshot)
-
-
-# -- status history -------------------------------------------------------------------------------
-class AddStatusUpdate(ServiceCommand):
-    def __init__(self, session: "Session", item_id: str, status: str, as_of: str | None, note: str = "",
-                 author: str | None = None):
-        super().__init__(session, f"Status update: {status.replace('_', ' ')}")
-        self.item_id = item_id
-        self.args = dict(status=status, as_of=as_of, note=note,
-                         author=session.analyst if author is None else author)
-        self.update_id = new_id()
-        self.created_at: str | None = None
-        self.previous_status: str | None = None
-
-    def apply(self) -> Changes:
-        row, changes = editing.add_status_update(self.session.store, self.item_id, update_id=self.update_id,
-                                                 created_at=self.created_at, **self.args)
-        self.created_at = row["created_at"]  # a redo re-adds the very same record
-        if self.previous_status is None:
-            self.previous_status = row["previous_status"]
-        return changes
-
-    def revert(self) -> Changes:
-        _, changes = editing.remove_status_update(self.session.store, self.update_id, self.previous_status)
-        return changes
-
-
-# -- citations ----------------------------------------------------------------------------------------
-class AddCitation(ServiceCommand):
-    def __init__(self, session: "Session", item_id: str, source_id: str, start: int, end: int,
-                 *, citation_id: str | None = None):
-        super().__init__(session, "Cite passage")
-        self.item_id, self.source_id, self.start, self.end = item_id, source_id, start, end
-        self.citation_id = citation_id or new_id()
-
-    def apply(self) -> Changes:
-        row, changes = editing.add_citation(self.session.store, self.item_id, self.source_id, self.start, self.end,
-                                            citation_id=self.citation_id)
-        self.setText(f"Cite “{_short(row['quote'], 30)}”")
-        return changes
-
-    def revert(self) -> Changes:
-        _, changes = editing.remove_citation(self.session.store, self.citation_id)
-        return changes
-
-
-class RemoveCitation(ServiceCommand):
-    def __init__(self, session: "Session", citation_id: str):
-        super().__init__(session, "Remove citation")
-        self.citation_id = citation_id
-        self.row: dict | None = None
-
-    def apply(self) -> Changes:
-        self.row, changes = editing.remove_citation(self.session.store, self.citation_id)
-        return changes
-
-    def revert(self) -> Changes:
-        return editing.restore_citation(self.session.store, self.row)
-
-
-# -- targets and observations ----------------------------------------------------------------------------
-class SetTarget(ServiceCommand):
-    def __init__(self, session: "Session", item_id: str, target: dict | None):
-        super().__init__(session, "Set target" if target else "Clear target")
-        self.item_id = item_id
-        self.target = target
-        self.before: dict | None = None
-        self._captured = False
-
-    def apply(self) -> Changes:
-        before, changes = editing.set_target(self.session.store, self.item_id, self.target)
-        if not self._captured:
-            self.before, self._captured = before, True
-        return changes
-
-    def revert(self) -> Changes:
-        _, changes = editing.set_target(self.session.store, self.item_id, self.before)
-        return changes
-
-
-class AddObservation(ServiceCommand):
-    def __init__(self, session: "Session", item_id: str, value, observed_on: str, note: str = "",
-                 citation_id: str | None = None):
-        super().__init__(session, f"Observation {value}")
-        self.item_id = item_id
-        self.args = dict(value=value, observed_on=observed_on, note=note, citation_id=citation_id)
-        self.observation_id = new_id()
-
-    def apply(self) -> Changes:
-        _, changes = editing.add_observation(self.session.store, self.item_id, observation_id=self.observation_id,
-                                             **self.args)
-        return changes
-
-    def revert(self) -> Changes:
-        _, changes = editing.remove_observation(self.session.store, self.observation_id)
-        return changes
-
-
-class RemoveObservation(ServiceCommand):
-    def __init__(self, session: "Session", observation_id: str):
-        super().__init__(session, "Remove observation")
-        self.observation_id = observation_id
-        self.row: dict | None = None
-
-    def apply(self) -> Changes:
-        self.row, changes = editing.remove_observation(self.session.store, self.observation_id)
-        return changes
-
-    def revert(self) -> Changes:
-        r = self.row
-        _, changes = editing.add_observation(self.session.store, r["item_id"], r["value"], r["observed_on"],
-                                             r["note"], r["citation_id"], observation_id=r["id"])
-        return changes
-
-
-# -- relations ---------------------------------------------------------------------------------------------
-class AddRelation(ServiceCommand):
-    def __init__(self, session: "Session", from_id: str, to_id: str, kind: str, note: str = ""):
-        super().__init__(session, f"Link items ({kind.replace('_', ' ')})")
-        self.args = dict(from_id=from_id, to_id=to_id, kind=kind, note=note)
-        self.relation_id = new_id()
-
-    def apply(self) -> Changes:
-        _, changes = editing.add_relation(self.session.store, relation_id=self.relation_id, **self.args)
-        return changes
-
-    def revert(self) -> Changes:
-        _, changes = editing.remove_relation(self.session.store, self.relation_id)
-        return changes
-
-
-class RemoveRelation(ServiceCommand):
-    def __init__(self, session: "Session", relation_id: str):
-        super().__init__(session, "Remove link")
-        self.relation_id = relation_id
-        self.row: dict | None = None
-
-    def apply(self) -> Changes:
-        self.row, changes = editing.remove_relation(self.session.store, self.relation_id)
-        return changes
-
-    def revert(self) -> Changes:
-        r = self.row
-        _, changes = editing.add_relation(self.session.store, r["from_id"], r["to_id"], r["kind"], r["note"] or "",
-                                          relation_id=r["id"])
-        return changes
-
-
-# -- sources -------------------------------------------------------------------------------------------------
-class AddSource(ServiceCommand):
-    """Store a source document (text already read and checked); undo removes it if nobody cites it."""
-
-    def __init__(self, session: "Session", text: str, **meta):
-        super().__init__(session, f"Add source {_short(meta.get('title', ''))}")
-        self.text = text
-        self.meta = meta
-        self.source_id = meta.pop("source_id", None) or new_id()
-
-    def apply(self) -> Changes:
-        _, changes = sources.add_source(self.session.store, self.text, source_id=self.source_id, **self.meta)
-        return changes
-
-    def revert(self) -> Changes:
-        _, changes = sources.remove_source(self.session.store, self.source_id)
-        return changes
-
-
-# -- several changes as one step ---------------------------------------------------------------------------
-class Compound(ServiceCommand):
-    """Several commands applied in one transaction and undone as one step (all or nothing)."""
-
-    def __init__(self, session: "Session", text: str, parts: list[ServiceCommand]):
-        super().__init__(session, text)
-        self.parts = parts
-
-    def apply(self) -> Changes:
-        with self.session.store.write():
-            return reduce(lambda a, b: a | b, (p.apply() for p in self.parts), Changes())
-
-    def revert(self) -> Changes:
-        with self.session.store.write():
-            return reduce(lambda a, b: a | b, (p.revert() for p in reversed(self.parts)), Changes())
-
-
-def track_new_item(session: "Session", fields: dict, source_id: str, start: int, end: int) -> Compound:
-    """A new item citing text[start:end] of a source: one step to undo."""
-    create = CreateItem(session, fields)
-    cite = AddCitation(session, create.item_id, source_id, start, end)
-    cmd = Compound(session, f"Track {_short(fields.get('title', ''))}", [create, cite])
-    cmd.item_id = create.item_id
-    cmd.citation_id = cite.citation_id
+# -- builders the widgets call ----------------------------------------------------------------------
+def EditItemFields(session: "Session", item_id: str, fields: dict, *,  # noqa: N802 - reads as a command
+                   expected_version: int | None = None) -> OperationCommand:
+    """Change fields of an item; refused if someone else saved it since `expected_version`
+    (by default: the version read now, when the command is built)."""
+    item = session.store.require_item(item_id)
+    version = item["version"] if expected_version is None else expected_version
+    cmd = OperationCommand(session, ops.EditItem(item_id, dict(fields), expected_version=version))
+    cmd.setText(f"{cmd.op.label} of {item['ref'] or _short(item['title'])}")
+    cmd.item_id = item_id
     return cmd
+
+
+def CreateItem(session: "Session", fields: dict, *, item_id: str | None = None) -> OperationCommand:  # noqa: N802
+    op = ops.CreateItem(dict(fields), **({"item_id": item_id} if item_id else {}))
+    cmd = OperationCommand(session, op)
+    cmd.item_id = op.item_id
+    return cmd
+
+
+def DeleteItem(session: "Session", item_id: str) -> OperationCommand:  # noqa: N802
+    """Delete an item; undo puts it back with its history, citations, target and links."""
+    item = session.store.require_item(item_id)
+    cmd = OperationCommand(session, ops.DeleteItem(item_id), f"Delete {item['ref'] or _short(item['title'])}")
+    cmd.item_id = item_id
+    return cmd
+
+
+def AddStatusUpdate(session: "Session", item_id: str, status: str, as_of: str | None,  # noqa: N802
+                    note: str = "", author: str | None = None) -> OperationCommand:
+    op = ops.AddStatusUpdate(item_id, status, as_of, note or "", session.analyst if author is None else author)
+    cmd = OperationCommand(session, op)
+    cmd.update_id = op.update_id
+    return cmd
+
+
+def AddCitation(session: "Session", item_id: str, source_id: str, start: int, end: int,  # noqa: N802
+                *, citation_id: str | None = None) -> OperationCommand:
+    op = ops.AddCitation(item_id, source_id, start, end, **({"citation_id": citation_id} if citation_id else {}))
+    cmd = _Titled(session, op, lambda out: f"Cite “{_short(out.result['quote'], 30)}”")
+    cmd.citation_id = op.citation_id
+    return cmd
+
+
+def RemoveCitation(session: "Session", citation_id: str) -> OperationCommand:  # noqa: N802
+    return OperationCommand(session, ops.RemoveCitation(citation_id))
+
+
+def SetTarget(session: "Session", item_id: str, target: dict | None) -> OperationCommand:  # noqa: N802
+    return OperationCommand(session, ops.SetTarget(item_id, target))
+
+
+def AddObservation(session: "Session", item_id: str, value: Any, observed_on: str, note: str = "",  # noqa: N802
+                   citation_id: str | None = None) -> OperationCommand:
+    op = ops.AddObservation(item_id, value, observed_on, note or "", citation_id)
+    cmd = OperationCommand(session, op)
+    cmd.observation_id = op.observation_id
+    return cmd
+
+
+def RemoveObservation(session: "Session", observation_id: str) -> OperationCommand:  # noqa: N802
+    return OperationCommand(session, ops.RemoveObservation(observation_id))
+
+
+def AddRelation(session: "Session", from_id: str, to_id: str, kind: str, note: str = "") -> OperationCommand:  # noqa: N802
+    op = ops.AddRelation(from_id, to_id, kind, note or "")
+    cmd = OperationCommand(session, op)
+    cmd.relation_id = op.relation_id
+    return cmd
+
+
+def RemoveRelation(session: "Session", relation_id: str) -> OperationCommand:  # noqa: N802
+    return OperationCommand(session, ops.RemoveRelation(relation_id))
+
+
+def AddSource(session: "Session", text: str, **meta) -> OperationCommand:  # noqa: N802
+    """Store a source document (text already read and checked); undo removes it if nobody cites it."""
+    sid = meta.pop("source_id", None)
+    op = ops.AddSource(text, dict(meta), **({"source_id": sid} if sid else {}))
+    cmd = OperationCommand(session, op)
+    cmd.source_id = op.source_id
+    return cmd
+
+
+def CreateFramework(session: "Session", title: str, actor: str | None = None,  # noqa: N802
+                    description: str = "") -> OperationCommand:
+    op = ops.CreateFramework(title, actor, description)
+    cmd = OperationCommand(session, op)
+    cmd.framework_id = op.framework_id
+    return cmd
+
+
+def Compound(session: "Session", text: str, parts: list[OperationCommand]) -> OperationCommand:  # noqa: N802
+    """Several commands applied in one transaction and undone as one step (all or nothing)."""
+    return OperationCommand(session, ops.Sequence(text, tuple(p.op for p in parts)))
+
+
+def track_new_item(session: "Session", fields: dict, source_id: str, start: int, end: int) -> OperationCommand:
+    """A new item citing text[start:end] of a source: one step to undo."""
+    op = ops.track_new_item(dict(fields), source_id, start, end)
+    cmd = OperationCommand(session, op)
+    cmd.item_id = op.ops[0].item_id
+    cmd.citation_id = op.ops[1].citation_id
+    return cmd
+
+
+def ImportDocument(session: "Session", doc: Any, importer: Callable[..., Any], label: str,  # noqa: N802
+                   progress: Callable[[int, int], Any] | None = None) -> OperationCommand:
+    """An import as one undoable step (undo removes what it added and puts back what it changed)."""
+    return OperationCommand(session, ops.ImportDocument(doc, importer, label, progress))
+
+
+class _Titled(OperationCommand):
+    """A command whose text is known only once it ran (e.g. the quoted words of a citation)."""
+
+    def __init__(self, session: "Session", op: ops.Operation, title: Callable[[ops.Outcome], str]):
+        super().__init__(session, op)
+        self._title = title
+
+    def prepare(self, session: "Session | None" = None) -> bool:
+        ok = super().prepare(session)
+        if ok and self.outcome is not None:
+            self.setText(self._title(self.outcome))
+        return ok
