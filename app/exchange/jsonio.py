@@ -22,7 +22,10 @@ from ..store.guard import refuse_database_file
 from ..store.store import Store
 
 FORMAT = "policy-tracker"
-VERSION = 1
+# The format's version goes up with the database schema whenever a schema change reaches the
+# document (version 2 is the first release with schema 2). Every older version still imports.
+VERSION = 2
+READS = (1, 2)
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_ITEMS = 1_000_000
@@ -68,7 +71,7 @@ class ImportReport:
 def export_document(store: Store) -> dict:
     rows = store.export_rows()
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    return {"format": FORMAT, "version": VERSION, "exported_at": now, **rows}
+    return {"format": FORMAT, "version": VERSION, "schema": store.schema_version(), "exported_at": now, **rows}
 
 
 def dumps(doc: dict) -> str:
@@ -227,8 +230,9 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
     ck.obj(doc, "The document", required=("format", "version"))
     if doc.get("format") != FORMAT:
         ck.fail("format", f"must be \"{FORMAT}\"; this is not a Policy Tracker document")
-    if doc.get("version") != VERSION:
-        ck.fail("version", f"is {doc.get('version')!r}; this app reads version {VERSION}")
+    if doc.get("version") not in READS or isinstance(doc.get("version"), bool):
+        ck.fail("version", f"is {doc.get('version')!r}; this app reads versions "
+                           f"{', '.join(map(str, READS[:-1]))} and {READS[-1]}")
 
     statuses = {}
     for i, s in enumerate(ck.lst(doc.get("statuses"), "statuses", 1000)):

@@ -20,8 +20,9 @@ def _strip(doc):
 def test_document_has_the_documented_keys(store):
     """Top-level and record keys are the ones the README promises."""
     doc = jsonio.export_document(store)
-    assert doc["format"] == "policy-tracker" and doc["version"] == 1
-    assert set(doc) == {"format", "version", "exported_at", "statuses", "sources", "frameworks", "items", "relations"}
+    assert doc["format"] == "policy-tracker" and doc["version"] == 2 and doc["schema"] == store.schema_version() == 2
+    assert set(doc) == {"format", "version", "schema", "exported_at", "statuses", "sources", "frameworks", "items",
+                        "relations"}
     assert {"id", "title", "kind", "publisher", "author", "published_on", "url", "language", "sha256",
             "text"} <= set(doc["sources"][0])
     assert {"id", "title", "actor", "description"} <= set(doc["frameworks"][0])
@@ -100,7 +101,8 @@ def test_unplaceable_citation_is_kept_unplaced(store):
 
 @pytest.mark.parametrize("mutate,message", [
     (lambda d: d.update(format="other"), "format"),
-    (lambda d: d.update(version=2), "version"),
+    (lambda d: d.update(version=3), "version"),
+    (lambda d: d.update(version=True), "version"),
     (lambda d: d["items"][0].update(status="maybe"), r"items\[0\].status"),
     (lambda d: d["items"][0].update(kind="wish"), r"items\[0\].kind"),
     (lambda d: d["items"][1].update(id=d["items"][0]["id"]), "repeats the id"),
@@ -198,3 +200,21 @@ def test_a_loop_of_parents_is_refused(store, empty_store):
     with pytest.raises(ValidationError, match="parent of itself"):
         jsonio.import_document(empty_store, doc)
     assert empty_store.count_items() == 0
+
+
+def test_a_version_1_document_from_release_0_1_imports_unchanged(empty_path):
+    """The committed 0.1 export imports into an empty file and exports back record for record."""
+    import json
+    from pathlib import Path
+    from app.store.store import Store
+    v1 = json.loads((Path(__file__).parents[1] / "data" / "release-0.1.json").read_text(encoding="utf-8"))
+    assert v1["version"] == 1 and "schema" not in v1
+    with Store(empty_path) as s:
+        report = jsonio.import_document(s, v1)
+        assert report.added["items"] == len(v1["items"]) == 31  # the counts tests/data/make_release_0_1.py made
+        back = jsonio.export_document(s)
+    assert (back["version"], back["schema"]) == (2, 2)
+    for key in ("statuses", "sources", "frameworks", "relations"):
+        assert back[key] == v1[key], key
+    strip = lambda it: {k: val for k, val in it.items() if k != "version"}  # noqa: E731 - a row counter
+    assert [strip(it) for it in back["items"]] == [strip(it) for it in v1["items"]]
