@@ -11,6 +11,9 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..core.model import PolicyTrackerError
 from ..paths import APP_NAME, default_db_path, resource, user_log_dir
 from ..store.store import Store
+from .file_ops import open_offering_backup
+from .main_window import MainWindow
+from .preferences import Preferences, apply
 
 log = logging.getLogger("policy_tracker.ui")
 
@@ -80,27 +83,6 @@ def ensure_database(db_path: Path | None) -> Path:
     return path
 
 
-def open_offering_backup(path: Path, confirm, *, create: bool = False) -> Store:
-    """Open a file; if it is damaged and a good backup exists, offer to restore that backup.
-
-    `confirm(question) -> bool` asks the person. A file written by a newer version is never
-    replaced by an older backup. Raises the original error when nothing is restored.
-    """
-    from ..store.db import DatabaseOpenError, SchemaTooNewError
-    try:
-        return Store(path, create=create)
-    except DatabaseOpenError as e:
-        if e.backup is None or isinstance(e, SchemaTooNewError):
-            raise
-        question = (f"{e}\n\nRestore the newest good backup, {Path(e.backup).name}? "
-                    f"The damaged file is kept beside it.")
-        if not confirm(question):
-            raise
-        from ..services.backups import restore_backup
-        restore_backup(Path(e.backup), path)
-        return Store(path, create=False)
-
-
 def make_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(argv or [sys.argv[0]])
     QtCore.QCoreApplication.setOrganizationName(APP_NAME)
@@ -123,8 +105,6 @@ def run_gui(db_path: Path | None) -> int:
     """Open the main window on a file (app/cli.py calls this); returns the exit code."""
     _setup_logging()
     app = make_app()
-    from .main_window import MainWindow
-    from .preferences import Preferences, apply
     prefs = Preferences.load()
     apply(prefs, app)
     try:

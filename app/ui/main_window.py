@@ -1,23 +1,21 @@
 """The analyst's main window: navigator | items (filter bar, table, reader) | item panel.
 
-The window wires widgets together and owns the menus; it never writes to the store itself:
-every change is an undo command pushed through the session (widget -> command -> service).
+The window wires widgets together; it never writes to the store itself: every change is an
+undo command pushed through the session (widget -> command -> service). Its actions and menus
+are built by app/ui/main_actions.py; the File menu's slots (open, new, copy, restore, backup,
+add source, import, export, reports) are app.ui.file_ops.FileMenu, mixed in here.
 """
 from __future__ import annotations
-
-import importlib
-import importlib.util
-from pathlib import Path
 
 import shiboken6
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..core.model import Changes, PolicyTrackerError
-from ..services import sources as source_service
 from ..store.store import Store
 from . import commands as cmds
-from . import file_dialogs, file_ops
-from .dialogs import SourceMetaDialog, TrackItemDialog
+from . import main_actions
+from .dialogs import TrackItemDialog
+from .file_ops import DB_FILTER, MAX_RECENT, FileMenu  # noqa: F401 - DB_FILTER, MAX_RECENT re-exported
 from .item_panel import ItemPanel
 from .item_table import FilterBar, ItemTableView
 from .models import ItemFilter
@@ -25,35 +23,16 @@ from .navigator import Navigator
 from .notice_bar import NoticeBar
 from .preferences import Preferences, PreferencesDialog
 from .preferences import apply as apply_preferences
+from .reader import SourceReader
+from .search import SearchPanel
 from .session import Interaction, Session
 from .widgets import plain_label
 
-try:  # written alongside this window; the window still opens if one is missing
-    from .reader import SourceReader
-except ImportError:  # pragma: no cover - only while the reader is being written
-    SourceReader = None  # type: ignore[assignment,misc]
-try:
-    from .search import SearchPanel
-except ImportError:  # pragma: no cover
-    SearchPanel = None  # type: ignore[assignment,misc]
-
 Qt = QtCore.Qt
-REPORTS_MODULE = "app.reports.qt_actions"
-MAX_RECENT = 8
-DB_FILTER = "Policy Tracker files (*.sqlite *.sqlite3 *.db);;All files (*)"
-
-
 BACKUP_INTERVAL_MS = 30 * 60 * 1000
 
 
-def reports_available() -> bool:
-    try:
-        return importlib.util.find_spec(REPORTS_MODULE) is not None
-    except (ImportError, ValueError):
-        return False
-
-
-class MainWindow(QtWidgets.QMainWindow):
+class MainWindow(QtWidgets.QMainWindow, FileMenu):
     def __init__(self, store: Store, *, prefs: Preferences | None = None, interaction: Interaction | None = None,
                  poll_ms: int = 2000):
         super().__init__()
@@ -67,8 +46,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.session: Session = None  # type: ignore[assignment]
         self.search = None
         self._sized = False
-        self._build_actions()
-        self._build_menus()
+        main_actions.build_actions(self)
+        main_actions.build_menus(self)
         self.setStatusBar(QtWidgets.QStatusBar(self))
         self.set_store(store)
         self.restore_layout()
@@ -81,109 +60,15 @@ class MainWindow(QtWidgets.QMainWindow):
         QtCore.QTimer.singleShot(5000, self, lambda: self._backup_timer.isActive() and self.backup_if_changed())
 
     # -- building ------------------------------------------------------------------------------
-    def _action(self, text: str, slot, shortcut=None, name: str | None = None, tip: str | None = None) -> QtGui.QAction:
-        a = QtGui.QAction(text, self)
-        if shortcut is not None:
-            if isinstance(shortcut, (list, tuple)):
-                a.setShortcuts([QtGui.QKeySequence(s) for s in shortcut])
-            else:
-                a.setShortcut(QtGui.QKeySequence(shortcut))
-        if tip:
-            a.setStatusTip(tip)
-        a.triggered.connect(lambda _checked=False: slot())
-        if name:
-            a.setObjectName(name)
-        return a
-
-    def _build_actions(self) -> None:
-        K = QtGui.QKeySequence.StandardKey
-        self.act_new_db = self._action("&New Database…", self.new_database, K.New, "newDatabase")
-        self.act_open = self._action("&Open…", self.open_database, K.Open, "openDatabase")
-        self.act_save_copy = self._action("Save a &Copy…", self.save_copy, K.SaveAs, "saveCopy",
-                                          "Write a consistent snapshot of this file somewhere else")
-        self.act_restore = self._action("Restore from &Backup…", self.restore_from_backup, None, "restoreBackup",
-                                        "Replace this file's content with one of its automatic backups")
-        self.act_add_source = self._action("Add &Source Document…", self.add_source_document, "Ctrl+Shift+O",
-                                           "addSource")
-        self.act_import_json = self._action("Import &JSON…", lambda: self.import_dialog("json"), None, "importJson")
-        self.act_import_csv = self._action("Import CS&V…", lambda: self.import_dialog("csv"), None, "importCsv")
-        self.act_export_json = self._action("Export JS&ON…", lambda: self.export_dialog("json"), None, "exportJson")
-        self.act_export_csv = self._action("Export CSV…", lambda: self.export_dialog("csv"), None, "exportCsv")
-        self.act_preview = self._action("Print Pre&view…", lambda: self.report_action("print_preview"), None, "preview")
-        self.act_print = self._action("&Print…", lambda: self.report_action("print_report"), K.Print, "print")
-        self.act_report_pdf = self._action("Export Report as P&DF…", lambda: self.report_action("export_report", "pdf"),
-                                           None, "reportPdf")
-        self.act_report_html = self._action("Export Report as &HTML…",
-                                            lambda: self.report_action("export_report", "html"), None, "reportHtml")
-        has_reports = reports_available()
-        for a in (self.act_preview, self.act_print, self.act_report_pdf, self.act_report_html):
-            a.setEnabled(has_reports)
-            if not has_reports:
-                a.setStatusTip("Reports are not available in this installation.")
-        self.act_prefs = self._action("Pre&ferences…", self.edit_preferences, K.Preferences, "preferences")
-        self.act_prefs.setMenuRole(QtGui.QAction.MenuRole.PreferencesRole)
-        self.act_quit = self._action("&Quit", self.close, K.Quit, "quit")
-        self.act_quit.setMenuRole(QtGui.QAction.MenuRole.QuitRole)
-
-        self.act_undo = self.undo_group.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcut(K.Undo)
-        self.act_undo.setObjectName("undo")
-        self.act_redo = self.undo_group.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcuts(QtGui.QKeySequence.keyBindings(K.Redo) + [QtGui.QKeySequence("Ctrl+Shift+Z")])
-        self.act_redo.setObjectName("redo")
-        self.act_new_item = self._action("New &Item…", self.new_item, "Ctrl+Shift+N", "newItem")
-        self.act_delete = self._action("&Delete Item…", self.delete_current_item, "Ctrl+Delete", "deleteItem")
-        self.act_search = self._action("&Search…", self.focus_search, ["Ctrl+F", "Ctrl+K"], "search",
-                                       "Search items, status notes and source texts")
-        self.act_clear_filters = self._action("&Clear Filters", self.clear_filters, "Ctrl+Shift+L", "clearFilters")
-        self.act_focus_nav = self._action("Go to &Frameworks", lambda: self.navigator.setFocus(), "Ctrl+1", "focusNav")
-        self.act_focus_table = self._action("Go to &Items", lambda: self.table.setFocus(), "Ctrl+2", "focusTable")
-        self.act_focus_panel = self._action("Go to Item &Panel", lambda: self.panel.edits["title"].setFocus(),
-                                            "Ctrl+3", "focusPanel")
-        self.act_focus_reader = self._action("Go to &Reader", self.focus_reader, "Ctrl+4", "focusReader")
-        self.act_about = self._action("&About Policy Tracker", self.about, None, "about")
-
-    def _build_menus(self) -> None:
-        mb = self.menuBar()
-        f = mb.addMenu("&File")
-        f.addActions([self.act_new_db, self.act_open])
-        self.recent_menu = f.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        f.addAction(self.act_save_copy)
-        f.addAction(self.act_restore)
-        f.addSeparator()
-        f.addAction(self.act_add_source)
-        f.addSeparator()
-        f.addActions([self.act_import_json, self.act_import_csv, self.act_export_json, self.act_export_csv])
-        f.addSeparator()
-        f.addActions([self.act_preview, self.act_print, self.act_report_pdf, self.act_report_html])
-        f.addSeparator()
-        f.addAction(self.act_prefs)
-        f.addSeparator()
-        f.addAction(self.act_quit)
-        e = mb.addMenu("&Edit")
-        e.addActions([self.act_undo, self.act_redo])
-        e.addSeparator()
-        e.addActions([self.act_new_item, self.act_delete])
-        e.addSeparator()
-        e.addAction(self.act_search)
-        v = mb.addMenu("&View")
-        v.addAction(self.act_clear_filters)
-        v.addSeparator()
-        v.addActions([self.act_focus_nav, self.act_focus_table, self.act_focus_panel, self.act_focus_reader])
-        h = mb.addMenu("&Help")
-        h.addAction(self.act_about)
-
     def _build_central(self) -> None:
         s = self.session
         self.navigator = Navigator(s)
-        self.search = SearchPanel(s) if SearchPanel else None
+        self.search = SearchPanel(s)
         left = QtWidgets.QSplitter(Qt.Orientation.Vertical)
         left.setObjectName("leftSplitter")
         left.addWidget(self._titled("Frameworks", self.navigator))
-        if self.search is not None:
-            left.addWidget(self._titled("Search", self.search))
-            left.setSizes([430, 470])
+        left.addWidget(self._titled("Search", self.search))
+        left.setSizes([430, 470])
         self.filter_bar = FilterBar(s)
         self.table = ItemTableView(s)
         items_box = QtWidgets.QWidget()
@@ -192,13 +77,12 @@ class MainWindow(QtWidgets.QMainWindow):
         il.setSpacing(4)
         il.addWidget(self.filter_bar)
         il.addWidget(self.table, 1)
-        self.reader = SourceReader(s) if SourceReader else None
+        self.reader = SourceReader(s)
         middle = QtWidgets.QSplitter(Qt.Orientation.Vertical)
         middle.setObjectName("middleSplitter")
         middle.addWidget(self._titled("Items", items_box))
-        if self.reader is not None:
-            middle.addWidget(self._titled("Source reader", self.reader))
-            middle.setSizes([380, 520])
+        middle.addWidget(self._titled("Source reader", self.reader))
+        middle.setSizes([380, 520])
         self.panel = ItemPanel(s)
         self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -306,160 +190,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.statusBar().showMessage(f"Reopened {path.name}." + (" Your unsaved changes are back in their fields; "
                                      "press Enter in each to save it." if pending else ""), 10000)
         return True
-
-    def open_path(self, path: Path) -> bool:
-        path = Path(path)
-        if path.resolve() == self.session.store.path.resolve():
-            return True
-        from .app import open_offering_backup
-        try:
-            store = open_offering_backup(path, self.session.confirm)
-        except (PolicyTrackerError, OSError) as e:
-            self.session.error(f"{path.name} could not be opened: {e}")
-            return False
-        self.set_store(store)
-        return True
-
-    def new_database(self) -> None:
-        name = file_dialogs.get_save_file_name(self, "New database", Path.home() / "policy-tracker.sqlite", DB_FILTER,
-                                              "sqlite")
-        if name:
-            self.create_database(Path(name))
-
-    def create_database(self, path: Path) -> bool:
-        if path.exists():
-            self.session.error(f"{path.name} already exists; choose a new name for the new database.")
-            return False
-        try:
-            store = Store(path, create=True)
-        except (PolicyTrackerError, OSError) as e:
-            self.session.error(f"The database could not be created: {e}")
-            return False
-        self.set_store(store)
-        return True
-
-    def open_database(self) -> None:
-        name = file_dialogs.get_open_file_name(self, "Open database", self.session.store.path.parent, DB_FILTER)
-        if name:
-            self.open_path(Path(name))
-
-    def recent_files(self) -> list[str]:
-        v = QtCore.QSettings().value("recent", [])
-        return [str(x) for x in (v if isinstance(v, list) else [v] if v else [])]
-
-    def _remember_recent(self, path: Path) -> None:
-        p = str(Path(path).resolve())
-        recent = [p] + [r for r in self.recent_files() if r != p]
-        QtCore.QSettings().setValue("recent", recent[:MAX_RECENT])
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        current = str(self.session.store.path.resolve())
-        entries = [r for r in self.recent_files() if r != current]
-        for r in entries:
-            a = self.recent_menu.addAction(r.replace("&", "&&"))
-            a.triggered.connect(lambda _c=False, p=r: self.open_path(Path(p)))
-            a.setEnabled(Path(r).exists())
-        if not entries:
-            self.recent_menu.addAction("No other recent files").setEnabled(False)
-
-    def save_copy(self) -> None:
-        stem = self.session.store.path.stem
-        name = file_dialogs.get_save_file_name(self, "Save a copy", self.session.store.path.with_name(f"{stem}-copy.sqlite"),
-                                              DB_FILTER, "sqlite")
-        if name:
-            self.save_copy_to(Path(name))
-
-    def save_copy_to(self, dest: Path) -> bool:
-        if dest.resolve() == self.session.store.path.resolve():
-            self.session.error("A copy cannot replace the open file itself; choose another name.")
-            return False
-        try:
-            self.session.store.backup_to(dest)
-        except (PolicyTrackerError, OSError) as e:
-            self.session.error(f"The copy could not be saved: {e}")
-            return False
-        self.statusBar().showMessage(f"Saved a copy as {dest}.", 8000)
-        return True
-
-    def restore_from_backup(self, backup: Path | None = None) -> bool:
-        """Replace the open file's content with a verified backup (the current file is kept aside)."""
-        from ..services.backups import list_backups, restore_backup
-        path = self.session.store.path
-        if backup is None:
-            found = list_backups(path)
-            if not found:
-                self.session.inform("There are no backups of this file yet.")
-                return False
-            labels = [f"{b.taken_at:%Y-%m-%d %H:%M:%S}  ({b.size / 1024:,.0f} KB)  {b.path.name}" for b in found]
-            label, ok = QtWidgets.QInputDialog.getItem(self, "Restore from backup", "Backup to restore:", labels, 0, False)
-            if not ok:
-                return False
-            backup = found[labels.index(label)].path
-        if not self.session.confirm(f"Replace the content of {path.name} with the backup {Path(backup).name}? "
-                                    f"The current file is kept beside it, and Undo history is cleared."):
-            return False
-        try:
-            restore_backup(Path(backup), path)
-            store = Store(path, create=False)
-        except (PolicyTrackerError, OSError) as e:
-            self.session.error(f"The backup could not be restored: {e}")
-            return False
-        self.set_store(store)
-        self.statusBar().showMessage(f"Restored {path.name} from {Path(backup).name}.", 8000)
-        return True
-
-    # -- sources, import and export ---------------------------------------------------------------
-    def add_source_document(self) -> None:
-        name = file_dialogs.get_open_file_name(self, "Add source document", Path.home(),
-                                              "Text or Markdown (*.txt *.md *.markdown *.text);;All files (*)")
-        if name:
-            self.add_source_from(Path(name))
-
-    def add_source_from(self, path: Path, meta: dict | None = None) -> str | None:
-        """Read a UTF-8 text file (refusals in one sentence, nothing stored) and add it as a source."""
-        try:
-            text = source_service.read_text_file(path)
-        except (PolicyTrackerError, OSError) as e:
-            self.session.error(str(e))
-            return None
-        if meta is None:
-            first = next((ln.strip().lstrip("#").strip() for ln in text.splitlines() if ln.strip()), "")
-            dlg = SourceMetaDialog(first[:200] or path.stem, self)
-            if not dlg.exec():
-                return None
-            meta = dlg.meta()
-        meta = {k: val for k, val in meta.items() if val}
-        cmd = cmds.AddSource(self.session, text, **meta)
-        if not self.session.push(cmd):
-            return None
-        if self.reader is not None:
-            self.reader.show_source(cmd.source_id)
-        return cmd.source_id
-
-    def import_dialog(self, kind: str) -> None:
-        flt = "CSV sheets (*.csv)" if kind == "csv" else "Policy Tracker JSON (*.json)"
-        name = file_dialogs.get_open_file_name(self, f"Import {kind.upper()}", Path.home(), flt + ";;All files (*)")
-        if name:
-            file_ops.import_file(self, Path(name), kind)
-
-    def export_dialog(self, kind: str) -> None:
-        stem = self.session.store.path.stem
-        flt = "CSV sheets (*.csv)" if kind == "csv" else "Policy Tracker JSON (*.json)"
-        name = file_dialogs.get_save_file_name(self, f"Export {kind.upper()}", Path.home() / f"{stem}.{kind}", flt, kind)
-        if name:
-            file_ops.export_file(self, Path(name), kind)
-
-    def report_action(self, name: str, *args) -> None:
-        if not reports_available():
-            self.session.error("Reports are not available in this installation.")
-            return
-        fn = getattr(importlib.import_module(REPORTS_MODULE), name)
-        if name == "export_report":
-            fn(self, self.session.store, *args, choose_path=lambda caption, suggested, flt:
-               file_dialogs.get_save_file_name(self, caption, suggested, flt, args[0]))
-        else:
-            fn(self, self.session.store, *args)
 
     # -- items ---------------------------------------------------------------------------------------
     def current_item_id(self) -> str | None:
@@ -644,20 +374,6 @@ class MainWindow(QtWidgets.QMainWindow):
             hdr = s.value("window/table_header")
             if isinstance(hdr, QtCore.QByteArray):
                 self.table.horizontalHeader().restoreState(hdr)
-
-    def backup_if_changed(self) -> Path | None:
-        """Write a verified backup if the file changed since the last one; report failure once."""
-        from ..services.backups import maybe_backup
-        if self.session.store.in_write:
-            return None  # e.g. an import is running its progress dialog: the timer comes back
-        try:
-            path = maybe_backup(self.session.store)
-        except PolicyTrackerError as e:
-            self.statusBar().showMessage(f"Backup failed: {e}")
-            return None
-        if path is not None:
-            self.statusBar().showMessage(f"Backed up to {path}", 5000)
-        return path
 
     def closeEvent(self, e: QtGui.QCloseEvent) -> None:  # noqa: N802
         if not self.may_close():

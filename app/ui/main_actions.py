@@ -1,0 +1,106 @@
+"""The main window's actions and menus, in one table: every command, its key and its menu place.
+
+Keys are bound here and only here, so a clash (Qt fires neither of two actions sharing a key) or
+a mnemonic taken twice shows in one read. Slots are the window's own methods (its File menu's
+come from app.ui.file_ops.FileMenu); this module never imports the window.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6 import QtGui, QtWidgets
+
+
+def action(win: QtWidgets.QWidget, text: str, slot, shortcut=None, name: str | None = None,
+           tip: str | None = None) -> QtGui.QAction:
+    """One window action; `shortcut` is a key sequence, a standard key, or a list of them."""
+    a = QtGui.QAction(text, win)
+    if shortcut is not None:
+        if isinstance(shortcut, (list, tuple)):
+            a.setShortcuts([QtGui.QKeySequence(s) for s in shortcut])
+        else:
+            a.setShortcut(QtGui.QKeySequence(shortcut))
+    if tip:
+        a.setStatusTip(tip)
+    a.triggered.connect(lambda _checked=False: slot())
+    if name:
+        a.setObjectName(name)
+    return a
+
+
+def build_actions(win: Any) -> None:
+    """Create the window's `act_*` actions (the undo/redo pair from its QUndoGroup)."""
+    K = QtGui.QKeySequence.StandardKey
+    win.act_new_db = action(win, "&New Database…", win.new_database, K.New, "newDatabase")
+    win.act_open = action(win, "&Open…", win.open_database, K.Open, "openDatabase")
+    win.act_save_copy = action(win, "Save a &Copy…", win.save_copy, K.SaveAs, "saveCopy",
+                               "Write a consistent snapshot of this file somewhere else")
+    win.act_restore = action(win, "Restore from &Backup…", win.restore_from_backup, None, "restoreBackup",
+                             "Replace this file's content with one of its automatic backups")
+    win.act_add_source = action(win, "Add &Source Document…", win.add_source_document, "Ctrl+Shift+O",
+                                "addSource")
+    win.act_import_json = action(win, "Import &JSON…", lambda: win.import_dialog("json"), None, "importJson")
+    win.act_import_csv = action(win, "Import CS&V…", lambda: win.import_dialog("csv"), None, "importCsv")
+    win.act_export_json = action(win, "Export JS&ON…", lambda: win.export_dialog("json"), None, "exportJson")
+    win.act_export_csv = action(win, "Export CSV…", lambda: win.export_dialog("csv"), None, "exportCsv")
+    win.act_preview = action(win, "Print Pre&view…", win.print_preview, None, "preview")
+    win.act_print = action(win, "&Print…", win.print_report, K.Print, "print")
+    win.act_report_pdf = action(win, "Export Report as P&DF…", lambda: win.export_report("pdf"),
+                                None, "reportPdf")
+    win.act_report_html = action(win, "Export Report as &HTML…",
+                                 lambda: win.export_report("html"), None, "reportHtml")
+    win.act_prefs = action(win, "Pre&ferences…", win.edit_preferences, K.Preferences, "preferences")
+    win.act_prefs.setMenuRole(QtGui.QAction.MenuRole.PreferencesRole)
+    win.act_quit = action(win, "&Quit", win.close, K.Quit, "quit")
+    win.act_quit.setMenuRole(QtGui.QAction.MenuRole.QuitRole)
+
+    win.act_undo = win.undo_group.createUndoAction(win, "&Undo")
+    win.act_undo.setShortcut(K.Undo)
+    win.act_undo.setObjectName("undo")
+    win.act_redo = win.undo_group.createRedoAction(win, "&Redo")
+    win.act_redo.setShortcuts(QtGui.QKeySequence.keyBindings(K.Redo) + [QtGui.QKeySequence("Ctrl+Shift+Z")])
+    win.act_redo.setObjectName("redo")
+    win.act_new_item = action(win, "New &Item…", win.new_item, "Ctrl+Shift+N", "newItem")
+    win.act_delete = action(win, "&Delete Item…", win.delete_current_item, "Ctrl+Delete", "deleteItem")
+    win.act_search = action(win, "&Search…", win.focus_search, ["Ctrl+F", "Ctrl+K"], "search",
+                            "Search items, status notes and source texts")
+    win.act_clear_filters = action(win, "&Clear Filters", win.clear_filters, "Ctrl+Shift+L", "clearFilters")
+    win.act_focus_nav = action(win, "Go to &Frameworks", lambda: win.navigator.setFocus(), "Ctrl+1", "focusNav")
+    win.act_focus_table = action(win, "Go to &Items", lambda: win.table.setFocus(), "Ctrl+2", "focusTable")
+    win.act_focus_panel = action(win, "Go to Item &Panel", lambda: win.panel.edits["title"].setFocus(),
+                                 "Ctrl+3", "focusPanel")
+    win.act_focus_reader = action(win, "Go to &Reader", win.focus_reader, "Ctrl+4", "focusReader")
+    win.act_about = action(win, "&About Policy Tracker", win.about, None, "about")
+
+
+def build_menus(win: Any) -> None:
+    """Fill the window's menu bar with its actions; `win.recent_menu` is the Open Recent menu."""
+    mb = win.menuBar()
+    f = mb.addMenu("&File")
+    f.addActions([win.act_new_db, win.act_open])
+    win.recent_menu = f.addMenu("Open &Recent")
+    win.recent_menu.aboutToShow.connect(win._fill_recent)
+    f.addAction(win.act_save_copy)
+    f.addAction(win.act_restore)
+    f.addSeparator()
+    f.addAction(win.act_add_source)
+    f.addSeparator()
+    f.addActions([win.act_import_json, win.act_import_csv, win.act_export_json, win.act_export_csv])
+    f.addSeparator()
+    f.addActions([win.act_preview, win.act_print, win.act_report_pdf, win.act_report_html])
+    f.addSeparator()
+    f.addAction(win.act_prefs)
+    f.addSeparator()
+    f.addAction(win.act_quit)
+    e = mb.addMenu("&Edit")
+    e.addActions([win.act_undo, win.act_redo])
+    e.addSeparator()
+    e.addActions([win.act_new_item, win.act_delete])
+    e.addSeparator()
+    e.addAction(win.act_search)
+    v = mb.addMenu("&View")
+    v.addAction(win.act_clear_filters)
+    v.addSeparator()
+    v.addActions([win.act_focus_nav, win.act_focus_table, win.act_focus_panel, win.act_focus_reader])
+    h = mb.addMenu("&Help")
+    h.addAction(win.act_about)
