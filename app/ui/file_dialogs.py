@@ -67,6 +67,7 @@ def make_dialog(parent: QtWidgets.QWidget | None, caption: str, directory: str |
     d.setOption(QtWidgets.QFileDialog.Option.DontUseCustomDirectoryIcons, True)
     d.setIconProvider(_provider())
     d.setProxyModel(HideCompanions(d))
+    d.resize(900, 540)  # room for the name, size, type and date columns
     if save:
         d.setAcceptMode(QtWidgets.QFileDialog.AcceptMode.AcceptSave)
         d.setFileMode(QtWidgets.QFileDialog.FileMode.AnyFile)

@@ -244,7 +244,9 @@ class ItemPanel(QtWidgets.QWidget):
     def _show_conflict(self, key: str, mine, theirs) -> None:
         if self.item is None:
             return
-        what = f"{self.item['ref']} “{self.item['title']}”" if self.item["ref"] else f"“{self.item['title']}”"
+        # name the item by what did not move: its ref, or (unless the title is what conflicts) its title
+        what = (f"item {self.item['ref']}" if self.item["ref"] else
+                "this item" if key == "title" else f"“{self.item['title']}”")
         self.conflict.show_conflict(self.item["id"], key, FIELD_LABELS.get(key, key), what, mine, theirs)
 
     def _keep_mine(self, item_id: str, key: str, mine) -> None:

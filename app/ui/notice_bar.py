@@ -104,8 +104,8 @@ class ConflictBar(QtWidgets.QFrame):
                 v = ", ".join(v)
             text = " ".join(str(v or "").split())
             return f"“{text[:120]}{'…' if len(text) > 120 else ''}”" if text else "(empty)"
-        self.label.setText(f"While you were editing the {label} of {what}, another window or program changed it "
-                           f"to {show(theirs)}. Yours is {show(mine)}, not saved yet. Which should it be?")
+        self.label.setText(f"While you were editing the {label} of {what}, another window or program changed "
+                           f"it to {show(theirs)}. Yours is {show(mine)}, not saved yet. Which should it be?")
         self.show()
 
     def _choose(self, mine: bool) -> None:

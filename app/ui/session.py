@@ -141,8 +141,9 @@ class Session(QtCore.QObject):
                 self._seen_audit, groups = self.store.changes_by_others(self._seen_audit)
             except Exception:  # noqa: BLE001 - e.g. the file was replaced under us; the views still refresh
                 groups = []
-            sentence = outside_changes.describe(groups) or "Another window or program changed this file."
-            self.noticed.emit("info", sentence)
+            sentence = outside_changes.describe(groups)
+            if sentence:  # bookkeeping alone (another window's backup time, say) is not news
+                self.noticed.emit("info", sentence)
             self.changed.emit(Changes(structure=True))
             return True
         return False

@@ -186,3 +186,23 @@ def test_replaced_file_stops_saving_keeps_the_text_and_reopen_saves_it(window, i
     qtbot.keyClick(title, Qt.Key.Key_Return)
     with Store(path) as s3:
         assert s3.get_item(item_id)["title"] == "Typed after the swap"
+
+
+def test_bookkeeping_by_another_window_refreshes_quietly(window, other):
+    """Another window writing only bookkeeping (its backup time) refreshes the views but says nothing."""
+    with other.write():
+        other.set_meta("last_backup", "now")
+    assert window.session.poll_other_writers()
+    assert window.notice.text() == "" and not window.notice.isVisible()
+
+
+def test_conflict_names_the_item_by_its_ref_not_the_moving_title(window, other, item_id, qtbot):
+    """The conflict sentence names the item by its ref when the title itself is what moved."""
+    ref = other.get_item(item_id)["ref"]
+    title = window.panel.edits["title"]
+    _type_into(qtbot, title, "Mine")
+    editing.update_item(other, item_id, {"title": "Theirs"})
+    window.session.poll_other_writers()
+    assert window.panel.conflict.label.text() == (
+        f"While you were editing the title of item {ref}, another window or program changed it to “Theirs”. "
+        f"Yours is “Mine”, not saved yet. Which should it be?")
