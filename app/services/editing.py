@@ -87,23 +87,12 @@ def create_item(store: Store, fields: dict, *, item_id: str | None = None) -> tu
     return iid, Changes(items=frozenset({iid}), frameworks=frozenset({clean["framework_id"]}), structure=True)
 
 
-def update_item(store: Store, item_id: str, fields: dict, expected_version: int | None = None,
-                *, expect_fields: dict | None = None) -> tuple[int, Changes]:
-    """Change fields of an item; refuses (ConflictError) if someone saved it since expected_version,
-    or, with `expect_fields` (used by undo and redo), if those fields no longer hold those values."""
+def update_item(store: Store, item_id: str, fields: dict, expected_version: int | None = None) -> tuple[int, Changes]:
+    """Change fields of an item; refuses (ConflictError) if someone saved it since expected_version.
+    (Undo and redo check the fields they expect in app.services.operations.EditItem.)"""
     clean = clean_item_fields(store, fields, partial=True)
     with store.write():
         before = store.require_item(item_id)
-        if expect_fields:
-            try:  # compare as stored (titles trimmed, tags as a list...)
-                expect = clean_item_fields(store, expect_fields, partial=True)
-            except ValidationError:
-                expect = expect_fields
-            changed = {k: before.get(k) for k, val in expect.items() if before.get(k) != val}
-            if changed:
-                now = "; ".join(f"{k.replace('_', ' ')} is now {str(val)[:60]!r}" for k, val in changed.items())
-                raise ConflictError(f"Item {before['ref'] or ''} '{before['title']}' was changed elsewhere ({now}); "
-                                    f"this step was not applied.", before)
         if "parent_id" in clean and clean["parent_id"]:
             _check_no_cycle(store, item_id, clean["parent_id"])
         version = store.update_item(item_id, clean, expected_version)
@@ -144,7 +133,8 @@ def restore_item(store: Store, snap: dict) -> Changes:
         for child in snap.get("children") or []:
             row = store.get_item(child)
             if row and row["parent_id"] is None:  # not if it was placed elsewhere meanwhile
-                store.update_item(child, {"parent_id": snap["id"]})
+                # putting the link back is part of restoring, not a new edit: updated_at stays
+                store.update_item(child, {"parent_id": snap["id"], "updated_at": row["updated_at"]})
     return Changes(items=frozenset({snap["id"], *(snap.get("children") or [])}),
                    frameworks=frozenset({snap["framework_id"]}), structure=True)
 
@@ -180,13 +170,12 @@ def remove_status_update(store: Store, update_id: str, fallback_status: str | No
             raise NotFoundError("That status update no longer exists.")
         item = store.require_item(row["item_id"])
         store.delete_status_update(update_id)
-        if fallback_status:
-            # undo passes the status the item had before: the exact inverse, even where the stored
-            # status and the latest update disagreed (possible in files written by older versions)
+        if fallback_status and not store.status_updates_for_item(row["item_id"], limit=1):
+            # no update left to decide: the status the item had before the withdrawn one came
             if fallback_status != item["status"]:
                 store.update_item(row["item_id"], {"status": fallback_status})
         else:
-            follow_history(store, item)
+            follow_history(store, item)  # the rule, even if another program added a later update
     return row, Changes(items=frozenset({row["item_id"]}), frameworks=frozenset({item["framework_id"]}), structure=True)
 
 

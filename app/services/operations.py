@@ -4,23 +4,32 @@ After Anki's `CollectionOp`/`OpChanges` and git-cola's commands: an `Operation` 
 naming one change (a field edit, a new status update, an import...). `perform(store, op)` runs it
 in one transaction and returns an `Outcome`: what it produced, the `Changes` views refresh from,
 and `inverse`, another operation that undoes exactly this change. Running the inverse returns the
-redo as *its* inverse, so undo and redo are the same mechanism and live here, below Qt:
-`History` is the undo stack for code without a window, and the window has one small adapter
-that puts outcomes on a QUndoStack (app/ui/commands.py).
+redo as *its* inverse, so undo and redo are one mechanism and live here, below Qt: `History` is
+the undo stack for code without a window, and the window has one small adapter that carries
+outcomes onto a QUndoStack (app/ui/commands.py).
 
-Inverses carry what they expect to find. Undo or redo over a change that another window or
-program made since is refused with a ConflictError naming both values, never applied over it.
-The rules (validation, the status rule) are those of app/services/editing.py and the exchange
-importer, whatever the operation's origin.
+**Every inverse expects the file as its operation left it.** `expecting()` wraps an inverse with
+the fingerprints (Store.item_fingerprints: content only, never version or timestamps) of the
+records it will touch, taken when the operation finished. If another window or program changed
+any of them since, the inverse is refused with a ConflictError that names the record and what
+moved (both values, for fields), and nothing is written. Undo and redo never write over someone
+else's change.
+
+To add an operation: a frozen dataclass with `label` and `run(store) -> Outcome`; do its writes
+through app/services/editing.py (one set of rules wherever a change comes from) or the store,
+and return `expecting(store, <its inverse>, items=..., ...)`.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..core.model import Changes, ConflictError, NotFoundError, PolicyTrackerError, new_id
-from ..store.store import Store
+from ..core.model import Changes, ConflictError, NotFoundError, PolicyTrackerError, ValidationError, new_id
+from ..store.store import FINGERPRINT_FIELDS, Store
 from . import editing, sources
+
+Op = dataclass(frozen=True, eq=False)  # plain values; eq=False: documents inside are compared by identity
 
 
 @dataclass(frozen=True)
@@ -31,9 +40,11 @@ class Outcome:
 
 
 class Operation:
-    """A change to the file. Subclasses implement `run(store) -> Outcome` (inside a transaction)."""
+    """A change to the file. Subclasses give `label` and `run(store) -> Outcome` (inside a transaction)."""
 
-    label: str = "Change"
+    @property
+    def label(self) -> str:
+        return "Change"
 
     def run(self, store: Store) -> Outcome:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -45,36 +56,51 @@ def perform(store: Store, op: Operation) -> Outcome:
         return op.run(store)
 
 
+# -- undo and redo without a window ------------------------------------------------------------------
+MERGE_SECONDS = 5.0  # edits of one field this close together undo as one step (typing in bursts)
+
+
 class History:
-    """Undo and redo without a window: a list of outcomes and a cursor."""
+    """Undo and redo for code without a window, with the window's rules (app/ui/commands.py).
+
+    A step refused because another program changed its records (ConflictError) or deleted them
+    (NotFoundError) can never apply again and is dropped; any other refusal (the file is busy,
+    saving stopped) leaves the step where it was, to try again.
+    """
 
     def __init__(self, store: Store):
         self.store = store
-        self._done: list[tuple[str, Operation]] = []  # (label, inverse)
-        self._undone: list[tuple[str, Operation]] = []
+        self._done: list[list] = []  # [label, inverse, finished_at]
+        self._undone: list[list] = []
 
     def do(self, op: Operation) -> Outcome:
         out = perform(self.store, op)
-        self._done.append((op.label, out.inverse))
+        now = time.monotonic()
+        merged = merge_edits(self._done[-1][1], out.inverse, now - self._done[-1][2]) if self._done else None
+        if merged is not None:
+            self._done[-1][1:] = [merged, now]
+        else:
+            self._done.append([op.label, out.inverse, now])
         self._undone.clear()
         return out
 
     def undo(self) -> Outcome:
-        if not self._done:
-            raise PolicyTrackerError("There is nothing to undo.")
-        label, inverse = self._done[-1]
-        out = perform(self.store, inverse)  # refused (ConflictError) leaves the step where it was
-        self._done.pop()
-        self._undone.append((label, out.inverse))
-        return out
+        return self._step(self._done, self._undone, "undo")
 
     def redo(self) -> Outcome:
-        if not self._undone:
-            raise PolicyTrackerError("There is nothing to redo.")
-        label, op = self._undone[-1]
-        out = perform(self.store, op)
-        self._undone.pop()
-        self._done.append((label, out.inverse))
+        return self._step(self._undone, self._done, "redo")
+
+    def _step(self, source: list, target: list, what: str) -> Outcome:
+        if not source:
+            raise PolicyTrackerError(f"There is nothing to {what}.")
+        label, op, _ = source[-1]
+        try:
+            out = perform(self.store, op)
+        except (ConflictError, NotFoundError):
+            source.pop()  # it no longer describes the file
+            raise
+        source.pop()
+        target.append([label, out.inverse, time.monotonic()])
         return out
 
     @property
@@ -86,6 +112,32 @@ class History:
         return self._undone[-1][0] if self._undone else None
 
 
+def merge_edits(first: "Operation", second: "Operation", seconds_apart: float) -> "Operation | None":
+    """The one undo step for two consecutive edits of the same field, or None if they stay two.
+
+    They merge only when the second began from exactly what the first left (no other program's
+    change in between) and came within MERGE_SECONDS: deliberate edits hours apart stay apart.
+    """
+    a, b = _unwrap(first), _unwrap(second)
+    if not (isinstance(a, EditItem) and isinstance(b, EditItem) and a.item_id == b.item_id
+            and set(a.fields) == set(b.fields) and seconds_apart <= MERGE_SECONDS and b.fields == a.expect):
+        return None
+    return EditItem(a.item_id, a.fields, expect=b.expect)
+
+
+def _unwrap(op: "Operation") -> "Operation":
+    return op.op if isinstance(op, Expecting) else op
+
+
+def _expected(op: "Operation") -> dict:
+    return op.expect if isinstance(op, Expecting) else {}
+
+
+# -- what an inverse expects -------------------------------------------------------------------------
+PARTS = (*(f.replace("_id", "").replace("due_on", "due date") for f in FINGERPRINT_FIELDS),
+         "citations", "status history", "observations", "target", "links")
+
+
 def _short(text: str, n: int = 40) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= n else text[: n - 1] + "…"
@@ -95,16 +147,94 @@ def _what(item: dict) -> str:
     return f"{item['ref']} “{_short(item['title'])}”" if item.get("ref") else f"“{_short(item['title'])}”"
 
 
+def _show(v) -> str:
+    if isinstance(v, (list, tuple)):
+        v = ", ".join(map(str, v))
+    return f"“{_short(str(v), 60)}”" if v not in (None, "") else "empty"
+
+
+def fingerprints(store: Store, items=(), frameworks=(), sources_=()) -> dict:
+    """What the records say now: {"items": {id: fp}, "frameworks": {...}, "sources": {...}} (None if absent)."""
+    found = store.item_fingerprints(items) if items else {}
+    return {"items": {i: found.get(i) for i in items},
+            "frameworks": {f: _framework_fp(store, f) for f in frameworks},
+            "sources": {s: _source_fp(store, s) for s in sources_}}
+
+
+def _framework_fp(store: Store, fid: str) -> tuple | None:
+    row = store.get_framework(fid)
+    return None if row is None else (row["title"], row["actor"], row["description"])
+
+
+def _source_fp(store: Store, sid: str) -> tuple | None:
+    row = store.get_source(sid, with_text=False)
+    return None if row is None else (row["title"], row["sha256"], len(store.citations_for_source(sid)))
+
+
+def check_unchanged(store: Store, expect: dict, step: str = "this step was not applied") -> None:
+    """Refuse (ConflictError) if any record moved from what `expect` (from `fingerprints`) says."""
+    now = fingerprints(store, list(expect.get("items", {})), list(expect.get("frameworks", {})),
+                       list(expect.get("sources", {})))
+    for iid, was in expect.get("items", {}).items():
+        cur = now["items"][iid]
+        if cur == was:
+            continue
+        if cur is None:
+            raise ConflictError(f"Another window or program deleted an item this step needs; {step}.")
+        row = store.require_item(iid)
+        if was is None:
+            raise ConflictError(f"Another window or program put {_what(row)} back meanwhile; {step}.")
+        moved = []
+        for name, old, new in zip(PARTS, was, cur):
+            if old == new:
+                continue
+            if name in PARTS[len(FINGERPRINT_FIELDS):] or name in ("framework", "parent"):
+                moved.append(f"its {name}")
+            else:
+                moved.append(f"its {name} is now {_show(new)}, not {_show(old)}")
+        raise ConflictError(f"Another window or program changed {_what(row)} since ({'; '.join(moved)}); "
+                            f"{step}.", row)
+    for table, label in (("frameworks", "framework"), ("sources", "source")):
+        for rid, was in expect.get(table, {}).items():
+            cur = now[table][rid]
+            if cur != was:
+                name = (cur or was or ("?",))[0]
+                verb = "deleted" if cur is None else "added" if was is None else "changed"
+                raise ConflictError(f"Another window or program {verb} the {label} “{_short(str(name))}” since; "
+                                    f"{step}.")
+
+
+@Op
+class Expecting(Operation):
+    """Runs `op` only if the records it touches are as `expect` says (see `fingerprints`)."""
+
+    op: Operation
+    expect: dict
+
+    @property
+    def label(self) -> str:
+        return self.op.label
+
+    def run(self, store: Store) -> Outcome:
+        check_unchanged(store, self.expect)
+        return self.op.run(store)
+
+
+def expecting(store: Store, inverse: Operation, *, items=(), frameworks=(), sources_=()) -> Expecting:
+    """`inverse`, to run only while these records are as they are now."""
+    return Expecting(inverse, fingerprints(store, tuple(items), tuple(frameworks), tuple(sources_)))
+
+
 # -- items --------------------------------------------------------------------------------------
 ITEM_FIELD_NAMES = {"framework_id": "framework", "parent_id": "parent", "due_on": "due date"}
 
 
-@dataclass(frozen=True)
+@Op
 class EditItem(Operation):
-    """Change some fields of an item.
+    """Change some fields of an item (not its status: that follows its status updates).
 
-    `expected_version` (a window's save) refuses if the item was saved elsewhere since it was read;
-    `expect` (undo and redo) refuses if those fields no longer hold those values, naming both.
+    `expected_version` (a window's save) refuses if the item was saved elsewhere since it was
+    read; `expect` (undo and redo) refuses if those fields no longer hold those values, naming both.
     """
 
     item_id: str
@@ -113,10 +243,12 @@ class EditItem(Operation):
     expect: dict | None = None
 
     @property
-    def label(self) -> str:  # type: ignore[override]
+    def label(self) -> str:
         return "Edit " + ", ".join(ITEM_FIELD_NAMES.get(k, k) for k in self.fields)
 
     def run(self, store: Store) -> Outcome:
+        if "status" in self.fields and self.expect is None:
+            raise ValidationError("An item's status follows its status updates; add a status update instead.")
         before = store.require_item(self.item_id)
         if self.expect:
             clean = editing.clean_item_fields(store, self.expect, partial=True)
@@ -135,60 +267,54 @@ class EditItem(Operation):
 
 
 def _norm(v):
-    return v or None if not isinstance(v, list) else (v or None)
+    return v or None
 
 
-def _show(v) -> str:
-    if isinstance(v, list):
-        v = ", ".join(v)
-    return f"“{_short(str(v), 60)}”" if v not in (None, "") else "empty"
-
-
-@dataclass(frozen=True)
+@Op
 class CreateItem(Operation):
     fields: dict
     item_id: str = field(default_factory=new_id)
 
     @property
-    def label(self) -> str:  # type: ignore[override]
+    def label(self) -> str:
         return f"New item {_short(self.fields.get('title', ''))}"
 
     def run(self, store: Store) -> Outcome:
         iid, changes = editing.create_item(store, self.fields, item_id=self.item_id)
-        return Outcome(iid, changes, DeleteItem(iid, label_=f"Remove new item {_short(self.fields.get('title', ''))}"))
+        return Outcome(iid, changes, expecting(store, DeleteItem(iid), items=[iid]))
 
 
-@dataclass(frozen=True)
+@Op
 class DeleteItem(Operation):
     """Delete an item; the inverse puts it back with its history, citations, target and links."""
 
     item_id: str
-    label_: str = ""
 
     @property
-    def label(self) -> str:  # type: ignore[override]
-        return self.label_ or "Delete item"
+    def label(self) -> str:
+        return "Delete item"
 
     def run(self, store: Store) -> Outcome:
         snap, changes = editing.delete_item(store, self.item_id)
-        return Outcome(snap, changes, RestoreItem(snap))
+        return Outcome(snap, changes, expecting(store, RestoreItem(snap), items=[self.item_id]))
 
 
-@dataclass(frozen=True)
+@Op
 class RestoreItem(Operation):
     snapshot: dict
 
-    label = "Restore item"
+    @property
+    def label(self) -> str:
+        return "Restore item"
 
     def run(self, store: Store) -> Outcome:
-        if store.get_item(self.snapshot["id"]) is not None:
-            raise ConflictError(f"{_what(self.snapshot)} is in the file again already; this step was not applied.")
         changes = editing.restore_item(store, self.snapshot)
-        return Outcome(self.snapshot["id"], changes, DeleteItem(self.snapshot["id"]))
+        iid = self.snapshot["id"]
+        return Outcome(iid, changes, expecting(store, DeleteItem(iid), items=[iid]))
 
 
 # -- status history -------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@Op
 class AddStatusUpdate(Operation):
     item_id: str
     status: str
@@ -199,33 +325,39 @@ class AddStatusUpdate(Operation):
     created_at: str | None = None  # a redo re-adds the very same record
 
     @property
-    def label(self) -> str:  # type: ignore[override]
+    def label(self) -> str:
         return f"Status update: {self.status.replace('_', ' ')}"
 
     def run(self, store: Store) -> Outcome:
         row, changes = editing.add_status_update(store, self.item_id, self.status, self.as_of, self.note, self.author,
                                                  update_id=self.update_id, created_at=self.created_at)
-        return Outcome(row, changes, WithdrawStatusUpdate(row["id"], row["previous_status"]))
+        undo = WithdrawStatusUpdate(row["id"], row["previous_status"])
+        return Outcome(row, changes, expecting(store, undo, items=[self.item_id]))
 
 
-@dataclass(frozen=True)
+@Op
 class WithdrawStatusUpdate(Operation):
-    """Withdraw an update (the history stays append-only for edits: this is undo's way out)."""
+    """Withdraw an update (the history stays append-only for edits: this is undo's way out).
+
+    The item's status then follows what is left of its history; `fallback_status` is used only
+    when no update is left."""
 
     update_id: str
     fallback_status: str | None = None
 
-    label = "Withdraw status update"
+    @property
+    def label(self) -> str:
+        return "Withdraw status update"
 
     def run(self, store: Store) -> Outcome:
         row, changes = editing.remove_status_update(store, self.update_id, self.fallback_status)
         redo = AddStatusUpdate(row["item_id"], row["status"], row["as_of"], row["note"] or "", row["author"] or "",
                                update_id=row["id"], created_at=row["created_at"])
-        return Outcome(row, changes, redo)
+        return Outcome(row, changes, expecting(store, redo, items=[row["item_id"]]))
 
 
 # -- citations ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@Op
 class AddCitation(Operation):
     item_id: str
     source_id: str
@@ -233,52 +365,58 @@ class AddCitation(Operation):
     end: int
     citation_id: str = field(default_factory=new_id)
 
-    label = "Cite passage"
+    @property
+    def label(self) -> str:
+        return "Cite passage"
 
     def run(self, store: Store) -> Outcome:
         row, changes = editing.add_citation(store, self.item_id, self.source_id, self.start, self.end,
                                             citation_id=self.citation_id)
-        return Outcome(row, changes, RemoveCitation(row["id"]))
+        return Outcome(row, changes, expecting(store, RemoveCitation(row["id"]), items=[self.item_id]))
 
 
-@dataclass(frozen=True)
+@Op
 class RemoveCitation(Operation):
     citation_id: str
 
-    label = "Remove citation"
+    @property
+    def label(self) -> str:
+        return "Remove citation"
 
     def run(self, store: Store) -> Outcome:
         row, changes = editing.remove_citation(store, self.citation_id)
-        return Outcome(row, changes, RestoreCitation(row))
+        return Outcome(row, changes, expecting(store, RestoreCitation(row), items=[row["item_id"]]))
 
 
-@dataclass(frozen=True)
+@Op
 class RestoreCitation(Operation):
     row: dict
 
-    label = "Restore citation"
+    @property
+    def label(self) -> str:
+        return "Restore citation"
 
     def run(self, store: Store) -> Outcome:
         changes = editing.restore_citation(store, self.row)
-        return Outcome(self.row, changes, RemoveCitation(self.row["id"]))
+        return Outcome(self.row, changes, expecting(store, RemoveCitation(self.row["id"]), items=[self.row["item_id"]]))
 
 
 # -- targets and observations ---------------------------------------------------------------------------
-@dataclass(frozen=True)
+@Op
 class SetTarget(Operation):
     item_id: str
     target: dict | None
 
     @property
-    def label(self) -> str:  # type: ignore[override]
+    def label(self) -> str:
         return "Set target" if self.target else "Clear target"
 
     def run(self, store: Store) -> Outcome:
         before, changes = editing.set_target(store, self.item_id, self.target)
-        return Outcome(self.target, changes, SetTarget(self.item_id, before))
+        return Outcome(self.target, changes, expecting(store, SetTarget(self.item_id, before), items=[self.item_id]))
 
 
-@dataclass(frozen=True)
+@Op
 class AddObservation(Operation):
     item_id: str
     value: Any
@@ -288,29 +426,55 @@ class AddObservation(Operation):
     observation_id: str = field(default_factory=new_id)
 
     @property
-    def label(self) -> str:  # type: ignore[override]
+    def label(self) -> str:
         return f"Observation {self.value}"
 
     def run(self, store: Store) -> Outcome:
         row, changes = editing.add_observation(store, self.item_id, self.value, self.observed_on, self.note,
                                                self.citation_id, observation_id=self.observation_id)
-        return Outcome(row, changes, RemoveObservation(self.observation_id))
+        return Outcome(row, changes, expecting(store, RemoveObservation(self.observation_id), items=[self.item_id]))
 
 
-@dataclass(frozen=True)
+@Op
 class RemoveObservation(Operation):
     observation_id: str
 
-    label = "Remove observation"
+    @property
+    def label(self) -> str:
+        return "Remove observation"
 
     def run(self, store: Store) -> Outcome:
         r, changes = editing.remove_observation(store, self.observation_id)
-        return Outcome(r, changes, AddObservation(r["item_id"], r["value"], r["observed_on"], r["note"] or "",
-                                                  r["citation_id"], observation_id=r["id"]))
+        return Outcome(r, changes, expecting(store, RestoreRecord("observations", r), items=[r["item_id"]]))
+
+
+@Op
+class RestoreRecord(Operation):
+    """Put a removed observation or relation back exactly as it was (its id and created_at too)."""
+
+    table: str
+    row: dict
+
+    @property
+    def label(self) -> str:
+        return "Restore observation" if self.table == "observations" else "Restore link"
+
+    def run(self, store: Store) -> Outcome:
+        r = self.row
+        if self.table == "observations":
+            store.require_item(r["item_id"])
+            store.insert_observation(r)
+            items, undo = [r["item_id"]], RemoveObservation(r["id"])
+        else:
+            store.require_item(r["from_id"])
+            store.require_item(r["to_id"])
+            store.insert_relation(r)
+            items, undo = [r["from_id"], r["to_id"]], RemoveRelation(r["id"])
+        return Outcome(r, Changes(items=frozenset(items)), expecting(store, undo, items=items))
 
 
 # -- relations ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@Op
 class AddRelation(Operation):
     from_id: str
     to_id: str
@@ -319,29 +483,36 @@ class AddRelation(Operation):
     relation_id: str = field(default_factory=new_id)
 
     @property
-    def label(self) -> str:  # type: ignore[override]
+    def label(self) -> str:
         return f"Link items ({self.kind.replace('_', ' ')})"
 
     def run(self, store: Store) -> Outcome:
         row, changes = editing.add_relation(store, self.from_id, self.to_id, self.kind, self.note,
                                             relation_id=self.relation_id)
-        return Outcome(row, changes, RemoveRelation(self.relation_id))
+        return Outcome(row, changes, expecting(store, RemoveRelation(self.relation_id),
+                                               items=[self.from_id, self.to_id]))
 
 
-@dataclass(frozen=True)
+@Op
 class RemoveRelation(Operation):
     relation_id: str
 
-    label = "Remove link"
+    @property
+    def label(self) -> str:
+        return "Remove link"
 
     def run(self, store: Store) -> Outcome:
         r, changes = editing.remove_relation(store, self.relation_id)
-        return Outcome(r, changes, AddRelation(r["from_id"], r["to_id"], r["kind"], r["note"] or "",
-                                               relation_id=r["id"]))
+        full = store_relation_row(r)
+        return Outcome(r, changes, expecting(store, RestoreRecord("relations", full), items=[r["from_id"], r["to_id"]]))
+
+
+def store_relation_row(r: dict) -> dict:
+    return {k: r[k] for k in ("id", "from_id", "to_id", "kind", "note", "created_at") if k in r}
 
 
 # -- frameworks --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@Op
 class CreateFramework(Operation):
     title: str
     actor: str | None = None
@@ -349,37 +520,53 @@ class CreateFramework(Operation):
     framework_id: str = field(default_factory=new_id)
 
     @property
-    def label(self) -> str:  # type: ignore[override]
+    def label(self) -> str:
         return f"New framework {_short(self.title)}"
 
     def run(self, store: Store) -> Outcome:
         fid, changes = editing.create_framework(store, self.title, self.actor, self.description,
                                                 framework_id=self.framework_id)
-        return Outcome(fid, changes, DeleteFramework(fid))
+        return Outcome(fid, changes, expecting(store, DeleteFramework(fid), frameworks=[fid]))
 
 
-@dataclass(frozen=True)
+@Op
 class DeleteFramework(Operation):
-    """Delete an empty framework (one with items is refused by the service)."""
+    """Delete an empty framework (one with items is refused by the service); undo puts back its row."""
 
     framework_id: str
 
-    label = "Delete framework"
+    @property
+    def label(self) -> str:
+        return "Delete framework"
 
     def run(self, store: Store) -> Outcome:
         row = store.get_framework(self.framework_id)
         if row is None:
             raise NotFoundError("That framework no longer exists.")
         changes = editing.delete_framework(store, self.framework_id)
-        return Outcome(row, changes, CreateFramework(row["title"], row["actor"], row["description"] or "",
-                                                     framework_id=row["id"]))
+        return Outcome(row, changes, expecting(store, RestoreFramework(row), frameworks=[row["id"]]))
+
+
+@Op
+class RestoreFramework(Operation):
+    row: dict
+
+    @property
+    def label(self) -> str:
+        return "Restore framework"
+
+    def run(self, store: Store) -> Outcome:
+        store.insert_framework(self.row)  # the very row: id, texts and timestamps
+        fid = self.row["id"]
+        return Outcome(fid, Changes(frameworks=frozenset({fid}), structure=True),
+                       expecting(store, DeleteFramework(fid), frameworks=[fid]))
 
 
 # -- sources -------------------------------------------------------------------------------------------------
 SOURCE_META = ("title", "kind", "publisher", "author", "event", "published_on", "url", "language")
 
 
-@dataclass(frozen=True)
+@Op
 class AddSource(Operation):
     """Store a source document (its text already read and checked); undo removes it if nobody cites it."""
 
@@ -388,37 +575,52 @@ class AddSource(Operation):
     source_id: str = field(default_factory=new_id)
 
     @property
-    def label(self) -> str:  # type: ignore[override]
+    def label(self) -> str:
         return f"Add source {_short(self.meta.get('title', ''))}"
 
     def run(self, store: Store) -> Outcome:
         sid, changes = sources.add_source(store, self.text, source_id=self.source_id, **self.meta)
-        return Outcome(sid, changes, RemoveSource(sid))
+        return Outcome(sid, changes, expecting(store, RemoveSource(sid), sources_=[sid]))
 
 
-@dataclass(frozen=True)
+@Op
 class RemoveSource(Operation):
     source_id: str
 
-    label = "Remove source"
+    @property
+    def label(self) -> str:
+        return "Remove source"
 
     def run(self, store: Store) -> Outcome:
         row, changes = sources.remove_source(store, self.source_id)
-        meta = {k: row[k] for k in SOURCE_META if row.get(k) is not None}
-        return Outcome(row, changes, AddSource(row["text"], meta, source_id=row["id"]))
+        return Outcome(row, changes, expecting(store, RestoreSource(row), sources_=[row["id"]]))
+
+
+@Op
+class RestoreSource(Operation):
+    row: dict
+
+    @property
+    def label(self) -> str:
+        return "Restore source"
+
+    def run(self, store: Store) -> Outcome:
+        store.insert_source(self.row)  # the very row, imported_at included
+        sid = self.row["id"]
+        return Outcome(sid, Changes(sources=frozenset({sid})), expecting(store, RemoveSource(sid), sources_=[sid]))
 
 
 # -- several changes as one step ---------------------------------------------------------------------------
-@dataclass(frozen=True)
+@Op
 class Sequence(Operation):
     """Several operations in one transaction, undone as one step, last first."""
 
-    label_: str
+    text: str
     ops: tuple[Operation, ...]
 
     @property
-    def label(self) -> str:  # type: ignore[override]
-        return self.label_
+    def label(self) -> str:
+        return self.text
 
     def run(self, store: Store) -> Outcome:
         changes, inverses, results = Changes(), [], []
@@ -427,7 +629,20 @@ class Sequence(Operation):
             changes |= out.changes
             inverses.append(out.inverse)
             results.append(out.result)
-        return Outcome(tuple(results), changes, Sequence(f"Undo {self.label_}", tuple(reversed(inverses))))
+        # one check for the whole step, against the file as the whole step left it
+        expect = _merged_expectations([_expected(i) for i in inverses], store)
+        inner = Sequence(f"Undo {self.text}", tuple(_unwrap(i) for i in reversed(inverses)))
+        return Outcome(tuple(results), changes, Expecting(inner, expect))
+
+
+def _merged_expectations(parts: list[dict], store: Store) -> dict:
+    """The records any part's inverse expects, fingerprinted as the whole sequence left them."""
+    items, fws, srcs = set(), set(), set()
+    for p in parts:
+        items |= set(p.get("items", {}))
+        fws |= set(p.get("frameworks", {}))
+        srcs |= set(p.get("sources", {}))
+    return fingerprints(store, sorted(items), sorted(fws), sorted(srcs))
 
 
 def track_new_item(fields: dict, source_id: str, start: int, end: int) -> Sequence:
@@ -438,80 +653,80 @@ def track_new_item(fields: dict, source_id: str, start: int, end: int) -> Sequen
 
 
 # -- imports ------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@Op
 class ImportDocument(Operation):
     """Merge an exchange document (JSON, or a sheet made into one) into the file, undoably.
 
     `importer(store, doc, progress)` does the merge (jsonio.import_document, or the sheet's
-    wrapper that names spreadsheet lines in its errors). Before it runs, the records the document
-    names that are already in the file are photographed; the inverse removes what the import added,
-    puts back what it changed, and refuses if another window or program changed any of them since.
+    wrapper that names spreadsheet lines in its errors). Before it runs, what the merge can change
+    of the records the document names is photographed; the inverse removes what the import added
+    and puts back what it changed, and refuses if another window or program changed any of them
+    since, or hung something of its own on what the import added.
     """
 
     doc: Any
     importer: Callable[..., Any]
-    label_: str = "Import"
-    progress: Callable[[int, int], Any] | None = field(default=None, compare=False)
+    text: str = "Import"
+    progress: Callable[[int, int], Any] | None = None
+    expect: dict | None = None  # a redo expects the file as the undo left it
 
     @property
-    def label(self) -> str:  # type: ignore[override]
-        return self.label_
+    def label(self) -> str:
+        return self.text
 
     def run(self, store: Store) -> Outcome:
+        if self.expect is not None:
+            _check_import(store, self.doc, self.expect, "the import was not done again")
         before = _photograph(store, self.doc)
         report = self.importer(store, self.doc, self.progress)
-        after = _signatures(store, self.doc)
+        after = _import_fingerprints(store, self.doc)
         changes = Changes(items=frozenset(after["items"]), frameworks=frozenset(after["frameworks"]),
                           sources=frozenset(after["sources"]), structure=True)
-        return Outcome(report, changes, UndoImport(before, after, self.doc, self.importer, self.label_))
+        return Outcome(report, changes, UndoImport(before, after, self.doc, self.importer, self.text))
 
 
-@dataclass(frozen=True)
+@Op
 class UndoImport(Operation):
     before: dict  # _photograph: the records as they were
-    after: dict  # _signatures: the records as the import left them
+    after: dict  # _import_fingerprints: the records as the import left them
     doc: Any
     importer: Callable[..., Any]
-    label_: str
+    text: str
 
     @property
-    def label(self) -> str:  # type: ignore[override]
-        return f"Undo {self.label_}"
+    def label(self) -> str:
+        return f"Undo {self.text}"
 
     def run(self, store: Store) -> Outcome:
-        now = _signatures(store, self.doc)
-        for table in ("items", "frameworks", "sources", "relations"):
-            for rid in set(now[table]) | set(self.after[table]):
-                if now[table].get(rid) != self.after[table].get(rid):
-                    row = (store.get_item(rid) if table == "items" else store.get_framework(rid)
-                           if table == "frameworks" else None) or {}
-                    what = f"“{_short(row['title'])}”" if row.get("title") else f"a record the import wrote ({table})"
-                    raise ConflictError(f"Another window or program changed {what} after the import; "
-                                        f"the import was not undone.")
+        _check_import(store, self.doc, self.after, "the import was not undone")
         b = self.before
+        added = [iid for iid in self.after["items"] if iid not in b["items"]]
+        _refuse_if_others_hang_on(store, added, self.after, b)
         for rid in self.after["relations"]:
             if rid not in b["relations"]:
                 store.delete_relation(rid)
-        added = [iid for iid in self.after["items"] if iid not in b["items"]]
-        for iid in added:  # unlink first: an added item may be another's parent
-            store.update_item(iid, {"parent_id": None})
-        for iid in added:
-            store.delete_item(iid)
+        store.delete_items(added)  # their sub-records go with them; links to them were checked above
         for old in b["items"].values():
             _restore_item_state(store, old)
         for fid, old in b["frameworks"].items():
-            store.update_framework(fid, {k: old[k] for k in ("title", "actor", "description")})
+            if _framework_fp(store, fid) != (old["title"], old["actor"], old["description"]):
+                store.update_framework(fid, {k: old[k] for k in ("title", "actor", "description", "updated_at")})
         for fid in self.after["frameworks"]:
-            if fid not in b["frameworks"] and not store.item_ids(framework_ids=[fid], limit=1):
+            if fid not in b["frameworks"]:
                 store.delete_framework(fid)
         for sid in self.after["sources"]:
             if sid not in b["sources"]:
                 store.delete_source(sid)
-        for key, old in b["statuses"].items():
-            store.upsert_status(old)
+        now_statuses = store.status_rows()
+        for key, row in now_statuses.items():
+            if key not in b["statuses"]:
+                store.delete_unused_status(key)
+            elif row != b["statuses"][key]:
+                store.put_status(b["statuses"][key])
         changes = Changes(items=frozenset(self.after["items"]), frameworks=frozenset(self.after["frameworks"]),
                           sources=frozenset(self.after["sources"]), structure=True)
-        return Outcome(None, changes, ImportDocument(self.doc, self.importer, self.label_))
+        redo = ImportDocument(self.doc, self.importer, self.text, expect=_import_fingerprints(store, self.doc))
+        return Outcome(None, changes, redo)
 
 
 def _ids(doc: Any, key: str) -> list[str]:
@@ -524,47 +739,72 @@ def _ids(doc: Any, key: str) -> list[str]:
 def _framework_ids(store: Store, doc: Any, item_ids: list[str]) -> list[str]:
     """The document's frameworks, and those its items are in (a sheet names frameworks by title)."""
     fids = set(_ids(doc, "frameworks"))
-    for i in range(0, len(item_ids), 500):
-        chunk = item_ids[i:i + 500]
-        fids |= {row["framework_id"] for row in store.items_by_ids(chunk).values()}
+    found = store.item_fingerprints(item_ids)
+    fids |= {fp[0] for fp in found.values()}  # FINGERPRINT_FIELDS[0] is framework_id
     return sorted(fids)
 
 
-def _signatures(store: Store, doc: Any) -> dict:
-    """A cheap fingerprint of every record the document names, as stored now."""
-    items = _ids(doc, "items")
-    sig = store.item_signatures(items)
-    fws = {fid: tuple(row.values()) for fid in _framework_ids(store, doc, list(sig))
-           if (row := store.get_framework(fid)) is not None}
-    srcs = {sid: row["sha256"] for sid in _ids(doc, "sources") if (row := store.get_source(sid, with_text=False))}
+def _import_fingerprints(store: Store, doc: Any) -> dict:
+    """What every record the document names says now (absent ones left out), and the vocabulary."""
+    items = store.item_fingerprints(_ids(doc, "items"))
+    fws = {fid: fp for fid in _framework_ids(store, doc, list(items)) if (fp := _framework_fp(store, fid))}
+    srcs = {sid: fp for sid in _ids(doc, "sources") if (fp := _source_fp(store, sid))}
     rels = {rid: tuple(row.values()) for rid in _ids(doc, "relations") if (row := store.get_relation(rid))}
-    return {"items": sig, "frameworks": fws, "sources": srcs, "relations": rels}
+    return {"items": items, "frameworks": fws, "sources": srcs, "relations": rels, "statuses": store.status_rows()}
+
+
+def _check_import(store: Store, doc: Any, expect: dict, step: str) -> None:
+    now = _import_fingerprints(store, doc)
+    for table, label in (("items", "item"), ("frameworks", "framework"), ("sources", "source"),
+                         ("relations", "link"), ("statuses", "status")):
+        for rid in set(now[table]) | set(expect[table]):
+            if now[table].get(rid) != expect[table].get(rid):
+                row = (store.get_item(rid) if table == "items" else None) or {}
+                what = _what(row) if row.get("title") else f"a {label} the import wrote"
+                raise ConflictError(f"Another window or program changed {what} since; {step}.")
+
+
+def _refuse_if_others_hang_on(store: Store, added: list[str], after: dict, before: dict) -> None:
+    """Undoing must not take along what someone else attached to the import's records meanwhile."""
+    for child in store.items_pointing_at(added):
+        raise ConflictError(f"Another window or program placed {_what(child)} under an item the import added; "
+                            f"the import was not undone.")
+    added_set = set(added)
+    for sid in after["sources"]:
+        if sid in before["sources"]:
+            continue
+        for c in store.citations_for_source(sid):
+            if c["item_id"] not in added_set:
+                raise ConflictError(f"An item the import did not add now cites the source it added "
+                                    f"(“{_short(c['source_title'])}”); the import was not undone.")
+    for fid in after["frameworks"]:
+        if fid in before["frameworks"]:
+            continue
+        others = [i for i in store.item_ids(framework_ids=[fid], limit=len(added) + 1) if i not in added_set]
+        if others:
+            raise ConflictError(f"Another window or program added items to the framework “"
+                                f"{_short(after['frameworks'][fid][0])}” the import created; the import was not undone.")
 
 
 def _photograph(store: Store, doc: Any) -> dict:
     """What undo needs to put back: every record the document names that the file already has."""
-    have = store.existing_ids("items", _ids(doc, "items"))
+    have = sorted(store.existing_ids("items", _ids(doc, "items")))
     items = {}
-    for iid in sorted(have):
+    for iid in have:
         tree = store.item_tree(iid)
         tree.pop("version", None)
         items[iid] = tree
-    frameworks = {fid: row for fid in _framework_ids(store, doc, sorted(have))
-                  if (row := store.get_framework(fid)) is not None}
+    frameworks = {fid: row for fid in _framework_ids(store, doc, have) if (row := store.get_framework(fid))}
     srcs = {sid for sid in _ids(doc, "sources") if store.get_source(sid, with_text=False) is not None}
     rels = {rid for rid in _ids(doc, "relations") if store.get_relation(rid) is not None}
     return {"items": items, "frameworks": frameworks, "sources": srcs, "relations": rels,
-            "statuses": {s["key"]: s for s in store.statuses()}}
+            "statuses": store.status_rows()}
 
 
 def _restore_item_state(store: Store, old: dict) -> None:
     """Put an item that existed before an import back as it was (fields and every sub-record)."""
     cur = store.item_tree(old["id"])
-    if cur is None:
-        store.insert_item_tree(old)
-        return
-    fields = {k: old[k] for k in ("framework_id", "parent_id", "ref", "kind", "title", "description", "actor",
-                                  "status", "due_on", "tags", "updated_at")}
+    fields = {k: old[k] for k in (*FINGERPRINT_FIELDS, "updated_at")}
     if any(cur[k] != val for k, val in fields.items()):
         store.update_item(old["id"], fields)
     for kind, delete in (("citations", store.delete_citation), ("status_updates", store.delete_status_update),

@@ -19,6 +19,9 @@ from . import db as dbmod
 from . import guard as guardmod
 from .search_queries import fts_query  # noqa: F401 - the store's callers use it from here
 
+# what an item says (for Store.item_fingerprints): every field but its bookkeeping
+FINGERPRINT_FIELDS = ("framework_id", "parent_id", "ref", "kind", "title", "description", "actor", "status",
+                      "due_on", "tags")
 ITEM_COLUMNS = ("id", "framework_id", "parent_id", "ref", "kind", "title", "description", "actor",
                 "status", "due_on", "tags", "created_at", "updated_at", "version")
 SOURCE_COLUMNS = ("id", "title", "kind", "publisher", "author", "event", "published_on", "url",
@@ -285,11 +288,12 @@ class Store:
         return self._all("SELECT id, title, actor, description, created_at, updated_at FROM frameworks ORDER BY title, id")
 
     def update_framework(self, fid: str, fields: dict) -> None:
+        stamp = fields.get("updated_at")  # given when a change is taken back: the old stamp returns
         fields = {k: v for k, v in fields.items() if k in ("title", "actor", "description")}
         if fields:
             sets = ", ".join(f"{_q(k)} = ?" for k in fields)
-            self.conn.execute(f"UPDATE frameworks SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-                              f"WHERE id = ?", [*fields.values(), fid])
+            self.conn.execute(f"UPDATE frameworks SET {sets}, updated_at = coalesce(?, strftime('%Y-%m-%dT%H:%M:%fZ','now')) "
+                              f"WHERE id = ?", [*fields.values(), stamp, fid])
 
     def delete_framework(self, fid: str) -> None:
         self.conn.execute("DELETE FROM frameworks WHERE id = ?", (fid,))
@@ -544,24 +548,64 @@ class Store:
                 f"SELECT id FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
         return found
 
-    def item_signatures(self, ids: Iterable[str]) -> dict[str, tuple]:
-        """{id: (version, updated_at, citations, updates, observations, target, links)} of stored items:
-        changes whenever the item or anything hanging off it changes (cheap enough for 10,000 ids)."""
+    def item_fingerprints(self, ids: Iterable[str]) -> dict[str, tuple]:
+        """{id: what the item says}: its fields, then the ids of its citations (with offsets), updates,
+        observations (with values), its target and its links. Only content: an undo that puts
+        everything back gives the same fingerprint although version and updated_at moved on.
+        Absent ids are left out. Cheap enough for 10,000 ids (one query per 500)."""
         ids = list(ids)
         out: dict[str, tuple] = {}
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
             for r in self.conn.execute(
-                    "SELECT i.id, i.version, i.updated_at, "
-                    "(SELECT count(*) || ':' || coalesce(max(c.rowid), '') FROM citations c WHERE c.item_id = i.id), "
-                    "(SELECT count(*) || ':' || coalesce(max(u.rowid), '') FROM status_updates u WHERE u.item_id = i.id), "
-                    "(SELECT count(*) FROM observations o WHERE o.item_id = i.id), "
-                    "(SELECT count(*) FROM targets t WHERE t.item_id = i.id), "
-                    "(SELECT count(*) FROM relations r WHERE r.from_id = i.id OR r.to_id = i.id) "
+                    f"SELECT i.id, {', '.join('i.' + c for c in FINGERPRINT_FIELDS)}, "
+                    "(SELECT group_concat(x, ',') FROM (SELECT c.id || '@' || coalesce(c.start_offset, '') || '-' || "
+                    "  coalesce(c.end_offset, '') AS x FROM citations c WHERE c.item_id = i.id ORDER BY c.id)), "
+                    "(SELECT group_concat(x, ',') FROM (SELECT u.id || '=' || u.status AS x FROM status_updates u "
+                    "  WHERE u.item_id = i.id ORDER BY u.id)), "
+                    "(SELECT group_concat(x, ',') FROM (SELECT o.id || '=' || o.value AS x FROM observations o "
+                    "  WHERE o.item_id = i.id ORDER BY o.id)), "
+                    "(SELECT quote(t.unit) || quote(t.baseline) || quote(t.baseline_on) || quote(t.target) || "
+                    "  quote(t.target_on) || quote(t.direction) FROM targets t WHERE t.item_id = i.id), "
+                    "(SELECT group_concat(x, ',') FROM (SELECT r.id AS x FROM relations r "
+                    "  WHERE r.from_id = i.id OR r.to_id = i.id ORDER BY r.id)) "
                     f"FROM items i WHERE i.id IN ({marks})", chunk):
                 out[r[0]] = tuple(r[1:])
         return out
+
+    def items_pointing_at(self, item_ids: Iterable[str]) -> list[dict]:
+        """Items, outside `item_ids`, whose parent is one of them."""
+        ids = list(item_ids)
+        out: list[dict] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            out += self._all(f"SELECT id, ref, title, parent_id FROM items WHERE parent_id IN ({marks}) "
+                             f"AND id NOT IN ({marks})", chunk + chunk)
+        return out
+
+    def delete_items(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            self.conn.execute(f"DELETE FROM items WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+
+    def put_status(self, row: dict) -> None:
+        """Write a status row exactly as given (all its columns), for undo."""
+        self.conn.execute(
+            "INSERT INTO statuses (key, label, description, color, sort_order) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET label = excluded.label, description = excluded.description, "
+            "color = excluded.color, sort_order = excluded.sort_order",
+            (row["key"], row["label"], row["description"], row["color"], row["sort_order"]))
+
+    def delete_unused_status(self, key: str) -> bool:
+        cur = self.conn.execute("DELETE FROM statuses WHERE key = ? AND NOT EXISTS (SELECT 1 FROM items WHERE status = ?) "
+                                "AND NOT EXISTS (SELECT 1 FROM status_updates WHERE status = ?)", (key, key, key))
+        return cur.rowcount > 0
+
+    def status_rows(self) -> dict[str, dict]:
+        return {r["key"]: r for r in self._all("SELECT key, label, description, color, sort_order FROM statuses")}
 
     # -- whole items (delete / undo / import) ------------------------------------------------------
     def insert_item_tree(self, item: dict) -> None:
@@ -581,7 +625,8 @@ class Store:
         item = self.get_item(item_id)
         if item is None:
             return None
-        item["citations"] = [{k: c[k] for k in ("id", "source_id", "start", "end", "quote", "prefix", "suffix")}
+        item["citations"] = [{k: c[k] for k in ("id", "source_id", "start", "end", "quote", "prefix", "suffix",
+                                                "created_at") if k in c}
                              for c in self.citations_for_item(item_id)]
         item["status_updates"] = self.status_updates_for_item(item_id, newest_first=False)
         item["target"] = self.get_target(item_id)

@@ -12,11 +12,13 @@ its command in one call, for the widgets.
 """
 from __future__ import annotations
 
+import logging
+import time
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6 import QtGui
+from PySide6 import QtCore, QtGui
 
-from ..core.model import Changes, PolicyTrackerError
+from ..core.model import Changes, ConflictError, NotFoundError, PolicyTrackerError
 from ..services import operations as ops
 from ..store.store import SavingStopped
 
@@ -37,6 +39,8 @@ class OperationCommand(QtGui.QUndoCommand):
         self._undo_op: ops.Operation | None = None
         self._redo_op: ops.Operation = op
         self._ran_in_prepare = False
+        self._skip = False  # the stack moves back over a step that could not run (see _run)
+        self.finished_at = 0.0
 
     def prepare(self, session: "Session | None" = None) -> bool:
         """Run the change for the first time; on a refusal show why and return False."""
@@ -50,6 +54,7 @@ class OperationCommand(QtGui.QUndoCommand):
             return False
         self._undo_op = self.outcome.inverse
         self._ran_in_prepare = True
+        self.finished_at = time.monotonic()
         self.session.notify(self.outcome.changes)
         return True
 
@@ -57,49 +62,78 @@ class OperationCommand(QtGui.QUndoCommand):
         if self._ran_in_prepare:  # QUndoStack.push calls redo(); the change already ran
             self._ran_in_prepare = False
             return
-        out = self._run(self._redo_op)
+        if self._skip:
+            self._skip = False
+            return
+        out = self._run(self._redo_op, forward=True)
         if out is not None:
             self._undo_op = out.inverse
 
     def undo(self) -> None:
+        if self._skip:
+            self._skip = False
+            return
         if self._undo_op is None:
             return
-        out = self._run(self._undo_op)
+        out = self._run(self._undo_op, forward=False)
         if out is not None:
             self._redo_op = out.inverse
 
-    def _run(self, op: ops.Operation) -> ops.Outcome | None:
+    def _run(self, op: ops.Operation, *, forward: bool) -> ops.Outcome | None:
+        """Undo or redo; on a refusal the stack is kept truthful (the rules are History's too).
+
+        Another program changed or deleted the records (ConflictError, NotFoundError): the step
+        can never run again, so it leaves the stack. Anything else (the file is busy, saving
+        stopped, an unexpected error): the step stays where it was, to try again; Qt has already
+        moved the stack's index, so it is moved back at once without running anything.
+        """
         try:
             out = ops.perform(self.session.store, op)
-        except SavingStopped as e:
+        except (ConflictError, NotFoundError) as e:
             self.setObsolete(True)
-            self.session.saving_stopped(str(e))
-            return None
-        except PolicyTrackerError as e:
-            self.setObsolete(True)  # the stack drops it: it no longer describes the file
             self.session.error(str(e))
             self.session.notify(Changes(structure=True))
             return None
+        except Exception as e:  # noqa: BLE001 - whatever it was, nothing was written (one transaction)
+            if isinstance(e, SavingStopped):
+                self.session.saving_stopped(str(e))
+            elif isinstance(e, PolicyTrackerError):
+                self.session.error(str(e))
+            else:
+                logging.getLogger("policy_tracker").exception("undo/redo failed")
+                self.session.error(f"That step could not be {'redone' if forward else 'undone'} "
+                                   f"({type(e).__name__}: {e}); nothing was changed.")
+            self._put_back(forward)
+            return None
         self.outcome = out
+        self.finished_at = time.monotonic()
         self.session.notify(out.changes)
         return out
+
+    def _put_back(self, forward: bool) -> None:
+        stack = self.session.undo_stack
+
+        def back() -> None:
+            self._skip = True
+            (stack.undo if forward else stack.redo)()
+        QtCore.QTimer.singleShot(0, stack, back)
 
     # typing into one field in several steps undoes as one step
     def id(self) -> int:  # noqa: A003 - Qt's name
         return MERGE_EDIT_ID if isinstance(self.op, ops.EditItem) else -1
 
     def mergeWith(self, other: QtGui.QUndoCommand) -> bool:  # noqa: N802 - Qt's name
-        mine, theirs = self._undo_op, getattr(other, "_undo_op", None)
-        if not (isinstance(self.op, ops.EditItem) and isinstance(other, OperationCommand)
-                and isinstance(other.op, ops.EditItem) and isinstance(mine, ops.EditItem)
-                and isinstance(theirs, ops.EditItem) and other.op.item_id == self.op.item_id
-                and set(other.op.fields) == set(self.op.fields)):
+        """Two edits of one field in a burst, with nothing in between, undo as one (ops.merge_edits)."""
+        if not isinstance(other, OperationCommand) or self._undo_op is None or other._undo_op is None:
             return False
-        # undo goes back to before the first edit, expecting what the last one stored
-        self._undo_op = ops.EditItem(mine.item_id, mine.fields, expect=theirs.expect)
+        merged = ops.merge_edits(self._undo_op, other._undo_op, other.finished_at - self.finished_at)
+        if merged is None:
+            return False
+        self._undo_op = merged
         self._redo_op = other._redo_op
         self.outcome = other.outcome
-        if theirs.expect == mine.fields:
+        self.finished_at = other.finished_at
+        if merged.expect == merged.fields:
             self.setObsolete(True)
         return True
 
@@ -217,7 +251,7 @@ def track_new_item(session: "Session", fields: dict, source_id: str, start: int,
 def ImportDocument(session: "Session", doc: Any, importer: Callable[..., Any], label: str,  # noqa: N802
                    progress: Callable[[int, int], Any] | None = None) -> OperationCommand:
     """An import as one undoable step (undo removes what it added and puts back what it changed)."""
-    return OperationCommand(session, ops.ImportDocument(doc, importer, label, progress))
+    return OperationCommand(session, ops.ImportDocument(doc, importer, label, progress), label)
 
 
 class _Titled(OperationCommand):

@@ -116,8 +116,10 @@ class Session(QtCore.QObject):
     run = push  # the brief's name for the same thing
 
     def notify(self, changes: Changes) -> None:
-        """Tell every view what one service call changed."""
-        self._seen_version = self.store.data_version()
+        """Tell every view what one service call changed.
+
+        (PRAGMA data_version does not move for this connection's own commits, so there is nothing
+        to re-read here: doing so would hide another program's commit that landed meanwhile.)"""
         self.changed.emit(changes)
 
     def saving_stopped(self, reason: str) -> None:

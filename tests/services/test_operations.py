@@ -16,13 +16,27 @@ from app.services import operations as ops
 from app.store.store import Store
 
 
+SKIP_TABLES = ("audit_log", "schema_migrations", "meta")
+
+
 def snapshot(store: Store) -> dict:
-    doc = jsonio.export_document(store)
-    doc.pop("exported_at")
-    for it in doc["items"]:  # bookkeeping every write moves; the records are what must come back
-        it.pop("updated_at")
-        it.pop("version", None)
-    return doc
+    """Every row of every table (less the audit trail, search index and rowid aliases): what must come back.
+
+    Only an item's `version` and `updated_at` may differ after an undo: they count and date changes.
+    """
+    out = {}
+    tables = [r[0] for r in store.conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts%'")]
+    for t in tables:
+        if t in SKIP_TABLES:
+            continue
+        cols = [r[1] for r in store.conn.execute(f"PRAGMA table_info({t})")
+                if r[1] not in ("seq",) and not (t == "items" and r[1] in ("version", "updated_at"))]
+        rows = [tuple(r) for r in store.conn.execute(f"SELECT {', '.join(cols)} FROM {t}")]
+        if t == "framework_status_counts":  # trigger-kept counts: a zero row and no row say the same
+            rows = [r for r in rows if r[-1]]
+        out[t] = sorted(rows)
+    return out
 
 
 def first_item(store: Store) -> dict:
@@ -118,7 +132,7 @@ def test_undo_over_another_programs_change_is_refused_naming_both(store, seeded_
     assert "its title is now “Theirs”, this step would make it" in str(e.value)
     assert f"“{item['title'][:30]}" in str(e.value)
     assert store.get_item(item["id"])["title"] == "Theirs"
-    assert h.undo_label == "Edit title"  # the step stays: nothing was undone
+    assert h.undo_label is None  # the step can never apply again: it is dropped, as the window drops it
 
 
 def test_redo_over_another_programs_change_is_refused(store, seeded_path):
@@ -176,7 +190,8 @@ def test_undo_of_an_import_is_refused_after_another_program_edited_its_items(sto
     h.do(ops.ImportDocument(doc, jsonio.import_document, "Import"))
     with Store(seeded_path) as other:
         editing.update_item(other, "00000000-0000-4000-8000-00000000bbbb", {"actor": "Someone else"})
-    with pytest.raises(ConflictError, match="“A new item from a colleague” after the import; the import was not"):
+    with pytest.raises(ConflictError, match="changed NEW-1 “A new item from a colleague” since; the import was not "
+                                            "undone"):
         h.undo()
     assert store.get_item("00000000-0000-4000-8000-00000000bbbb")["actor"] == "Someone else"
 
@@ -193,3 +208,116 @@ def test_sheet_import_undoes_and_its_new_framework_goes_too(store, tmp_path):
     h.undo()
     assert snapshot(store) == before
     assert "Annex B" not in [f["title"] for f in store.list_frameworks()]
+
+
+# -- every inverse expects the file as its operation left it ------------------------------------------
+def _other_changes(seeded_path, fn):
+    with Store(seeded_path) as other:
+        fn(other)
+
+
+def test_undoing_a_new_item_after_another_program_edited_it_is_refused(store, seeded_path):
+    """Undo of a create would delete another program's work on the item: refused, naming what moved."""
+    fid = store.list_frameworks()[0]["id"]
+    h = ops.History(store)
+    out = h.do(ops.CreateItem({"framework_id": fid, "kind": "goal", "title": "Mine"}))
+    _other_changes(seeded_path, lambda o: editing.update_item(o, out.result, {"title": "Theirs"}))
+    with pytest.raises(ConflictError, match="its title is now “Theirs”, not “Mine”"):
+        h.undo()
+    assert store.get_item(out.result)["title"] == "Theirs"
+
+
+def test_undoing_a_target_after_another_program_changed_it_is_refused(store, seeded_path):
+    """Undo of a target change does not overwrite another program's target."""
+    item = first_item(store)
+    h = ops.History(store)
+    h.do(ops.SetTarget(item["id"], {"unit": "%", "baseline": 7, "target": 10, "direction": "increase"}))
+    _other_changes(seeded_path, lambda o: editing.set_target(
+        o, item["id"], {"unit": "%", "baseline": 7, "target": 12, "direction": "increase"}))
+    with pytest.raises(ConflictError, match=r"since \(its target\)"):
+        h.undo()
+    assert store.get_target(item["id"])["target"] == 12
+
+
+def test_redo_of_an_import_after_another_programs_edit_is_refused(store, doc, seeded_path):
+    """Redo re-imports only onto the file as the undo left it."""
+    h = ops.History(store)
+    h.do(ops.ImportDocument(doc, jsonio.import_document, "Import"))
+    h.undo()
+    iid = doc["items"][0]["id"]
+    _other_changes(seeded_path, lambda o: editing.update_item(o, iid, {"title": "Theirs"}))
+    with pytest.raises(ConflictError, match="since; the import was not done again"):
+        h.redo()
+    assert store.get_item(iid)["title"] == "Theirs"
+
+
+def test_withdrawing_an_update_follows_the_rule_when_another_program_added_a_later_one(store, seeded_path):
+    """Undo of my update leaves the status the history gives, not the status from before."""
+    item = first_item(store)
+    h = ops.History(store)
+    h.do(ops.AddStatusUpdate(item["id"], "in_progress", "2026-01-01", "mine", "me"))
+    _other_changes(seeded_path, lambda o: editing.add_status_update(o, item["id"], "achieved", "2026-02-01", "theirs"))
+    with pytest.raises(ConflictError, match="its status is now “achieved”"):
+        h.undo()  # the item moved: refused
+    # withdrawn directly (as an older file's undo would), the rule still decides
+    editing.remove_status_update(store, store.status_updates_for_item(item["id"])[-1]["id"], "not_started")
+    assert store.get_item(item["id"])["status"] == store.status_updates_for_item(item["id"])[0]["status"]
+
+
+def test_undo_of_an_import_refuses_to_orphan_another_programs_item(store, doc, seeded_path):
+    """An item placed under an imported item meanwhile would lose its parent: refused by name."""
+    h = ops.History(store)
+    h.do(ops.ImportDocument(doc, jsonio.import_document, "Import"))
+    fid = store.list_frameworks()[0]["id"]
+    _other_changes(seeded_path, lambda o: editing.create_item(o, {"framework_id": fid, "kind": "goal", "title": "Child",
+                                                                  "parent_id": "00000000-0000-4000-8000-00000000bbbb"}))
+    with pytest.raises(ConflictError, match="placed “Child” under an item the import added"):
+        h.undo()
+
+
+def test_undo_of_an_import_removes_the_statuses_it_added(store, doc):
+    """A status the document brought is gone after undo; the built-in ones are exactly as before."""
+    doc["statuses"] = [*jsonio.export_document(store)["statuses"],
+                       {"key": "on_hold", "label": "On hold", "description": "Paused"}]
+    before = store.status_rows()
+    h = ops.History(store)
+    h.do(ops.ImportDocument(doc, jsonio.import_document, "Import"))
+    assert "on_hold" in store.status_rows()
+    h.undo()
+    assert store.status_rows() == before
+
+
+def test_edits_in_a_burst_merge_but_not_across_another_programs_change(store, seeded_path, monkeypatch):
+    """Two quick edits of a field undo as one; with another program's change between them they stay two."""
+    item = first_item(store)
+    clock = iter([100.0, 101.0, 200.0, 201.0, 202.0, 203.0])
+    monkeypatch.setattr(ops.time, "monotonic", lambda: next(clock))
+    h = ops.History(store)
+    h.do(ops.EditItem(item["id"], {"description": "a"}))
+    h.do(ops.EditItem(item["id"], {"description": "ab"}))
+    h.undo()
+    assert store.get_item(item["id"])["description"] == item["description"]  # one step
+    h.do(ops.EditItem(item["id"], {"description": "B"}))
+    _other_changes(seeded_path, lambda o: editing.update_item(o, item["id"], {"description": "C"}))
+    h.do(ops.EditItem(item["id"], {"description": "D"}))
+    h.undo()
+    assert store.get_item(item["id"])["description"] == "C"  # their C comes back, not lost
+
+
+def test_edits_far_apart_stay_two_steps(store, monkeypatch):
+    """Two deliberate edits a minute apart are two undo steps."""
+    item = first_item(store)
+    clock = iter([100.0, 160.0, 161.0])
+    monkeypatch.setattr(ops.time, "monotonic", lambda: next(clock))
+    h = ops.History(store)
+    h.do(ops.EditItem(item["id"], {"title": "One"}))
+    h.do(ops.EditItem(item["id"], {"title": "Two"}))
+    h.undo()
+    assert store.get_item(item["id"])["title"] == "One"
+
+
+def test_an_item_status_is_not_a_field_to_edit(store):
+    """Editing the status directly is refused: it follows the status updates."""
+    item = first_item(store)
+    with pytest.raises(Exception, match="follows its status updates"):
+        ops.perform(store, ops.EditItem(item["id"], {"status": "achieved"}))

@@ -165,3 +165,84 @@ def test_undo_does_not_overwrite_another_programs_change(session):
     editing.update_item(store, item_id, {"title": "Theirs"})  # as another program would
     session.undo_stack.undo()
     assert store.get_item(item_id)["title"] == "Theirs"
+
+
+def test_undo_refused_by_a_busy_file_keeps_the_step_to_try_again(session, answers, qtbot, monkeypatch):
+    """A transient refusal during undo leaves the step on the stack, still undoable; nothing moved."""
+    from app.core.model import PolicyTrackerError
+    from app.services import operations as ops
+    store = session.store
+    item_id = store.item_ids(limit=1)[0]
+    assert session.push(c.EditItemFields(session, item_id, {"title": "Mine"}))
+    real = ops.perform
+    calls = []
+
+    def busy_once(st, op):
+        calls.append(op)
+        if len(calls) == 1:
+            raise PolicyTrackerError("The database is busy in another program; nothing was saved.")
+        return real(st, op)
+    monkeypatch.setattr(ops, "perform", busy_once)
+    session.undo_stack.undo()
+    qtbot.waitUntil(lambda: session.undo_stack.index() == 1)
+    assert session.undo_stack.count() == 1 and session.undo_stack.canUndo()
+    assert store.get_item(item_id)["title"] == "Mine"
+    assert answers.errors == ["The database is busy in another program; nothing was saved."]
+    session.undo_stack.undo()  # now it goes through
+    assert store.get_item(item_id)["title"] != "Mine"
+    assert session.undo_stack.index() == 0
+
+
+def test_an_unexpected_error_in_undo_is_said_in_one_sentence_and_keeps_the_step(session, answers, qtbot, monkeypatch):
+    """Even a programming error during undo leaves the file and the stack as they were."""
+    from app.services import operations as ops
+    item_id = session.store.item_ids(limit=1)[0]
+    assert session.push(c.EditItemFields(session, item_id, {"title": "Mine"}))
+    monkeypatch.setattr(ops, "perform", lambda st, op: {}["missing"])
+    session.undo_stack.undo()
+    qtbot.waitUntil(lambda: session.undo_stack.index() == 1)
+    assert session.store.get_item(item_id)["title"] == "Mine"
+    assert answers.errors == ["That step could not be undone (KeyError: 'missing'); nothing was changed."]
+
+
+def test_a_conflicting_undo_leaves_the_stack_with_both_values_said(session, answers, seeded_path):
+    """Undo over another program's change: refused naming both values, and the step leaves the stack."""
+    from app.services import editing
+    from app.store.store import Store
+    item_id = session.store.item_ids(limit=1)[0]
+    assert session.push(c.EditItemFields(session, item_id, {"title": "Mine"}))
+    with Store(seeded_path) as other:
+        editing.update_item(other, item_id, {"title": "Theirs"})
+    session.undo_stack.undo()
+    assert session.store.get_item(item_id)["title"] == "Theirs"
+    assert "its title is now “Theirs”, this step would make it" in answers.errors[-1]
+    assert session.undo_stack.count() == 0
+
+
+def test_own_saves_do_not_hide_another_programs_commit(session, seeded_path):
+    """Another program commits, then this window saves: the next look still reports the other's commit."""
+    from app.services import editing
+    from app.store.store import Store
+    with Store(seeded_path) as other:
+        editing.create_framework(other, "Theirs")
+    item_id = session.store.item_ids(limit=1)[0]
+    assert session.push(c.EditItemFields(session, item_id, {"title": "Mine"}))
+    assert session.poll_other_writers()
+
+
+def test_an_import_in_the_window_is_one_undo_step(session, tmp_path):
+    """Importing a document through the session undoes to the file as it was."""
+    from app.exchange import jsonio
+    doc = jsonio.export_document(session.store)
+    doc["items"] = doc["items"][:1]
+    doc["items"][0]["title"] = "Changed by the import"
+    doc["items"][0]["updated_at"] = "2099-01-01T00:00:00.000Z"
+    before = session.store.get_item(doc["items"][0]["id"])["title"]
+    cmd = c.ImportDocument(session, doc, jsonio.import_document, "Import colleague.json")
+    assert session.push(cmd)
+    assert session.store.get_item(doc["items"][0]["id"])["title"] == "Changed by the import"
+    assert session.undo_stack.undoText() == "Import colleague.json"
+    session.undo_stack.undo()
+    assert session.store.get_item(doc["items"][0]["id"])["title"] == before
+    session.undo_stack.redo()
+    assert session.store.get_item(doc["items"][0]["id"])["title"] == "Changed by the import"
