@@ -131,6 +131,19 @@ def take(out: Path, theme: str) -> list[Path]:
             break
         settle(50)
     save(win.search.parentWidget(), "search")
+
+    # two windows on one file: a half-typed title meets another window's saved one
+    from app.services import editing, sources
+    win.go_to_item(proposal)
+    title = win.panel.edits["title"]
+    title.setFocus()
+    title.setText(st.get_item(proposal)["title"] + " (with the EAEU)")
+    with Store(path) as other:
+        editing.update_item(other, proposal, {"title": "Digital economy cooperation across the EAEU"})
+        sources.add_source(other, "A colleague's note on the Almaty proposals.\n", title="Colleague's note")
+    win.session.poll_other_writers()
+    save(win, "two-windows")
+    win.panel.conflict.theirs_button.click()
     win.close()
     win.shutdown()
     return saved

@@ -89,28 +89,31 @@ class Progress:
 
 def import_file(win: FileWindow, path: Path, kind: str,
                 progress_hook: Callable[[Progress], None] | None = None) -> jsonio.ImportReport | None:
-    """Import a JSON document or a CSV sheet in one transaction; Cancel rolls it all back."""
+    """Import a JSON document or a CSV sheet as one undoable step; Cancel rolls it all back."""
     session = win.session
-    progress = Progress(cast(QtWidgets.QWidget, win), f"Importing {path.name}…")
-    if progress_hook:
-        progress_hook(progress)
-    try:
+    try:  # read and shape the file first: a bad file is refused before anything is locked
         if kind == "csv":
-            report = csvio.import_csv(session.store, path, progress)
+            doc, importer = csvio.read_sheet(session.store, path), csvio.sheet_importer(path.name)
         else:
-            report = jsonio.import_document(session.store, jsonio.load_file(path), progress)
-    except jsonio.ImportCancelled:
-        session.inform("The import was cancelled; nothing was changed.")
-        return None
+            doc, importer = jsonio.load_file(path), jsonio.import_document
     except (PolicyTrackerError, OSError) as e:
         session.error(f"{path.name} was not imported: {e}")
         return None
+    progress = Progress(cast(QtWidgets.QWidget, win), f"Importing {path.name}…")
+    if progress_hook:
+        progress_hook(progress)
+    cmd = cmds.ImportDocument(session, doc, importer, f"Import {path.name}", progress)
+    try:
+        ok = session.push(cmd)
+    except jsonio.ImportCancelled:
+        session.inform("The import was cancelled; nothing was changed.")
+        return None
     finally:
         progress.close()
-    # an import is not undoable: older undo steps may no longer describe the file
-    session.undo_stack.clear()
-    session.notify(Changes(structure=True))
-    session.inform(f"Imported {path.name}. {report.summary()}")
+    if not ok:
+        return None
+    report = cmd.outcome.result
+    session.inform(f"Imported {path.name}. {report.summary()} Edit > Undo takes the whole import back.")
     return report
 
 
