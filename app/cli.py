@@ -75,14 +75,16 @@ def cmd_import(args) -> int:
     path = Path(args.file).expanduser()
     if not path.exists():
         raise CliError(f"{path} does not exist.")
+    from .services import operations
     store = open_store(args, create=True)
-    try:
+    try:  # the window's own operation, so the command line follows the same rules
         if path.suffix.lower() == ".csv":
-            from .exchange.csvio import import_csv
-            report = import_csv(store, path)
+            from .exchange import csvio
+            doc, importer = csvio.read_sheet(store, path), csvio.sheet_importer(path.name)
         else:
             from .exchange import jsonio
-            report = jsonio.import_document(store, jsonio.load_file(path))
+            doc, importer = jsonio.load_file(path), jsonio.import_document
+        report = operations.perform(store, operations.ImportDocument(doc, importer, f"Import {path.name}")).result
     finally:
         store.close()
     print(report.summary())
