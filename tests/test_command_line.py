@@ -1,12 +1,17 @@
 """The command line: every command documented, results correct, mistakes reported in one sentence."""
+import argparse
 import json
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from app import cli
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args, env=None):
@@ -15,14 +20,78 @@ def run(*args, env=None):
     return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, env=e, timeout=120)
 
 
-def test_help_lists_every_command():
-    """--help names each sub-command, and each has help text of its own."""
+def _subcommands():
+    """The parser's sub-command action and its {name: sub-parser} map."""
     parser = cli.build_parser()
-    sub = next(a for a in parser._actions if a.dest == "command")
-    for name in ("gui", "init", "export", "import", "add-source", "check"):
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return parser, sub
+
+
+def _named(text: str, word: str) -> bool:
+    """True when `word` (an option string or a metavar) stands on its own in text (`-o` is not `--output`)."""
+    return re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", text) is not None
+
+
+def test_help_lists_every_command():
+    """The top-level --help names every sub-command with a one-line summary of its own."""
+    parser, sub = _subcommands()
+    for name in ("gui", "init", "export", "import", "add-source", "check", "report", "backup", "restore",
+                 "demo-data", "search"):
         assert name in sub.choices
+    flat = " ".join(parser.format_help().split())  # argparse wraps long lines
+    summaries = {ch.dest: ch.help for ch in sub._choices_actions}
+    for name in sub.choices:
+        summary = " ".join((summaries.get(name) or "").split())
+        assert summary, f"{name} has no summary in --help"
+        assert f" {name} {summary}" in flat, f"--help does not list {name} with its summary"
+
+
+def test_every_command_help_names_its_arguments_and_options():
+    """Each command's --help names every option and argument the command's parser accepts."""
+    _, sub = _subcommands()
     for name, p in sub.choices.items():
-        assert p.format_help().strip() and any(ch.dest == name for ch in sub._choices_actions), name
+        text = p.format_help()
+        assert text.startswith(f"usage: policy-tracker {name}"), name
+        for action in p._actions:
+            if action.help == argparse.SUPPRESS:
+                continue
+            if action.option_strings:
+                for opt in action.option_strings:
+                    assert _named(text, opt), f"`{name} --help` does not name {opt}"
+                if action.nargs != 0 and action.metavar:
+                    assert _named(text, action.metavar), f"`{name} --help` does not name {action.metavar}"
+                if action.choices:
+                    for choice in action.choices:
+                        assert _named(text, str(choice)), f"`{name} --help` does not name {choice} of {opt}"
+            else:
+                shown = action.metavar or action.dest
+                assert _named(text, shown), f"`{name} --help` does not name its argument {shown}"
+        assert "--db" in [o for a in p._actions for o in a.option_strings], f"{name} does not take --db"
+
+
+def _readme_commands() -> list[str]:
+    """The commands the README's command table lists (first column, `policy-tracker NAME ...`)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Command line"):]
+    section = section[:section.index("\n## ", 1)]
+    names = []
+    for row in section.splitlines():
+        if not row.startswith("| `policy-tracker"):
+            continue
+        first = row.split(" | ")[0]
+        for cell in re.findall(r"`policy-tracker([^`]*)`", first):
+            word = cell.split()[0] if cell.split() else "gui"  # a bare `policy-tracker` opens the window
+            names.append(word)
+    return names
+
+
+def test_readme_command_table_lists_every_command():
+    """The README's command table has a row for every sub-command, and names none that does not exist."""
+    _, sub = _subcommands()
+    listed = _readme_commands()
+    missing = set(sub.choices) - {"gui"} - set(listed)  # the bare `policy-tracker` row stands for gui
+    assert not missing, f"missing from the README: {sorted(missing)}"
+    assert set(listed) <= set(sub.choices), f"not a command: {sorted(set(listed) - set(sub.choices))}"
 
 
 def test_init_then_export_gives_anchored_document(tmp_path):
