@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from app.store import backups as files
 from app.store.store import Store
 
 CLI = [sys.executable, "-m", "app.cli"]
+SEEDED_ITEMS = len(tomllib.loads((Path(__file__).resolve().parents[2] / "seeds" / "curated.toml")
+                                 .read_text(encoding="utf-8"))["items"])  # what the seeded file holds
 
 
 def test_keep_plan_keeps_today_then_daily_weekly_monthly():
@@ -91,8 +94,9 @@ def test_restore_over_a_damaged_file_keeps_its_bytes(seeded_path):
     seeded_path.write_bytes(b"garbage" * 1000)
     aside = backups.restore_backup(made, seeded_path)
     assert aside.read_bytes() == b"garbage" * 1000
+    assert content_hash(seeded_path) == content_hash(made)
     with Store(seeded_path) as s:
-        assert s.integrity_problems() == [] and s.count_items() > 0
+        assert s.integrity_problems() == [] and s.count_items() == SEEDED_ITEMS
 
 
 def test_a_damaged_backup_is_refused_and_nothing_changes(seeded_path, tmp_path):

@@ -5,6 +5,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,10 @@ from app.services import backups
 from app.services import editing
 from app.store import db as dbmod
 from app.store.store import Store
+
+
+SEEDED_ITEMS = len(tomllib.loads((Path(__file__).resolve().parents[2] / "seeds" / "curated.toml")
+                                 .read_text(encoding="utf-8"))["items"])  # what the seeded file holds
 
 
 def sha(path: Path) -> str:
@@ -98,7 +103,7 @@ def test_read_only_file_opens_read_only(seeded_path):
         with Store(seeded_path) as s:
             assert s.readonly
             assert any("read-only" in w for w in s.conn.warnings)
-            assert s.count_items() > 0
+            assert s.count_items() == SEEDED_ITEMS
             with pytest.raises(PolicyTrackerError, match="read-only"):
                 editing.create_framework(s, "Not saved")
     finally:
@@ -113,7 +118,7 @@ def test_file_in_read_only_folder_opens_read_only(seeded_path):
     try:
         with Store(seeded_path) as s:
             assert s.readonly and "folder is read-only" in " ".join(s.conn.warnings)
-            assert s.count_items() > 0
+            assert s.count_items() == SEEDED_ITEMS
     finally:
         os.chmod(folder, 0o700)
 

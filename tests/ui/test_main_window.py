@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 from PySide6 import QtCore, QtWidgets
@@ -11,6 +13,14 @@ from app.core.model import Changes
 from app.ui import file_ops
 from app.ui.main_window import MainWindow
 from app.ui.preferences import Preferences
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def _curated_counts() -> dict[str, int]:
+    """How many frameworks, items and relations the bundled seeds curate (read from the seed file)."""
+    cur = tomllib.loads((SEEDS / "curated.toml").read_text(encoding="utf-8"))
+    return {k: len(cur[k]) for k in ("frameworks", "items", "relations")}
 
 
 def test_title_shows_file_and_first_item_is_open(window, seeded_path):
@@ -344,8 +354,12 @@ def test_run_gui_with_no_path_seeds_the_default_database(tmp_path, monkeypatch):
     from app.ui.app import ensure_database
     monkeypatch.setenv("POLICY_TRACKER_DB", str(tmp_path / "d" / "default.sqlite"))
     path = ensure_database(None)
+    assert path == tmp_path / "d" / "default.sqlite"
+    want = _curated_counts()
     with Store(path) as s:
-        assert s.count_items() > 0
+        assert s.count_items() == want["items"]
+        assert len(s.list_frameworks()) == want["frameworks"]
+        assert len(s.relations_all()) == want["relations"]
 
 
 @pytest.mark.parametrize("url,opened", [("https://example.org", True), ("javascript:alert(1)", False),
