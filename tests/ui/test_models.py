@@ -5,7 +5,8 @@ from PySide6 import QtCore
 
 from app.core.model import Changes
 from app.ui import commands as c
-from app.ui.models import (COUNTS_ROLE, FRAMEWORK_ID_ROLE, ITEM_ID_ROLE, FrameworkTreeModel, ItemFilter,
+from app.store import bulk
+from app.ui.models import (COUNTS_ROLE, FRAMEWORK_ID_ROLE, ITEM_ID_ROLE, PAGE, FrameworkTreeModel, ItemFilter,
                            ItemTableModel, StatusHistoryModel)
 
 
@@ -26,12 +27,38 @@ def test_status_history_passes_modeltester(session, qtmodeltester, almaty_id):
     qtmodeltester.check(m)
 
 
-def test_table_fetches_rows_per_page(session):
-    """Rows are fetched in one query per page, not one per row."""
+def _paged_framework(store, n: int) -> str:
+    """A framework of n items with refs 1..n (so their table order is known), written by app.store.bulk."""
+    fid, stamp = "paging-fw", "2025-01-01T00:00:00.000Z"
+    bulk.write_batch(store, {
+        "frameworks": [(fid, "Paging", None, "", stamp, stamp)],
+        "items": [(f"paging-{k}", fid, None, str(k), "goal", f"Paged item {k}", "", None, "proposed", None, "[]",
+                   stamp, stamp) for k in range(1, n + 1)]})
+    return fid
+
+
+def test_table_fetches_rows_per_page(session, monkeypatch):
+    """Rows are fetched a page per query, not one per row nor all at once, and every row is right
+    on both sides of each page boundary."""
+    n = 2 * PAGE + PAGE // 2  # three pages' worth, and no page boundary at the end
+    fid = _paged_framework(session.store, n)
+    asked: list[int] = []
+    real = session.store.items_by_ids
+    monkeypatch.setattr(session.store, "items_by_ids", lambda ids: asked.append(len(ids)) or real(ids))
     m = ItemTableModel(session.store)
-    for r in range(m.rowCount()):
-        m.data(m.index(r, 1))
-    assert m.fetches == 1
+    m.set_filter(ItemFilter(framework_ids=(fid,)))
+    m.ensure_complete()
+    assert m.rowCount() == n
+    ref, title = m.column_of("ref"), m.column_of("title")
+    for r in range(n):
+        assert (m.data(m.index(r, ref)), m.data(m.index(r, title))) == (str(r + 1), f"Paged item {r + 1}"), r
+        assert m.data(m.index(r, title), ITEM_ID_ROLE) == f"paging-{r + 1}"
+    assert m.fetches == len(asked)
+    assert all(0 < k <= PAGE for k in asked), asked  # one page at most per query
+    assert -(-n // PAGE) <= m.fetches <= -(-n // (PAGE // 2)), asked  # and at least half a page each
+    for r in (PAGE - 1, PAGE, 2 * PAGE - 1, 2 * PAGE):  # read again across the boundaries: from the cache
+        assert m.data(m.index(r, title)) == f"Paged item {r + 1}"
+    assert m.fetches == len(asked)
 
 
 def test_filter_and_sort(session, almaty_id):
