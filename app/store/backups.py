@@ -18,7 +18,7 @@ from pathlib import Path
 from ..core.model import PolicyTrackerError
 from ..paths import user_data_dir
 from .guard import refuse_database_file
-from .migrator import APP_ID, latest_version
+from .migrator import APP_ID, latest_version, schema_differences
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 _NAME = re.compile(r"-(\d{8}-\d{6})(?:-(\d+))?\.sqlite$")
@@ -116,11 +116,13 @@ def verify_backup(path: Path) -> int:
             if not fh.read(16).startswith(b"SQLite format 3"):
                 raise BackupError(f"{path.name} is not a backup of a Policy Tracker database.")
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn.execute("PRAGMA trusted_schema = OFF")
         try:
             if conn.execute("PRAGMA application_id").fetchone()[0] != APP_ID:
                 raise BackupError(f"{path.name} is not a backup of a Policy Tracker database.")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+            foreign = schema_differences(conn, version) if version <= latest_version() else []
         finally:
             conn.close()
     except sqlite3.DatabaseError as e:
@@ -129,6 +131,9 @@ def verify_backup(path: Path) -> int:
         raise BackupError(f"The backup {path.name} cannot be read: {e.strerror}.") from None
     if result != ["ok"]:
         raise BackupError(f"The backup {path.name} is damaged ({' '.join(' '.join(result).split())[:160]}).")
+    if foreign:
+        raise BackupError(f"The backup {path.name} has {foreign[0]}, so it is not a backup this app made; "
+                          f"nothing was restored.")
     if version > latest_version():
         raise BackupError(f"The backup {path.name} was written by a newer Policy Tracker; update the app to restore it.")
     return version

@@ -19,7 +19,7 @@ from typing import Callable
 from ..core.model import PolicyTrackerError
 from . import guard
 from .migrator import (APP_ID, check_history, latest_version, migrate, migrations,  # noqa: F401 - re-exported
-                       split_statements)
+                       schema_differences, split_statements)
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -162,6 +162,7 @@ def _inspect(path: Path, check: bool, immutable: bool, migrations_dir: Path | No
     conn = None
     try:
         conn = sqlite3.connect(_ro_uri(path, immutable=immutable), uri=True)
+        conn.execute("PRAGMA trusted_schema = OFF")  # nothing of a file not yet checked may run
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.OperationalError as e:
@@ -182,6 +183,11 @@ def _inspect(path: Path, check: bool, immutable: bool, migrations_dir: Path | No
         if tables:
             check_history(conn, path, migrations_dir=migrations_dir, refused=DatabaseOpenError,
                           too_new=SchemaTooNewError)
+            foreign = schema_differences(conn, version, migrations_dir)
+            if foreign:
+                more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
+                raise DatabaseOpenError(f"{path} has {foreign[0]}{more}, so it was not opened and nothing in it "
+                                        f"ran; it was left exactly as it is.")
     except sqlite3.DatabaseError as e:
         msg = str(e)
         if "not a database" in msg:

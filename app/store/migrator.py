@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -402,3 +403,101 @@ def rebuild_table(conn: sqlite3.Connection, table: str, definition: str, *,
         except sqlite3.Error as e:
             raise MigrationError(f"After rebuilding {table}, {name} could not be created again ({e}); "
                                  f"pass it in skip= and create it in the step.") from None
+
+
+# -- the schema a file must have ---------------------------------------------------------------------
+# A database file from someone else is code: its triggers and views run inside our connection.
+# Before anything of a file runs, its sqlite_master must be exactly what this release's steps make
+# at its version. The expected schema of each version is kept in db/schema/NNNN.json (written by
+# `python -m app.store.migrator --write-schemas`, checked by tests/store/test_schema_check.py)
+# because building it in memory costs ~130 ms at every start; for other migration folders (tests)
+# it is built in memory once per process.
+SCHEMA_DIR = MIGRATIONS_DIR.parent / "schema"
+_IGNORED = ("schema_migrations", "sqlite_autoindex_schema_migrations_1")  # checked by check_history
+_expected_cache: dict[tuple, list[tuple[str, str, str, str]]] = {}
+
+
+def _norm_sql(sql: str | None) -> str:
+    return " ".join((sql or "").split())
+
+
+def schema_entries(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
+    """(type, name, table, sql) of every schema object, whitespace folded, sorted; SQLite's own left out."""
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' "
+                        "AND name NOT LIKE 'sqlite_sequence'").fetchall()
+    return sorted((t, n, tb, _norm_sql(s)) for t, n, tb, s in rows if n not in _IGNORED)
+
+
+def _steps_key(steps: list[Step]) -> tuple:
+    return tuple((s.version, s.sha256) for s in steps)
+
+
+def expected_schema(version: int, migrations_dir: Path | None = None) -> list[tuple[str, str, str, str]]:
+    """What sqlite_master holds in a file made by this release's steps 1..version."""
+    steps = [s for s in migrations(migrations_dir) if s.version <= version]
+    key = _steps_key(steps)
+    if key in _expected_cache:
+        return _expected_cache[key]
+    if migrations_dir is None:
+        saved = SCHEMA_DIR / f"{version:04d}.json"
+        try:
+            data = json.loads(saved.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        if data and [tuple(x) for x in data["steps"]] == list(key):  # written from these very steps
+            _expected_cache[key] = [tuple(e) for e in data["entries"]]
+            return _expected_cache[key]
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(conn, version, migrations_dir=migrations_dir)
+        entries = schema_entries(conn)
+    finally:
+        conn.close()
+    _expected_cache[key] = entries
+    return entries
+
+
+def schema_differences(conn: sqlite3.Connection, version: int, migrations_dir: Path | None = None) -> list[str]:
+    """What in this file's schema this release's steps did not make (or made otherwise), in words."""
+    have = {(t, n): (tb, s) for t, n, tb, s in schema_entries(conn)}
+    want = {(t, n): (tb, s) for t, n, tb, s in expected_schema(version, migrations_dir)}
+    out = []
+    for (t, n), (tb, s) in sorted(have.items()):
+        if (t, n) not in want:
+            out.append(f"{'an' if t == 'index' else 'a'} {t} '{n}'" + (f" on {tb}" if t in ("trigger", "index") and tb else "")
+                       + " that this version of Policy Tracker did not create")
+        elif want[(t, n)] != (tb, s):
+            out.append(f"{'an' if t == 'index' else 'a'} {t} '{n}' that differs from the one this version of Policy Tracker creates")
+    for (t, n) in sorted(set(want) - set(have)):
+        out.append(f"no {t} '{n}', which this version of Policy Tracker creates")
+    return out
+
+
+def write_schemas() -> list[Path]:
+    """Write db/schema/NNNN.json for every step (run after adding a step; a test checks they agree)."""
+    SCHEMA_DIR.mkdir(exist_ok=True)
+    written = []
+    for step in migrations():
+        _expected_cache.clear()
+        steps = [s for s in migrations() if s.version <= step.version]
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            migrate(conn, step.version)
+            entries = schema_entries(conn)
+        finally:
+            conn.close()
+        path = SCHEMA_DIR / f"{step.version:04d}.json"
+        path.write_text(json.dumps({"steps": [list(k) for k in _steps_key(steps)], "entries": entries},
+                                   ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    import sys
+    if sys.argv[1:] == ["--write-schemas"]:
+        for p in write_schemas():
+            print(p)
+    else:
+        print("usage: python -m app.store.migrator --write-schemas", file=sys.stderr)
+        sys.exit(2)
