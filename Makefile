@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 QT_LIBS := libegl1 libgl1 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 fonts-dejavu-core
 X_LIBS := libx11-6 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
           libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-xinerama0 libxkbcommon-x11-0
-TEST_TOOLS := poppler-utils
+TEST_TOOLS := poppler-utils sqlite3
 SHOT_TOOLS := xvfb xauth imagemagick
 
 .PHONY: run test soak bench screenshots lint clean venv sysdeps-test sysdeps-run sysdeps-shots
