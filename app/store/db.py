@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-import stat
 from pathlib import Path
 from typing import Callable
 
 from ..core.model import PolicyTrackerError
-from . import guard
+from . import backups, guard
+from .backups import writable as _writable
 from .migrator import (APP_ID, check_history, latest_version, migrate, migrations,  # noqa: F401 - re-exported
                        schema_differences, split_statements)
 
@@ -90,18 +90,8 @@ def shared_location(path: Path, mounts: list[tuple[str, str]] | None = None) -> 
     return None
 
 
-def _writable(p: Path) -> bool:
-    """Writable for us, and not marked read-only by its owner (root ignores the mode bits)."""
-    try:
-        mode = p.stat().st_mode
-    except OSError:
-        return False
-    return os.access(p, os.W_OK) and bool(mode & stat.S_IWUSR)
-
-
 def _backup_hint(path: Path) -> tuple[str, Path | None]:
     """A sentence naming the newest good backup of path (or saying there is none), and its path."""
-    from . import backups  # late: backups uses this module's checks
     try:
         newest = backups.newest_good_backup(path)
     except OSError:

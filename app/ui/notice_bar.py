@@ -13,19 +13,27 @@ from .widgets import plain_label
 Qt = QtCore.Qt
 
 
+def _bar(frame: QtWidgets.QFrame, name: str, accessible: str, layout: QtWidgets.QBoxLayout,
+         margins: tuple[int, int, int, int]) -> QtWidgets.QLabel:
+    """The look both bars share: a styled frame (see the .qss files) around one plain-text label."""
+    frame.setObjectName(name)
+    frame.setAccessibleName(accessible)
+    frame.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
+    frame.setLayout(layout)
+    layout.setContentsMargins(*margins)
+    label = plain_label("", wrap=True, name=f"{accessible} text")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    layout.addWidget(label, 1)
+    return label
+
+
 class NoticeBar(QtWidgets.QFrame):
     reopen_requested = QtCore.Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
-        self.setObjectName("noticeBar")
-        self.setAccessibleName("Notice")
-        self.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
-        lay = QtWidgets.QHBoxLayout(self)
-        lay.setContentsMargins(8, 4, 4, 4)
-        self.label = plain_label("", wrap=True, name="Notice text")
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lay.addWidget(self.label, 1)
+        lay = QtWidgets.QHBoxLayout()
+        self.label = _bar(self, "noticeBar", "Notice", lay, (8, 4, 4, 4))
         self.reopen = QtWidgets.QPushButton("Re&open File")
         self.reopen.setObjectName("noticeReopen")
         self.reopen.clicked.connect(self.reopen_requested)
@@ -75,13 +83,8 @@ class ConflictBar(QtWidgets.QFrame):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
-        self.setObjectName("conflictBar")
-        self.setAccessibleName("Edit conflict")
-        self.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.setContentsMargins(8, 6, 8, 6)
-        self.label = plain_label("", wrap=True, name="Conflict text")
-        lay.addWidget(self.label)
+        lay = QtWidgets.QVBoxLayout()
+        self.label = _bar(self, "conflictBar", "Edit conflict", lay, (8, 6, 8, 6))
         row = QtWidgets.QHBoxLayout()
         row.addStretch(1)
         self.mine_button = QtWidgets.QPushButton("Save &Mine")
