@@ -16,8 +16,9 @@ Two defences, in this module:
    (F_OFD_SETLK, Linux 3.15+), on descriptors of our own that stay open until the database is
    closed. OFD locks belong to that descriptor alone, so closing any other descriptor leaves them
    in place. They conflict only with what SQLite must not do while we are open anyway.
-   Before a clean close we checkpoint, then let go of them, so SQLite still removes the WAL when
-   we are the last user.
+   Before a clean close we let go of them, so SQLite still removes the WAL when we are the last
+   user. One consequence: a Store's own connection cannot leave WAL mode (that needs the file's
+   EXCLUSIVE lock); close the Store first, as tests/benchmarks/dataset.py does.
 2. **A register and a check.** `refuse_database_file(path)` is called before the app reads or
    writes a file a person chose (a source, an import, an export, a backup): one of an open
    database's own files is refused in one sentence instead of being opened and closed.

@@ -66,7 +66,11 @@ def demo_db(params: dict = FULL) -> tuple[Path, float | None]:
     with Store(tmp) as s:
         generate(s, items=params["items"], notes=params["notes"], sources=params["sources"], seed=params["seed"],
                  progress=progress)
-        s.conn.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+    # one self-contained file: the journal mode can change only once no Store holds the file
+    # (a Store's guard keeps a read lock that the switch's exclusive lock must wait for)
+    raw = sqlite3.connect(tmp)
+    raw.execute("PRAGMA journal_mode = DELETE")
+    raw.close()
     os.replace(tmp, path)
     took = time.perf_counter() - t
     _log(f"  built in {took:.0f} s")
