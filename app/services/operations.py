@@ -29,7 +29,7 @@ from ..core.model import Changes, ConflictError, NotFoundError, PolicyTrackerErr
 from ..store.store import FINGERPRINT_FIELDS, Store
 from . import editing, sources
 
-Op = dataclass(frozen=True, eq=False)  # plain values; eq=False: documents inside are compared by identity
+# Operations are frozen dataclasses with eq=False: plain values, whose documents compare by identity.
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ def check_unchanged(store: Store, expect: dict, step: str = "this step was not a
                                     f"{step}.")
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class Expecting(Operation):
     """Runs `op` only if the records it touches are as `expect` says (see `fingerprints`)."""
 
@@ -229,7 +229,7 @@ def expecting(store: Store, inverse: Operation, *, items=(), frameworks=(), sour
 ITEM_FIELD_NAMES = {"framework_id": "framework", "parent_id": "parent", "due_on": "due date"}
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class EditItem(Operation):
     """Change some fields of an item (not its status: that follows its status updates).
 
@@ -270,7 +270,7 @@ def _norm(v):
     return v or None
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class CreateItem(Operation):
     fields: dict
     item_id: str = field(default_factory=new_id)
@@ -284,7 +284,7 @@ class CreateItem(Operation):
         return Outcome(iid, changes, expecting(store, DeleteItem(iid), items=[iid]))
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class DeleteItem(Operation):
     """Delete an item; the inverse puts it back with its history, citations, target and links."""
 
@@ -299,7 +299,7 @@ class DeleteItem(Operation):
         return Outcome(snap, changes, expecting(store, RestoreItem(snap), items=[self.item_id]))
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class RestoreItem(Operation):
     snapshot: dict
 
@@ -314,7 +314,7 @@ class RestoreItem(Operation):
 
 
 # -- status history -------------------------------------------------------------------------------
-@Op
+@dataclass(frozen=True, eq=False)
 class AddStatusUpdate(Operation):
     item_id: str
     status: str
@@ -335,7 +335,7 @@ class AddStatusUpdate(Operation):
         return Outcome(row, changes, expecting(store, undo, items=[self.item_id]))
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class WithdrawStatusUpdate(Operation):
     """Withdraw an update (the history stays append-only for edits: this is undo's way out).
 
@@ -357,7 +357,7 @@ class WithdrawStatusUpdate(Operation):
 
 
 # -- citations ---------------------------------------------------------------------------------------
-@Op
+@dataclass(frozen=True, eq=False)
 class AddCitation(Operation):
     item_id: str
     source_id: str
@@ -375,7 +375,7 @@ class AddCitation(Operation):
         return Outcome(row, changes, expecting(store, RemoveCitation(row["id"]), items=[self.item_id]))
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class RemoveCitation(Operation):
     citation_id: str
 
@@ -388,7 +388,7 @@ class RemoveCitation(Operation):
         return Outcome(row, changes, expecting(store, RestoreCitation(row), items=[row["item_id"]]))
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class RestoreCitation(Operation):
     row: dict
 
@@ -402,7 +402,7 @@ class RestoreCitation(Operation):
 
 
 # -- targets and observations ---------------------------------------------------------------------------
-@Op
+@dataclass(frozen=True, eq=False)
 class SetTarget(Operation):
     item_id: str
     target: dict | None
@@ -416,7 +416,7 @@ class SetTarget(Operation):
         return Outcome(self.target, changes, expecting(store, SetTarget(self.item_id, before), items=[self.item_id]))
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class AddObservation(Operation):
     item_id: str
     value: Any
@@ -435,7 +435,7 @@ class AddObservation(Operation):
         return Outcome(row, changes, expecting(store, RemoveObservation(self.observation_id), items=[self.item_id]))
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class RemoveObservation(Operation):
     observation_id: str
 
@@ -448,7 +448,7 @@ class RemoveObservation(Operation):
         return Outcome(r, changes, expecting(store, RestoreRecord("observations", r), items=[r["item_id"]]))
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class RestoreRecord(Operation):
     """Put a removed observation or relation back exactly as it was (its id and created_at too)."""
 
@@ -474,7 +474,7 @@ class RestoreRecord(Operation):
 
 
 # -- relations ---------------------------------------------------------------------------------------------
-@Op
+@dataclass(frozen=True, eq=False)
 class AddRelation(Operation):
     from_id: str
     to_id: str
@@ -493,7 +493,7 @@ class AddRelation(Operation):
                                                items=[self.from_id, self.to_id]))
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class RemoveRelation(Operation):
     relation_id: str
 
@@ -512,7 +512,7 @@ def store_relation_row(r: dict) -> dict:
 
 
 # -- frameworks --------------------------------------------------------------------------------------------
-@Op
+@dataclass(frozen=True, eq=False)
 class CreateFramework(Operation):
     title: str
     actor: str | None = None
@@ -529,7 +529,7 @@ class CreateFramework(Operation):
         return Outcome(fid, changes, expecting(store, DeleteFramework(fid), frameworks=[fid]))
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class DeleteFramework(Operation):
     """Delete an empty framework (one with items is refused by the service); undo puts back its row."""
 
@@ -547,7 +547,7 @@ class DeleteFramework(Operation):
         return Outcome(row, changes, expecting(store, RestoreFramework(row), frameworks=[row["id"]]))
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class RestoreFramework(Operation):
     row: dict
 
@@ -566,7 +566,7 @@ class RestoreFramework(Operation):
 SOURCE_META = ("title", "kind", "publisher", "author", "event", "published_on", "url", "language")
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class AddSource(Operation):
     """Store a source document (its text already read and checked); undo removes it if nobody cites it."""
 
@@ -583,7 +583,7 @@ class AddSource(Operation):
         return Outcome(sid, changes, expecting(store, RemoveSource(sid), sources_=[sid]))
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class RemoveSource(Operation):
     source_id: str
 
@@ -596,7 +596,7 @@ class RemoveSource(Operation):
         return Outcome(row, changes, expecting(store, RestoreSource(row), sources_=[row["id"]]))
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class RestoreSource(Operation):
     row: dict
 
@@ -611,7 +611,7 @@ class RestoreSource(Operation):
 
 
 # -- several changes as one step ---------------------------------------------------------------------------
-@Op
+@dataclass(frozen=True, eq=False)
 class Sequence(Operation):
     """Several operations in one transaction, undone as one step, last first."""
 
@@ -653,7 +653,7 @@ def track_new_item(fields: dict, source_id: str, start: int, end: int) -> Sequen
 
 
 # -- imports ------------------------------------------------------------------------------------------------
-@Op
+@dataclass(frozen=True, eq=False)
 class ImportDocument(Operation):
     """Merge an exchange document (JSON, or a sheet made into one) into the file, undoably.
 
@@ -685,7 +685,7 @@ class ImportDocument(Operation):
         return Outcome(report, changes, UndoImport(before, after, self.doc, self.importer, self.text))
 
 
-@Op
+@dataclass(frozen=True, eq=False)
 class UndoImport(Operation):
     before: dict  # _photograph: the records as they were
     after: dict  # _import_fingerprints: the records as the import left them
