@@ -1,26 +1,40 @@
-"""Field rules shared by the window, the importer and the command line (pure, no I/O)."""
+"""Field rules shared by the window, the importer and the command line (pure, no I/O).
+
+The limits, and which rule checks which field, come from the records' description
+(core.records); the functions here are the rules themselves and the messages they give.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import json
 import math
 import re
+from collections.abc import Callable
+from typing import Any
 
+from . import records as R
 from .model import DIRECTIONS, ITEM_KINDS, RELATION_KINDS, ValidationError
+from .records import (  # noqa: F401 - the window's forms read these limits from here
+    MAX_NAME,
+    MAX_NUMBER,
+    MAX_SOURCE_TEXT,
+    MAX_TAG,
+    MAX_TAGS,
+    MAX_TEXT,
+    MAX_TIMESTAMP,
+    MAX_TITLE,
+    MAX_URL,
+)
 
-# Fields of an item whose rule needs nothing from the file (framework, parent and status are
-# checked against what exists). The window (services.editing) and the importer both use these.
-ITEM_VALUE_FIELDS = ("ref", "kind", "title", "description", "actor", "due_on", "tags")
-
-MAX_TITLE = 1_000
-MAX_TEXT = 100_000
-MAX_SOURCE_TEXT = 20_000_000
-MAX_TAGS = 100
-MAX_TAG = 100
-MAX_NAME = 200  # ref, actor, author of an update: one line that fits a table cell
-MAX_URL = 2_000
-MAX_TIMESTAMP = 40
 _CANONICAL_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", re.ASCII)
+
+
+def __getattr__(name: str):
+    # Fields of an item whose rule needs nothing from the file (framework, parent and status are
+    # checked against what exists): the window (services.editing) and the importer both use these.
+    if name == "ITEM_VALUE_FIELDS":
+        return R.ITEMS.value_fields
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def parse_date(value, field: str, required: bool = False) -> str | None:
@@ -64,16 +78,16 @@ def check_unicode(value: str, field: str) -> None:
         raise ValidationError(f"{_label(field)} contains an invalid character (a lone surrogate).", field) from None
 
 
-def clean_tags(value) -> list[str]:
-    """Tags as a list (or typed as a comma list): trimmed, blanks dropped, each kept once."""
+def clean_tags(value, limit: int = MAX_TAGS) -> list[str]:
+    """Tags as a list (or typed as a comma list): trimmed, blanks dropped, each kept once; at most `limit`."""
     if value is None:
         return []
     if isinstance(value, str):
         value = [t for t in (p.strip() for p in value.split(",")) if t]
     if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
         raise ValidationError("Tags must be a list of words.", "tags")
-    if len(value) > MAX_TAGS:
-        raise ValidationError(f"An item can have at most {MAX_TAGS} tags.", "tags")
+    if len(value) > limit:
+        raise ValidationError(f"An item can have at most {limit} tags.", "tags")
     out: list[str] = []
     for n, t in enumerate(value, start=1):
         try:
@@ -116,7 +130,7 @@ def number(value, field: str, required: bool = False) -> float | None:
         f = float(value)
     except (ValueError, OverflowError):
         raise ValidationError(f"{_label(field)} '{_short(str(value))}' is not a number.", field) from None
-    if math.isnan(f) or math.isinf(f) or abs(f) > 1e15:
+    if math.isnan(f) or math.isinf(f) or abs(f) > MAX_NUMBER:
         raise ValidationError(f"{_label(field)} must be a finite number below 10^15.", field)
     return f
 
@@ -177,16 +191,7 @@ def timestamp(value, field: str) -> str | None:
 
 def clean_source_meta(fields: dict) -> dict:
     """The descriptive fields of a source document (everything but its text), checked and trimmed."""
-    return {
-        "title": clean_text(fields.get("title"), "title", required=True, limit=MAX_TITLE),
-        "kind": clean_text(fields.get("kind"), "kind", limit=40) or "document",
-        "publisher": clean_text(fields.get("publisher"), "publisher", limit=500) or None,
-        "author": clean_text(fields.get("author"), "author", limit=500) or None,
-        "event": clean_text(fields.get("event"), "event", limit=500) or None,
-        "published_on": parse_date(fields.get("published_on"), "published_on"),
-        "url": web_url(fields.get("url"), "url"),
-        "language": clean_text(fields.get("language"), "language", limit=20) or None,
-    }
+    return clean_values(R.SOURCES, fields)
 
 
 def due_not_before(due_on: str | None, as_of: str | None) -> None:
@@ -194,24 +199,53 @@ def due_not_before(due_on: str | None, as_of: str | None) -> None:
         raise ValidationError(f"The due date {due_on} is before the as-of date {as_of}.", "due_on")
 
 
+# -- one rule per described field ---------------------------------------------------------------
+def rule(f: R.Field, *, today: str | None = None) -> Callable[[Any], Any]:
+    """The check of one described field as a function of its value: its cleaner with its limits.
+
+    A blank value becomes the field's default (None when it may be empty). `today` is the day
+    an as-of date may not pass (None: the real today, read when the rule runs).
+    """
+    name, c, limit, required = f.name, f.cleaner, f.limit, f.required
+    if c == "clean_text":
+        blank = None if f.nullable else ("" if f.default is None else f.default)
+        return lambda value: clean_text(value, name, required=required, limit=limit) or blank
+    if c == "parse_date":
+        return lambda value: parse_date(value, name, required)
+    if c == "number":
+        return lambda value: number(value, name, required)
+    if c == "clean_tags":
+        return lambda value: clean_tags(value, limit)
+    if c == "web_url":
+        return lambda value: web_url(value, name)
+    if c == "timestamp":
+        return lambda value: timestamp(value, name)
+    if c == "as_of_date":
+        return lambda value: as_of_date(value, name, today)
+    if c in ("kind", "relation_kind", "direction"):  # a closed vocabulary, named in its own message
+        return globals()[c]
+    raise ValueError(f"{f.name}: no rule of its own ({c!r}); it is checked against the file")
+
+
+def rules(rec: R.Record, *, today: str | None = None) -> dict[str, Callable[[Any], Any]]:
+    """{field: rule} for a record's value fields (content checked without the file), in order."""
+    if today is not None:
+        return {n: rule(rec.field(n), today=today) for n in rec.value_fields}
+    return rec.derive(("validation.rules",), lambda r: {n: rule(r.field(n)) for n in r.value_fields})
+
+
+def clean_values(rec: R.Record, values: dict, *, today: str | None = None) -> dict:
+    """A record's value fields from `values` (absent ones as blank), checked in order and trimmed."""
+    return {n: check(values.get(n)) for n, check in rules(rec, today=today).items()}
+
+
 # -- whole records: one rule for the window and the importer ----------------------------------
 def clean_item_value(key: str, value):
     """One item field (see ITEM_VALUE_FIELDS), checked and trimmed; raises ValidationError naming it."""
-    if key == "title":
-        return clean_text(value, "title", required=True, limit=MAX_TITLE)
-    if key == "ref":
-        return clean_text(value, "ref", limit=MAX_NAME)
-    if key == "actor":
-        return clean_text(value, "actor", limit=MAX_NAME) or None
-    if key == "description":
-        return clean_text(value, "description")
-    if key == "kind":
-        return kind(value)
-    if key == "due_on":
-        return parse_date(value, "due_on")
-    if key == "tags":
-        return clean_tags(value)
-    raise ValidationError(f"'{key}' is not a field of an item.")
+    check = rules(R.ITEMS).get(key)
+    if check is None:
+        raise ValidationError(f"'{key}' is not a field of an item.")
+    return check(value)
 
 
 def status_key(value, known) -> str:
@@ -223,51 +257,45 @@ def status_key(value, known) -> str:
 
 def clean_framework_fields(fields: dict, *, partial: bool) -> dict:
     """Title, actor and description of a framework."""
+    rec = R.FRAMEWORKS
+    checks = rules(rec)
     out = {}
     for key, value in fields.items():
-        if key == "title":
-            out[key] = clean_text(value, "title", required=True, limit=MAX_TITLE)
-        elif key == "actor":
-            out[key] = clean_text(value, "actor", limit=MAX_NAME) or None
-        elif key == "description":
-            out[key] = clean_text(value, "description")
-        else:
+        check = checks.get(key)
+        if check is None:
             raise ValidationError(f"'{key}' is not a field of a framework.")
+        out[key] = check(value)
     if not partial:
-        if "title" not in out:
-            raise ValidationError("Title is required.", "title")
-        out.setdefault("actor", None)
-        out.setdefault("description", "")
+        for name in checks:
+            f = rec.field(name)
+            if name in out:
+                continue
+            if f.required:
+                raise ValidationError(f"{f.label} is required.", name)
+            out[name] = None if f.nullable else f.default
     return out
 
 
 def clean_update_fields(as_of, note, author, *, today: str | None = None) -> dict:
     """The dated part of a status update: as_of (required, not in the future), note and author."""
-    return {"as_of": as_of_date(as_of, "as_of", today), "note": clean_text(note, "note"),
-            "author": clean_text(author, "author", limit=MAX_NAME)}
+    return clean_values(R.STATUS_UPDATES, {"as_of": as_of, "note": note, "author": author}, today=today)
 
 
 def clean_observation_fields(value, observed_on, note) -> dict:
     """A measured value toward a target: a finite number, the date it was observed, a note."""
-    return {"value": number(value, "value", required=True),
-            "observed_on": parse_date(observed_on, "observed_on", required=True), "note": clean_text(note, "note")}
+    return clean_values(R.OBSERVATIONS, {"value": value, "observed_on": observed_on, "note": note})
 
 
 def clean_relation_fields(kind_, note) -> dict:
-    return {"kind": relation_kind(kind_), "note": clean_text(note, "note")}
+    return clean_values(R.RELATIONS, {"kind": kind_, "note": note})
 
 
 def clean_target(target: dict | None) -> dict | None:
     """A numeric target (unit, baseline, target, their dates, direction), or None for none."""
     if target is None:
         return None
-    out = {"unit": clean_text(target.get("unit"), "unit", limit=100),
-           "baseline": number(target.get("baseline"), "baseline"),
-           "baseline_on": parse_date(target.get("baseline_on"), "baseline_on"),
-           "target": number(target.get("target"), "target", required=True),
-           "target_on": parse_date(target.get("target_on"), "target_on"),
-           "direction": direction(target.get("direction"))}
-    if out["baseline_on"] and out["target_on"] and out["target_on"] < out["baseline_on"]:
+    out = clean_values(R.TARGETS, target)
+    if out.get("baseline_on") and out.get("target_on") and out["target_on"] < out["baseline_on"]:
         raise ValidationError("The target date is before the baseline date.", "target_on")
     return out
 
