@@ -7,39 +7,42 @@ the page cache and relaxes fsync while a throw-away build runs (`fast_session`).
 from __future__ import annotations
 
 import contextlib
+import itertools
 from typing import Iterable, Iterator
 
+from ..core import records as R
 from .store import Store
 
-# Column order of the tuples each insert_* function takes.
-SOURCE_COLS = ("id", "title", "kind", "publisher", "author", "event", "published_on", "url", "language",
-               "sha256", "text", "imported_at")
-FRAMEWORK_COLS = ("id", "title", "actor", "description", "created_at", "updated_at")
-ITEM_COLS = ("id", "framework_id", "parent_id", "ref", "kind", "title", "description", "actor", "status",
-             "due_on", "tags", "created_at", "updated_at")
-CITATION_COLS = ("id", "item_id", "source_id", "start_offset", "end_offset", "quote", "prefix", "suffix",
-                 "created_at")
-STATUS_UPDATE_COLS = ("id", "item_id", "status", "as_of", "note", "author", "created_at")
-TARGET_COLS = ("item_id", "unit", "baseline", "baseline_on", "target", "target_on", "direction")
-OBSERVATION_COLS = ("id", "item_id", "value", "observed_on", "note", "citation_id", "created_at")
-RELATION_COLS = ("id", "from_id", "to_id", "kind", "note", "created_at")
-
-TABLES = {
-    "sources": SOURCE_COLS, "frameworks": FRAMEWORK_COLS, "items": ITEM_COLS, "citations": CITATION_COLS,
-    "status_updates": STATUS_UPDATE_COLS, "targets": TARGET_COLS, "observations": OBSERVATION_COLS,
-    "relations": RELATION_COLS,
-}
 # Parents before children, so immediate foreign-key checks pass row by row.
 INSERT_ORDER = ("sources", "frameworks", "items", "citations", "status_updates", "targets", "observations",
                 "relations")
 
-_SQL = {t: f"INSERT INTO {t} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-        for t, cols in TABLES.items()}
+
+def columns(table: str) -> tuple[str, ...]:
+    """The column order of the tuples insert_rows takes: the columns the app writes (core.records),
+    in table order. A tuple may stop short: the columns after it take their defaults, so a field
+    added at the end of a record's description does not break writers that do not know it yet."""
+    return R.record(table).inserted
+
+
+def __getattr__(name: str):
+    if name == "TABLES":  # {table: its tuple order}, as callers knew it
+        return {t: columns(t) for t in INSERT_ORDER}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def insert_rows(store: Store, table: str, rows: Iterable[tuple]) -> int:
-    """executemany one table's rows (tuples in TABLES[table] order); call inside store.write()."""
-    cur = store.conn.executemany(_SQL[table], rows)
+    """executemany one table's rows (tuples in columns(table) order); call inside store.write()."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return 0
+    cols = columns(table)
+    if len(first) > len(cols):
+        raise ValueError(f"{table}: a row of {len(first)} values, but {table} has {len(cols)} columns to write")
+    cols = cols[:len(first)]
+    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    cur = store.conn.executemany(sql, itertools.chain((first,), rows))
     return cur.rowcount
 
 

@@ -2,14 +2,16 @@
 
 Every function takes a `Store` and a list of item ids; ids travel as one JSON parameter
 (`json_each(?)`) so a 100,000-item report needs no chunking and no SQL built from values.
-Dates are ISO text, so `as_of <= ?` compares them correctly.
+Dates are ISO text, so `as_of <= ?` compares them correctly. Each record's columns come from its
+description (core.records); the joins and orders are the report's own.
 """
 from __future__ import annotations
 
 import json
 from typing import Iterable
 
-from .store import Store, _group, _item_out
+from ..core import records as R
+from .store import Store, _cols, _group, _item_out
 
 
 def _ids(ids: Iterable[str]) -> str:
@@ -33,8 +35,7 @@ def report_items(store: Store, *, framework_ids: list[str] | None = None, kinds:
     if tags:
         where.append("EXISTS (SELECT 1 FROM json_each(i.tags) t WHERE t.value IN (SELECT value FROM json_each(?)))")
         params.append(_ids(tags))
-    sql = ("SELECT i.id, i.framework_id, i.parent_id, i.ref, i.kind, i.title, i.description, i.actor, i.status, "
-           "i.due_on, i.tags, i.created_at, f.title AS framework FROM items i "
+    sql = (f"SELECT {_cols(R.ITEMS, alias='i')}, f.title AS framework FROM items i "
            "JOIN frameworks f ON f.id = i.framework_id"
            + (f" WHERE {' AND '.join(where)}" if where else "")
            + " ORDER BY f.title COLLATE NOCASE, f.id, length(i.ref), i.ref, i.seq")
@@ -44,7 +45,7 @@ def report_items(store: Store, *, framework_ids: list[str] | None = None, kinds:
 def status_updates_upto(store: Store, item_ids: list[str], as_of: str) -> dict[str, list[dict]]:
     """{item_id: updates dated on or before as_of, newest first}."""
     return _group(store._all(
-            "SELECT u.item_id, u.id, u.status, u.as_of, u.note, u.author, u.created_at FROM status_updates u "
+            f"SELECT {_cols(R.STATUS_UPDATES, alias='u')} FROM status_updates u "
             "WHERE u.item_id IN (SELECT value FROM json_each(?)) AND u.as_of <= ? "
             "ORDER BY u.item_id, u.as_of DESC, u.created_at DESC, u.id DESC", (_ids(item_ids), as_of)), "item_id")
 
@@ -69,23 +70,21 @@ def latest_status_upto(store: Store, item_ids: list[str], as_of: str) -> dict[st
 def citations_for_items(store: Store, item_ids: list[str]) -> dict[str, list[dict]]:
     """{item_id: citations with their source's bibliographic fields}, in source date order."""
     return _group(store._all(
-            "SELECT c.item_id, c.id, c.source_id, c.quote, s.title AS source_title, s.kind AS source_kind, "
-            "s.publisher AS source_publisher, s.author AS source_author, s.event AS source_event, "
-            "s.published_on AS source_published_on, s.language AS source_language FROM citations c "
+            f"SELECT {_cols(R.CITATIONS, alias='c', keys=True)}, {_source_cols()} FROM citations c "
             "JOIN sources s ON s.id = c.source_id WHERE c.item_id IN (SELECT value FROM json_each(?)) "
             "ORDER BY c.item_id, s.published_on, s.title, c.start_offset, c.id", (_ids(item_ids),)), "item_id")
 
 
 def targets_for_items(store: Store, item_ids: list[str]) -> dict[str, dict]:
     return {r["item_id"]: r for r in store._all(
-        "SELECT item_id, unit, baseline, baseline_on, target, target_on, direction FROM targets "
+        f"SELECT {_cols(R.TARGETS)} FROM targets "
         "WHERE item_id IN (SELECT value FROM json_each(?))", (_ids(item_ids),))}
 
 
 def observations_upto(store: Store, item_ids: list[str], as_of: str) -> dict[str, list[dict]]:
     """{item_id: observations on or before as_of, oldest first}."""
     return _group(store._all(
-            "SELECT item_id, id, value, observed_on, note FROM observations "
+            f"SELECT {_cols(R.OBSERVATIONS)} FROM observations "
             "WHERE item_id IN (SELECT value FROM json_each(?)) AND observed_on <= ? "
             "ORDER BY item_id, observed_on, created_at, id", (_ids(item_ids), as_of)), "item_id")
 
@@ -105,11 +104,18 @@ def relations_for_items(store: Store, item_ids: list[str]) -> dict[str, list[dic
 
 def sources_by_ids(store: Store, source_ids: list[str]) -> dict[str, dict]:
     return {r["id"]: r for r in store._all(
-        "SELECT id, title, kind, publisher, author, event, published_on, url, language FROM sources "
+        f"SELECT {_cols(R.SOURCES, ('id', *R.SOURCES.editable))} FROM sources "
         "WHERE id IN (SELECT value FROM json_each(?))", (_ids(source_ids),))}
 
 
 def frameworks_by_ids(store: Store, framework_ids: list[str]) -> dict[str, dict]:
     return {r["id"]: r for r in store._all(
-        "SELECT id, title, actor, description FROM frameworks WHERE id IN (SELECT value FROM json_each(?))",
+        f"SELECT {_cols(R.FRAMEWORKS, ('id', *R.FRAMEWORKS.editable))} FROM frameworks "
+        "WHERE id IN (SELECT value FROM json_each(?))",
         (_ids(framework_ids),))}
+
+
+def _source_cols() -> str:
+    """A cited source's descriptive fields (its bibliography), as source_title, source_kind..."""
+    return R.SOURCES.derive(("report.source_cols",), lambda r: ", ".join(
+        f"s.{n} AS source_{n}" for n in r.editable))

@@ -13,22 +13,62 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 
+from ..core import records as R
 from ..core.model import ConflictError, NotFoundError, PolicyTrackerError
 from ..core.textnorm import normalize
 from . import db as dbmod
 from . import guard as guardmod
 from .search_queries import fts_query  # noqa: F401 - the store's callers use it from here
 
-# what an item says (for Store.item_fingerprints): every field but its bookkeeping
-FINGERPRINT_FIELDS = ("framework_id", "parent_id", "ref", "kind", "title", "description", "actor", "status",
-                      "due_on", "tags")
-ITEM_COLUMNS = ("id", "framework_id", "parent_id", "ref", "kind", "title", "description", "actor",
-                "status", "due_on", "tags", "created_at", "updated_at", "version")
-SOURCE_COLUMNS = ("id", "title", "kind", "publisher", "author", "event", "published_on", "url",
-                  "language", "sha256", "text", "imported_at")
-SORTABLE = {"ref": "i.ref", "title": "i.title COLLATE NOCASE", "kind": "i.kind", "status": "st.sort_order",
-            "due_on": "i.due_on", "actor": "i.actor COLLATE NOCASE", "updated_at": "i.updated_at",
-            "framework": "f.title COLLATE NOCASE", "created_at": "i.created_at"}
+# Column lists come from the records' description (core.records), read when a query is built, so
+# a field described there is selected, inserted and exported without another edit here.
+# Values that sort the item table through a join (the plan's aliases: f = frameworks, st = statuses)
+_JOINED_SORT = {"framework": "f.title", "status": "st.sort_order"}
+_SORT_SQL = {"value": "{}", "nocase": "{} COLLATE NOCASE", "vocabulary": "{}"}
+
+
+def sortable() -> dict[str, str]:
+    """{sort key: SQL} of every field or derived value the item table can sort by (core.records)."""
+    def build(rec: R.Record) -> dict[str, str]:
+        sorts = [(f.name, f.sort) for f in rec.fields if f.sort] + [(d.name, d.sort) for d in rec.derived if d.sort]
+        return {k: _SORT_SQL[how].format(_JOINED_SORT.get(k, f"i.{k}")) for k, how in sorts if how}
+    return R.ITEMS.derive(("store.sortable",), build)
+
+
+def __getattr__(name: str):
+    # the names callers knew these lists by; each is derived from core.records when asked for
+    if name == "ITEM_COLUMNS":
+        return R.ITEMS.columns
+    if name == "SOURCE_COLUMNS":
+        return R.SOURCES.columns
+    if name == "FINGERPRINT_FIELDS":  # what an item says (Store.item_fingerprints): all but bookkeeping
+        return R.ITEMS.content
+    if name == "SORTABLE":
+        return sortable()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _cols(rec: R.Record, names: tuple[str, ...] | None = None, *, alias: str = "", keys: bool = False) -> str:
+    """A SELECT list of a record's columns (all, or `names`), `alias.`-prefixed; with `keys`, each
+    under its name in the exchange shape (citations' `start_offset AS start`)."""
+    def build(rec: R.Record) -> str:
+        pre = f"{alias}." if alias else ""
+        out = []
+        for n in rec.columns if names is None else names:
+            key = rec.field(n).key
+            out.append(f"{pre}{n} AS {key}" if keys and key != n else f"{pre}{n}")
+        return ", ".join(out)
+    return rec.derive(("store.cols", names, alias, keys), build)
+
+
+def _but(rec: R.Record, *skip: str) -> tuple[str, ...]:
+    """A record's columns without some (e.g. without the owner link of rows read per item)."""
+    return rec.derive(("store.but", skip), lambda r: tuple(c for c in r.columns if c not in skip))
+
+
+def _exported(rec: R.Record) -> tuple[str, ...]:
+    """The columns an export reads: the exchanged fields, and the owner link to group rows by."""
+    return rec.derive(("store.exported",), lambda r: tuple(f.name for f in r.fields if f.json or f.name == r.owner))
 
 
 def _friendly(e: sqlite3.Error) -> PolicyTrackerError:
@@ -41,6 +81,9 @@ def _friendly(e: sqlite3.Error) -> PolicyTrackerError:
     if "readonly" in low or "read-only" in low:
         return PolicyTrackerError("The database is read-only; nothing was saved.")
     return PolicyTrackerError(f"The database refused the change: {msg}.")
+
+
+_INSERT_SQL: dict[tuple[str, tuple[str, ...]], str] = {}  # (table, columns) -> its INSERT statement
 
 
 class SavingStopped(PolicyTrackerError):
@@ -163,12 +206,14 @@ class Store:
         return [dict(r) for r in self.conn.execute(sql, tuple(params))]
 
     def _insert(self, table: str, row: dict) -> None:
-        # a missing timestamp takes the column's default rather than NULL
-        cols = [c for c in row if not (c.endswith("_at") and row[c] is None)]
-        self.conn.execute(
-            f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [row[c] for c in cols],
-        )
+        # a missing timestamp takes the column's default (the moment written) rather than NULL
+        stamped = R.record(table).stamped
+        cols = tuple(c for c in row if not (row[c] is None and c in stamped))
+        sql = _INSERT_SQL.get((table, cols))
+        if sql is None:  # an import writes the same few shapes of row tens of thousands of times
+            sql = _INSERT_SQL[(table, cols)] = (
+                f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})")
+        self.conn.execute(sql, [row[c] for c in cols])
 
     def _audit_max(self) -> int:
         return self.conn.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
@@ -249,11 +294,11 @@ class Store:
 
     # -- sources --------------------------------------------------------------------------
     def insert_source(self, row: dict) -> None:
-        self._insert("sources", {k: row.get(k) for k in SOURCE_COLUMNS if k in row})
+        self._insert("sources", {k: row.get(k) for k in R.SOURCES.inserted if k in row})
 
     def get_source(self, source_id: str, *, with_text: bool = True) -> dict | None:
-        cols = SOURCE_COLUMNS if with_text else tuple(c for c in SOURCE_COLUMNS if c != "text")
-        return self._one(f"SELECT {', '.join(cols)} FROM sources WHERE id = ?", (source_id,))
+        cols = _cols(R.SOURCES, None if with_text else _but(R.SOURCES, "text"))
+        return self._one(f"SELECT {cols} FROM sources WHERE id = ?", (source_id,))
 
     def source_by_sha(self, sha: str) -> dict | None:
         return self._one("SELECT id, title FROM sources WHERE sha256 = ?", (sha,))
@@ -264,12 +309,12 @@ class Store:
         return self._all("SELECT id, title, published_on FROM sources ORDER BY published_on, title, id")
 
     def list_sources(self, *, with_text: bool = False) -> list[dict]:
-        cols = SOURCE_COLUMNS if with_text else tuple(c for c in SOURCE_COLUMNS if c != "text")
-        return self._all(f"SELECT {', '.join(cols)}, (SELECT count(*) FROM citations c WHERE c.source_id = sources.id) "
+        cols = _cols(R.SOURCES, None if with_text else _but(R.SOURCES, "text"))
+        return self._all(f"SELECT {cols}, (SELECT count(*) FROM citations c WHERE c.source_id = sources.id) "
                          f"AS citation_count FROM sources ORDER BY published_on, title, id")
 
     def update_source_meta(self, source_id: str, fields: dict) -> None:
-        allowed = {k: v for k, v in fields.items() if k in SOURCE_COLUMNS and k not in ("id", "text", "sha256")}
+        allowed = {k: v for k, v in fields.items() if k in R.SOURCES.editable}  # never its id or text
         if allowed:
             sets = ", ".join(f"{_q(k)} = ?" for k in allowed)
             self.conn.execute(f"UPDATE sources SET {sets} WHERE id = ?", [*allowed.values(), source_id])
@@ -282,14 +327,14 @@ class Store:
         self._insert("frameworks", row)
 
     def get_framework(self, fid: str) -> dict | None:
-        return self._one("SELECT * FROM frameworks WHERE id = ?", (fid,))
+        return self._one(f"SELECT {_cols(R.FRAMEWORKS)} FROM frameworks WHERE id = ?", (fid,))
 
     def list_frameworks(self) -> list[dict]:
-        return self._all("SELECT id, title, actor, description, created_at, updated_at FROM frameworks ORDER BY title, id")
+        return self._all(f"SELECT {_cols(R.FRAMEWORKS)} FROM frameworks ORDER BY title, id")
 
     def update_framework(self, fid: str, fields: dict) -> None:
         stamp = fields.get("updated_at")  # given when a change is taken back: the old stamp returns
-        fields = {k: v for k, v in fields.items() if k in ("title", "actor", "description")}
+        fields = {k: v for k, v in fields.items() if k in R.FRAMEWORKS.editable}
         if fields:
             sets = ", ".join(f"{_q(k)} = ?" for k in fields)
             self.conn.execute(f"UPDATE frameworks SET {sets}, updated_at = coalesce(?, strftime('%Y-%m-%dT%H:%M:%fZ','now')) "
@@ -310,10 +355,10 @@ class Store:
         row = dict(row)
         if isinstance(row.get("tags"), list):
             row["tags"] = json.dumps(row["tags"], ensure_ascii=False)
-        self._insert("items", {k: row[k] for k in ITEM_COLUMNS if k in row})
+        self._insert("items", {k: row[k] for k in R.ITEMS.columns if k in row})
 
     def get_item(self, item_id: str) -> dict | None:
-        row = self._one(f"SELECT {', '.join(ITEM_COLUMNS)} FROM items WHERE id = ?", (item_id,))
+        row = self._one(f"SELECT {_cols(R.ITEMS)} FROM items WHERE id = ?", (item_id,))
         return _item_out(row) if row else None
 
     def require_item(self, item_id: str) -> dict:
@@ -323,13 +368,16 @@ class Store:
         return row
 
     def items_by_ids(self, ids: list[str]) -> dict[str, dict]:
-        """Rows for a page of ids, with framework title and latest update date, in one query."""
+        """Rows for a page of ids, with framework title and latest update date, in one query.
+
+        Only the columns a list needs (never a long description): a page is fetched per screen.
+        """
         out: dict[str, dict] = {}
+        cols = _cols(R.ITEMS, _listed(R.ITEMS), alias="i")
         for n in range(0, len(ids), 500):  # SQLite builds may allow as few as 32,766 variables
             chunk = ids[n:n + 500]
             rows = self._all(
-                f"SELECT i.id, i.framework_id, i.parent_id, i.ref, i.kind, i.title, i.actor, i.status, i.due_on, "
-                f"i.tags, i.updated_at, i.version, f.title AS framework, "
+                f"SELECT {cols}, f.title AS framework, "
                 f"(SELECT max(u.as_of) FROM status_updates u WHERE u.item_id = i.id) AS last_update_on "
                 f"FROM items i JOIN frameworks f ON f.id = i.framework_id "
                 f"WHERE i.id IN ({','.join('?' * len(chunk))})", chunk)
@@ -338,7 +386,7 @@ class Store:
 
     def update_item(self, item_id: str, fields: dict, expected_version: int | None = None) -> int:
         """Apply fields; refuse with ConflictError when the row changed since expected_version."""
-        fields = {k: v for k, v in fields.items() if k in ITEM_COLUMNS and k not in ("id", "created_at", "version")}
+        fields = {k: v for k, v in fields.items() if k in R.ITEMS.changeable}
         if "tags" in fields and isinstance(fields["tags"], list):
             fields["tags"] = json.dumps(fields["tags"], ensure_ascii=False)
         sets = ", ".join(f"{_q(k)} = ?" for k in fields)
@@ -388,20 +436,23 @@ class Store:
 
     # -- citations ---------------------------------------------------------------------------
     def insert_citation(self, row: dict) -> None:
-        self._insert("citations", {
-            "id": row["id"], "item_id": row["item_id"], "source_id": row["source_id"],
-            "start_offset": row.get("start"), "end_offset": row.get("end"), "quote": row["quote"],
-            "prefix": row.get("prefix") or "", "suffix": row.get("suffix") or "",
-            **({"created_at": row["created_at"]} if row.get("created_at") else {})})
+        """A citation given in the exchange shape (`start`/`end`); a missing prefix or suffix is empty."""
+        out = {}
+        for f in R.CITATIONS.fields:
+            value = row.get(f.key)
+            if value is None and f.required:
+                value = row[f.key]  # KeyError: a citation needs its id, item, source and quote
+            out[f.name] = f.default if value is None and f.default is not R.NOW else value
+        self._insert("citations", out)
 
     def get_citation(self, cid: str) -> dict | None:
-        return self._one(_CITATION_SELECT + " WHERE c.id = ?", (cid,))
+        return self._one(_citation_select() + " WHERE c.id = ?", (cid,))
 
     def delete_citation(self, cid: str) -> None:
         self.conn.execute("DELETE FROM citations WHERE id = ?", (cid,))
 
     def citations_for_item(self, item_id: str) -> list[dict]:
-        return self._all(_CITATION_SELECT + " WHERE c.item_id = ? ORDER BY s.published_on, s.title, c.start_offset, c.id",
+        return self._all(_citation_select() + " WHERE c.item_id = ? ORDER BY s.published_on, s.title, c.start_offset, c.id",
                          (item_id,))
 
     def citations_for_source(self, source_id: str) -> list[dict]:
@@ -412,7 +463,7 @@ class Store:
             "WHERE c.source_id = ? AND c.start_offset IS NOT NULL ORDER BY c.start_offset, c.end_offset", (source_id,))
 
     def unplaced_citations(self) -> list[dict]:
-        return self._all(_CITATION_SELECT + " WHERE c.start_offset IS NULL ORDER BY c.item_id")
+        return self._all(_citation_select() + " WHERE c.start_offset IS NULL ORDER BY c.item_id")
 
     def mismatched_citations(self) -> list[dict]:
         """Placed citations whose stored quote no longer equals the words at their offsets."""
@@ -423,11 +474,10 @@ class Store:
 
     # -- status updates -----------------------------------------------------------------------
     def insert_status_update(self, row: dict) -> None:
-        self._insert("status_updates", {k: row[k] for k in
-                                        ("id", "item_id", "status", "as_of", "note", "author", "created_at") if k in row})
+        self._insert("status_updates", {k: row[k] for k in R.STATUS_UPDATES.inserted if k in row})
 
     def get_status_update(self, uid: str) -> dict | None:
-        return self._one("SELECT id, item_id, status, as_of, note, author, created_at FROM status_updates WHERE id = ?", (uid,))
+        return self._one(f"SELECT {_cols(R.STATUS_UPDATES)} FROM status_updates WHERE id = ?", (uid,))
 
     def delete_status_update(self, uid: str) -> None:
         self.conn.execute("DELETE FROM status_updates WHERE id = ?", (uid,))
@@ -435,7 +485,8 @@ class Store:
     def status_updates_for_item(self, item_id: str, *, newest_first: bool = True, limit: int | None = None) -> list[dict]:
         order = "DESC" if newest_first else "ASC"
         return self._all(
-            f"SELECT id, status, as_of, note, author, created_at FROM status_updates WHERE item_id = ? "
+            f"SELECT {_cols(R.STATUS_UPDATES, _but(R.STATUS_UPDATES, 'item_id'))} FROM status_updates "
+            f"WHERE item_id = ? "
             f"ORDER BY as_of {order}, created_at {order}, id {order}" + (f" LIMIT {int(limit)}" if limit else ""),
             (item_id,))
 
@@ -448,23 +499,19 @@ class Store:
 
     # -- targets and observations ---------------------------------------------------------------
     def get_target(self, item_id: str) -> dict | None:
-        return self._one("SELECT unit, baseline, baseline_on, target, target_on, direction FROM targets WHERE item_id = ?",
+        return self._one(f"SELECT {_cols(R.TARGETS, _but(R.TARGETS, 'item_id'))} FROM targets WHERE item_id = ?",
                          (item_id,))
 
     def set_target(self, item_id: str, target: dict | None) -> None:
         self.conn.execute("DELETE FROM targets WHERE item_id = ?", (item_id,))
         if target is not None:
-            self._insert("targets", {"item_id": item_id, **{k: target.get(k) for k in
-                                     ("unit", "baseline", "baseline_on", "target", "target_on", "direction")}})
+            self._insert("targets", {"item_id": item_id, **{k: target.get(k) for k in _but(R.TARGETS, "item_id")}})
 
     def insert_observation(self, row: dict) -> None:
-        self._insert("observations", {k: row[k] for k in
-                                      ("id", "item_id", "value", "observed_on", "note", "citation_id", "created_at")
-                                      if k in row})
+        self._insert("observations", {k: row[k] for k in R.OBSERVATIONS.inserted if k in row})
 
     def get_observation(self, oid: str) -> dict | None:
-        return self._one("SELECT id, item_id, value, observed_on, note, citation_id, created_at FROM observations "
-                         "WHERE id = ?", (oid,))
+        return self._one(f"SELECT {_cols(R.OBSERVATIONS)} FROM observations WHERE id = ?", (oid,))
 
     def observations_citing(self, cid: str) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT id FROM observations WHERE citation_id = ?", (cid,))]
@@ -477,15 +524,15 @@ class Store:
         self.conn.execute("DELETE FROM observations WHERE id = ?", (oid,))
 
     def observations_for_item(self, item_id: str) -> list[dict]:
-        return self._all("SELECT id, value, observed_on, note, citation_id, created_at FROM observations "
+        return self._all(f"SELECT {_cols(R.OBSERVATIONS, _but(R.OBSERVATIONS, 'item_id'))} FROM observations "
                          "WHERE item_id = ? ORDER BY observed_on, created_at, id", (item_id,))
 
     # -- relations ---------------------------------------------------------------------------------
     def insert_relation(self, row: dict) -> None:
-        self._insert("relations", {k: row[k] for k in ("id", "from_id", "to_id", "kind", "note", "created_at") if k in row})
+        self._insert("relations", {k: row[k] for k in R.RELATIONS.inserted if k in row})
 
     def get_relation(self, rid: str) -> dict | None:
-        return self._one("SELECT id, from_id, to_id, kind, note, created_at FROM relations WHERE id = ?", (rid,))
+        return self._one(f"SELECT {_cols(R.RELATIONS)} FROM relations WHERE id = ?", (rid,))
 
     def delete_relation(self, rid: str) -> None:
         self.conn.execute("DELETE FROM relations WHERE id = ?", (rid,))
@@ -506,36 +553,35 @@ class Store:
                                  (from_id, to_id, kind)).fetchone() is not None
 
     def relations_all(self) -> list[dict]:
-        return self._all("SELECT id, from_id, to_id, kind, note FROM relations ORDER BY id")
+        return self._all(f"SELECT {_cols(R.RELATIONS, _exported(R.RELATIONS))} FROM relations ORDER BY id")
 
     # -- whole-file reads for export -------------------------------------------------------------
     def export_rows(self) -> dict[str, list[dict]]:
         """Every record, in a stable order, grouped for the exchange format."""
-        items = [_item_out(r) for r in self._all(
-            f"SELECT {', '.join(ITEM_COLUMNS)} FROM items ORDER BY framework_id, length(ref), ref, id")]
-        group = lambda rows, key="item_id": _group(rows, key)  # noqa: E731
-        cits = group(self._all(
-            "SELECT id, item_id, source_id, start_offset AS start, end_offset AS end, quote, prefix, suffix "
-            "FROM citations ORDER BY item_id, source_id, start_offset, id"))
-        ups = group(self._all("SELECT id, item_id, status, as_of, note, author, created_at FROM status_updates "
-                              "ORDER BY item_id, as_of, created_at, id"))
-        obs = group(self._all("SELECT id, item_id, value, observed_on, note, citation_id FROM observations "
-                              "ORDER BY item_id, observed_on, id"))
-        tgts = {r["item_id"]: r for r in self._all(
-            "SELECT item_id, unit, baseline, baseline_on, target, target_on, direction FROM targets")}
+        def read(rec: R.Record, order: str) -> list[dict]:  # the exchanged fields, under their JSON names
+            return self._all(f"SELECT {_cols(rec, _exported(rec), keys=True)} FROM {rec.table} ORDER BY {order}")
+
+        items = [_item_out(r) for r in read(R.ITEMS, "framework_id, length(ref), ref, id")]
+        # rows kept per item, in their stable order, under the keys the item's document gives them
+        owned: dict[str, dict[str, Any]] = {
+            R.CITATIONS.json_key: _group(read(R.CITATIONS, "item_id, source_id, start_offset, id"), "item_id"),
+            R.STATUS_UPDATES.json_key: _group(read(R.STATUS_UPDATES, "item_id, as_of, created_at, id"), "item_id"),
+            R.TARGETS.json_key: {r["item_id"]: r for r in read(R.TARGETS, "item_id")},
+            R.OBSERVATIONS.json_key: _group(read(R.OBSERVATIONS, "item_id, observed_on, id"), "item_id"),
+        }
         for it in items:
-            it["citations"] = [_drop(c, "item_id") for c in cits.get(it["id"], [])]
-            it["status_updates"] = [_drop(u, "item_id") for u in ups.get(it["id"], [])]
-            t = tgts.get(it["id"])
-            it["target"] = _drop(t, "item_id") if t else None
-            it["observations"] = [_drop(o, "item_id") for o in obs.get(it["id"], [])]
+            for key in (R.CITATIONS.json_key, R.STATUS_UPDATES.json_key):
+                it[key] = [_drop(c, "item_id") for c in owned[key].get(it["id"], [])]
+            t = owned[R.TARGETS.json_key].get(it["id"])
+            it[R.TARGETS.json_key] = _drop(t, "item_id") if t else None
+            obs = owned[R.OBSERVATIONS.json_key].get(it["id"], [])
+            it[R.OBSERVATIONS.json_key] = [_drop(o, "item_id") for o in obs]
         return {
-            "statuses": self._all("SELECT key, label, description FROM statuses ORDER BY sort_order, key"),
-            "sources": self._all(f"SELECT {', '.join(c for c in SOURCE_COLUMNS if c != 'imported_at')} "
-                                 f"FROM sources ORDER BY id"),
-            "frameworks": self._all("SELECT id, title, actor, description FROM frameworks ORDER BY id"),
-            "items": items,
-            "relations": self.relations_all(),
+            R.STATUSES.json_key: read(R.STATUSES, "sort_order, key"),
+            R.SOURCES.json_key: read(R.SOURCES, "id"),
+            R.FRAMEWORKS.json_key: read(R.FRAMEWORKS, "id"),
+            R.ITEMS.json_key: items,
+            R.RELATIONS.json_key: self.relations_all(),
         }
 
     def existing_ids(self, table: str, ids: Iterable[str]) -> set[str]:
@@ -559,7 +605,7 @@ class Store:
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
             for r in self.conn.execute(
-                    f"SELECT i.id, {', '.join('i.' + c for c in FINGERPRINT_FIELDS)}, "
+                    f"SELECT i.id, {_cols(R.ITEMS, R.ITEMS.content, alias='i')}, "
                     "(SELECT group_concat(x, ',') FROM (SELECT c.id || '@' || coalesce(c.start_offset, '') || '-' || "
                     "  coalesce(c.end_offset, '') AS x FROM citations c WHERE c.item_id = i.id ORDER BY c.id)), "
                     "(SELECT group_concat(x, ',') FROM (SELECT u.id || '=' || u.status AS x FROM status_updates u "
@@ -610,7 +656,7 @@ class Store:
     # -- whole items (delete / undo / import) ------------------------------------------------------
     def insert_item_tree(self, item: dict) -> None:
         """Insert an item with its citations, history, target and observations (exchange-shaped)."""
-        self.insert_item({k: item[k] for k in ITEM_COLUMNS if k in item and k != "version"})
+        self.insert_item({k: item[k] for k in R.ITEMS.inserted if k in item})
         for c in item.get("citations") or []:
             self.insert_citation({**c, "item_id": item["id"]})
         for u in item.get("status_updates") or []:
@@ -625,9 +671,8 @@ class Store:
         item = self.get_item(item_id)
         if item is None:
             return None
-        item["citations"] = [{k: c[k] for k in ("id", "source_id", "start", "end", "quote", "prefix", "suffix",
-                                                "created_at") if k in c}
-                             for c in self.citations_for_item(item_id)]
+        keys = [f.key for f in R.CITATIONS.fields if f.name != "item_id"]
+        item["citations"] = [{k: c[k] for k in keys if k in c} for c in self.citations_for_item(item_id)]
         item["status_updates"] = self.status_updates_for_item(item_id, newest_first=False)
         item["target"] = self.get_target(item_id)
         item["observations"] = self.observations_for_item(item_id)
@@ -675,7 +720,7 @@ class Store:
 
     def table_counts(self) -> dict[str, int]:
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in
-                ("sources", "frameworks", "items", "citations", "status_updates", "targets", "observations", "relations")}
+                (r.table for r in R.all_records() if r is not R.STATUSES)}
 
 
 def item_ids_plan(*, framework_ids: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
@@ -717,14 +762,15 @@ def item_ids_plan(*, framework_ids: Iterable[str] | None = None, statuses: Itera
         # them share one key there, so it would walk every undated item to find a few matches).
         undated = (["+i.due_on IS NULL"], "+i.seq") if where else (["i.due_on IS NULL"], "i.seq")
         return [select(["i.due_on IS NOT NULL"], f"i.due_on {direction}, i.seq {direction}"), select(*undated)]
-    if sort == "ref" or sort not in SORTABLE:
+    sorts = sortable()
+    if sort == "ref" or sort not in sorts:
         return [select([], f"i.framework_id, length(i.ref) {direction}, i.ref {direction}, i.seq")]
     joins = ""
     if sort == "framework":
         joins = " JOIN frameworks f ON f.id = i.framework_id"
     if sort == "status":
         joins = " JOIN statuses st ON st.key = i.status"
-    return [select([], f"{SORTABLE[sort]} {direction}, i.framework_id, length(i.ref), i.ref, i.seq", joins)]
+    return [select([], f"{sorts[sort]} {direction}, i.framework_id, length(i.ref), i.ref, i.seq", joins)]
 
 
 def run_id_plan(conn: sqlite3.Connection, plan: list[tuple[str, list]], limit: int | None = None) -> list[str]:
@@ -738,11 +784,19 @@ def run_id_plan(conn: sqlite3.Connection, plan: list[tuple[str, list]], limit: i
     return out
 
 
-_CITATION_SELECT = (
-    "SELECT c.id, c.item_id, c.source_id, c.start_offset AS start, c.end_offset AS end, c.quote, c.prefix, c.suffix, "
-    "c.created_at, "
-    "s.title AS source_title, s.publisher AS source_publisher, s.published_on AS source_published_on, "
-    "s.author AS source_author FROM citations c JOIN sources s ON s.id = c.source_id")
+def _citation_select() -> str:
+    """A citation under its exchange names, with its source's title, publisher, date and author."""
+    return R.CITATIONS.derive(("store.citation_select",), lambda r: (
+        f"SELECT {_cols(r, alias='c', keys=True)}, "
+        "s.title AS source_title, s.publisher AS source_publisher, s.published_on AS source_published_on, "
+        "s.author AS source_author FROM citations c JOIN sources s ON s.id = c.source_id"))
+
+
+def _listed(rec: R.Record) -> tuple[str, ...]:
+    """The columns of a record's rows in lists (pages of the item table, pickers): what the table shows,
+    its id, its links and what the database keeps (the version a save is checked against)."""
+    return rec.derive(("store.listed",), lambda r: tuple(
+        f.name for f in r.fields if f.name in r.table_columns or f.name == r.key or f.refers_to or not f.insert))
 
 
 def find_terms(text: str, query: str) -> list[tuple[int, int]]:
