@@ -1,18 +1,38 @@
-"""CSV: a flat sheet of items for spreadsheets, safe to open (no cell is read as a formula)."""
+"""CSV: a flat sheet of items for spreadsheets, safe to open (no cell is read as a formula).
+
+The sheet's columns are the item's fields that have a CSV name in core.records, then the values
+shown with an item but kept elsewhere (its latest update, target, latest observation, first quote).
+"""
 from __future__ import annotations
 
 import csv
 import io
 from pathlib import Path
 
+from ..core import records as R
 from ..core.model import ValidationError, new_id
 from ..store.guard import refuse_database_file
 from ..store.store import Store
 from . import jsonio
 
-COLUMNS = ["id", "framework", "ref", "kind", "title", "description", "actor", "status", "due_on", "tags",
-           "last_update_on", "last_note", "target", "unit", "latest_value", "latest_value_on", "quote"]
-IMPORT_COLUMNS = {"framework", "ref", "kind", "title", "description", "actor", "status", "due_on", "tags", "id"}
+
+def columns() -> list[str]:
+    """The sheet's header: the item's CSV fields, then the derived values (core.records)."""
+    return [f.csv for f in R.ITEMS.csv_fields if f.csv] + [d.name for d in R.ITEMS.derived if d.csv]
+
+
+def import_columns() -> set[str]:
+    """The columns an import reads (the item's own fields; the derived ones are only written)."""
+    return {f.csv for f in R.ITEMS.csv_fields if f.csv}
+
+
+def __getattr__(name: str):
+    if name == "COLUMNS":
+        return columns()
+    if name == "IMPORT_COLUMNS":
+        return import_columns()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 MAX_CSV_BYTES = 64 * 1024 * 1024
 MAX_ROWS = 200_000
 
@@ -27,19 +47,36 @@ def neutralise(value) -> str:
 
 def export_rows(store: Store) -> list[list[str]]:
     doc = store.export_rows()
-    fw = {f["id"]: f["title"] for f in doc["frameworks"]}
-    rows = [COLUMNS]
-    for it in doc["items"]:
-        last = it["status_updates"][-1] if it["status_updates"] else None
-        obs = it["observations"][-1] if it["observations"] else None
-        t = it["target"] or {}
-        rows.append([neutralise(x) for x in (
-            it["id"], fw.get(it["framework_id"], ""), it["ref"], it["kind"], it["title"], it["description"],
-            it["actor"], it["status"], it["due_on"], "; ".join(it["tags"]),
-            last and last["as_of"], last and last["note"], t.get("target"), t.get("unit"),
-            obs and obs["value"], obs and obs["observed_on"],
-            it["citations"][0]["quote"] if it["citations"] else "")])
+    # a link is written as the title of the record it points to (a framework by its title)
+    titles = {t: {r["id"]: r.get("title", "") for r in doc.get(R.record(t).json_key) or []}
+              for t in {f.refers_to for f in R.ITEMS.csv_fields if f.refers_to}}
+    fields = R.ITEMS.csv_fields
+    derived = [(d, R.record(d.record)) for d in R.ITEMS.derived if d.csv]
+    rows = [columns()]
+    for it in doc[R.ITEMS.json_key]:
+        cells = []
+        for f in fields:
+            value = it[f.key]
+            if f.refers_to:
+                value = titles[f.refers_to].get(value, "")
+            elif f.type == "tags":
+                value = "; ".join(value)
+            cells.append(value)
+        for d, rec in derived:
+            cells.append(_derived_value(it, d, rec))
+        rows.append([neutralise(x) for x in cells])
     return rows
+
+
+def _derived_value(item: dict, d: R.Derived, rec: R.Record):
+    """The value shown with an item but kept in one of its own records: its latest, first or only one."""
+    rows = item.get(rec.json)
+    if isinstance(rows, dict):  # one per item (a target)
+        rows = [rows]
+    if not rows:
+        return None
+    row = rows[-1] if d.pick == "latest" else rows[0]  # exported oldest first
+    return row.get(rec.field(d.field).key)
 
 
 def export_csv(store: Store) -> str:
@@ -80,8 +117,12 @@ def read_sheet(store: Store, path: Path | str) -> dict:
         fieldnames = reader.fieldnames
     except csv.Error as e:
         raise ValidationError(f"{path.name} line 1 is not readable CSV: {e}.") from None
-    if not fieldnames or not {"framework", "kind", "title"} <= set(fieldnames):
-        raise ValidationError(f"{path.name} needs a header row with at least framework, kind and title columns.")
+    fields = R.ITEMS.csv_fields
+    needed = [f.csv for f in fields if f.csv and f.required and f.content]  # an id is made when none is given
+    if not fieldnames or not set(needed) <= set(fieldnames):
+        raise ValidationError(f"{path.name} needs a header row with at least {', '.join(needed[:-1])} and "
+                              f"{needed[-1]} columns.")
+    framework = next(f for f in fields if f.refers_to == "frameworks")
     frameworks = {f["title"]: f["id"] for f in store.list_frameworks()}
     new_fw, items = [], []
     n = 1  # the spreadsheet row being read (the header is row 1)
@@ -91,21 +132,34 @@ def read_sheet(store: Store, path: Path | str) -> dict:
                 raise ValidationError(f"{path.name} has more than {MAX_ROWS:,} rows.")
             if None in row:
                 raise ValidationError(f"{path.name} line {n}: the row has more cells than the header.")
-            fw_title = (row.get("framework") or "").strip()
+            fw_title = (row.get(framework.csv) or "").strip()
             if not fw_title:
                 raise ValidationError(f"{path.name} line {n}: the framework is empty.")
             if fw_title not in frameworks:
                 frameworks[fw_title] = new_id()
                 new_fw.append({"id": frameworks[fw_title], "title": fw_title})
-            items.append({"id": (row.get("id") or "").strip() or new_id(), "framework_id": frameworks[fw_title],
-                          "ref": row.get("ref") or "", "kind": (row.get("kind") or "").strip(),
-                          "title": row.get("title") or "", "description": row.get("description") or "",
-                          "actor": row.get("actor") or None, "status": (row.get("status") or "").strip() or "unknown",
-                          "due_on": (row.get("due_on") or "").strip() or None,
-                          "tags": [t.strip() for t in (row.get("tags") or "").replace(";", ",").split(",") if t.strip()]})
+            item = {}
+            for f in fields:
+                if f is framework:
+                    item[f.key] = frameworks[fw_title]
+                elif f.name == R.ITEMS.key:
+                    item[f.key] = (row.get(f.csv) or "").strip() or new_id()
+                else:
+                    item[f.key] = _cell(f, row.get(f.csv))
+            items.append(item)
     except csv.Error as e:
         raise ValidationError(f"{path.name} line {n + 1} is not readable CSV: {e}.") from None
     return {"format": jsonio.FORMAT, "version": jsonio.VERSION, "frameworks": new_fw, "items": items}
+
+
+def _cell(f: R.Field, text: str | None):
+    """A cell as the exchange document holds the field; the item's rules (core.validation) check it."""
+    blank = None if f.nullable else ("" if f.default is None else f.default)
+    if f.type == "tags":  # written "a; b", typed "a, b"
+        return [t.strip() for t in (text or "").replace(";", ",").split(",") if t.strip()]
+    if f.type in ("line", "text"):  # kept as typed; the rules trim what they trim
+        return text or blank
+    return (text or "").strip() or blank  # a key, a choice, a date: spaces around it mean nothing
 
 
 def sheet_importer(name: str):

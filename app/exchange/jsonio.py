@@ -4,7 +4,8 @@ Import reads and checks the entire document before it writes anything, then writ
 transaction, merging by id: running the same import twice changes nothing the second time.
 It is not a second set of rules: every field is checked by the same core.validation functions
 as an edit in the window, and every item ends with the status its history gives it
-(core.status_rule), exactly as after adding a status update in the window.
+(core.status_rule), exactly as after adding a status update in the window. Which keys a record
+must have, their limits and rules, and which fields a merge takes come from core.records.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..core import anchoring, status_rule
+from ..core import records as R
 from ..core import validation as v
 from ..core.model import STATUS_KEYS, ValidationError
 from ..store.guard import refuse_database_file
@@ -28,7 +30,6 @@ VERSION = 2
 READS = (1, 2)
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 32
-MAX_ITEMS = 1_000_000
 MAX_LIST = 5_000_000
 ProgressFn = Callable[[int, int], bool]  # (done, total) -> False to cancel
 
@@ -204,15 +205,12 @@ class _Checker:
         except ValidationError as e:
             raise ValidationError(v.placed(f"{where}.{e.field}" if e.field else where, e)) from None
 
-    def ident(self, value, where, seen: set) -> str:
-        value = self.text(value, where, required=True, limit=100)
+    def ident(self, value, where, seen: set, limit: int = R.MAX_ID) -> str:
+        value = self.text(value, where, required=True, limit=limit)
         if value in seen:
             self.fail(where, f"repeats the id '{value}'")
         seen.add(value)
         return value
-
-    def timestamp(self, value, where, field):
-        return self.clean(where, v.timestamp, value, field)
 
     def offset(self, value, where):
         if value is None:
@@ -222,6 +220,62 @@ class _Checker:
         if value < 0:
             self.fail(where, "cannot be negative")
         return value
+
+    def plain(self, f: R.Field, raw: dict, where: str):
+        """A field with no rule of its own (a link, a quote, an offset): its type, presence and limit."""
+        if f.type == "integer":
+            return self.offset(raw.get(f.json), f"{where}.{f.json}")
+        return self.text(raw.get(f.json), f"{where}.{f.json}", required=f.required, limit=f.limit,
+                         nullable=f.default is None)
+
+    def values(self, where: str, checks: list[tuple[str, Callable]], raw: dict) -> dict:
+        """Fields by their core.validation rules, in order; an error names `where.field`.
+
+        One try for the record, and the place is spelled only for an error: this runs for every
+        field of every record of a document."""
+        out = {}
+        key = ""
+        try:
+            for key, check in checks:
+                out[key] = check(raw.get(key))
+        except ValidationError as e:
+            raise ValidationError(v.placed(f"{where}.{key}", e)) from None
+        return out
+
+
+class _Layout:
+    """What the checks of one kind of record need, worked out once per document from core.records."""
+
+    def __init__(self, rec: R.Record, *, today: str | None = None):
+        self.rec = rec
+        self.required = rec.json_required
+        self.id_limit = rec.field(rec.key).limit
+        rules = v.rules(rec, today=today)
+        self.values = [(rec.field(n).key, check) for n, check in rules.items()]
+        imported = [f for f in rec.json_fields if f.imported and f.name != rec.key and f.name not in rules]
+        # the status is checked against the vocabulary of the file and the document
+        self.keys = [f for f in imported if f.cleaner == "status_key"]
+        self.stamps = [(f.key, v.rule(f)) for f in imported if f.cleaner == "timestamp"]
+        # the rest have no rule of their own: links to other records, quotes, offsets
+        self.plain_fields = [f for f in imported if f.cleaner not in ("status_key", "timestamp")]
+
+    def status(self, ck: _Checker, raw: dict, where: str, known: set) -> dict:
+        out = {}
+        for f in self.keys:
+            value = raw.get(f.json)
+            if f.default is not None:
+                value = value or f.default
+            try:
+                out[f.json] = v.status_key(value, known)
+            except ValidationError as e:
+                raise ValidationError(v.placed(f"{where}.{f.json}", e)) from None
+        return out
+
+    def stamped(self, ck: _Checker, raw: dict, where: str) -> dict:
+        return ck.values(where, self.stamps, raw)
+
+    def plain(self, ck: _Checker, raw: dict, where: str) -> dict:
+        return {f.json: ck.plain(f, raw, where) for f in self.plain_fields}
 
 
 def validate_document(doc: Any, store: Store | None = None) -> dict:
@@ -234,108 +288,103 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
         ck.fail("version", f"is {doc.get('version')!r}; this app reads versions "
                            f"{', '.join(map(str, READS[:-1]))} and {READS[-1]}")
 
+    today = dt.date.today().isoformat()  # one "today" for the whole document
+    L = {rec.table: _Layout(rec, today=today) for rec in R.all_records()}
+
     statuses = {}
-    for i, s in enumerate(ck.lst(doc.get("statuses"), "statuses", 1000)):
+    S = L["statuses"]
+    key_field = S.rec.field("key")
+    for i, s in enumerate(ck.lst(doc.get("statuses"), "statuses", S.rec.most)):
         w = f"statuses[{i}]"
-        ck.obj(s, w, required=("key", "label"))
-        key = ck.text(s["key"], f"{w}.key", required=True, limit=40)
+        ck.obj(s, w, required=S.required)
+        key = ck.plain(key_field, s, w)
         if not key.replace("_", "").isalnum():
             ck.fail(f"{w}.key", "may hold only letters, digits and _")
-        statuses[key] = {"key": key, "label": ck.text(s["label"], f"{w}.label", required=True, limit=100),
-                         "description": ck.text(s.get("description"), f"{w}.description", nullable=False, limit=1000)}
+        statuses[key] = {"key": key, **S.plain(ck, s, w)}
     known_status = set(statuses) | ({r["key"] for r in store.statuses()} if store else set(STATUS_KEYS))
 
     sources, src_ids = [], set()
-    for i, s in enumerate(ck.lst(doc.get("sources"), "sources", 100_000)):
+    S = L["sources"]
+    text_field, sha_field = S.rec.field("text"), S.rec.field("sha256")
+    # a missing text is reported at its own place below (sources[0].text: is required), as it always was
+    required = tuple(k for k in S.required if k != text_field.json)
+    others = [f for f in S.plain_fields if f is not text_field and f is not sha_field]
+    for i, s in enumerate(ck.lst(doc.get("sources"), "sources", S.rec.most)):
         w = f"sources[{i}]"
-        ck.obj(s, w, required=("id", "title"))
-        sid = ck.ident(s["id"], f"{w}.id", src_ids)
-        text = ck.text(s.get("text"), f"{w}.text", limit=v.MAX_SOURCE_TEXT)
-        sha = ck.text(s.get("sha256"), f"{w}.sha256", limit=64)
+        ck.obj(s, w, required=required)
+        sid = ck.ident(s["id"], f"{w}.id", src_ids, S.id_limit)
+        text = ck.text(s.get("text"), f"{w}.text", limit=text_field.limit)
+        sha = ck.text(s.get("sha256"), f"{w}.sha256", limit=sha_field.limit)
         if text is None:
             ck.fail(f"{w}.text", "is required")
         real = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if sha is not None and sha.lower() != real:
             ck.fail(f"{w}.sha256", "does not match the text (the text was altered or the hash is wrong)")
-        meta = ck.clean_record(w, v.clean_source_meta, s)
-        sources.append({"id": sid, **meta, "sha256": real, "text": text})
+        sources.append({"id": sid, **ck.values(w, S.values, s), **{f.json: ck.plain(f, s, w) for f in others},
+                        "sha256": real, "text": text})
 
     frameworks, fw_ids = [], set()
-    for i, f in enumerate(ck.lst(doc.get("frameworks"), "frameworks", 100_000)):
+    F = L["frameworks"]
+    for i, f in enumerate(ck.lst(doc.get("frameworks"), "frameworks", F.rec.most)):
         w = f"frameworks[{i}]"
-        ck.obj(f, w, required=("id", "title"))
-        fid = ck.ident(f["id"], f"{w}.id", fw_ids)
-        frameworks.append({"id": fid, **ck.clean_record(w, v.clean_framework_fields, {
-            "title": f["title"], "actor": f.get("actor"), "description": f.get("description")}, partial=False)})
+        ck.obj(f, w, required=F.required)
+        fid = ck.ident(f["id"], f"{w}.id", fw_ids, F.id_limit)
+        frameworks.append({"id": fid, **ck.values(w, F.values, f), **F.plain(ck, f, w)})
 
     items, item_ids, sub_ids = [], set(), set()
-    today = dt.date.today().isoformat()  # one "today" for the whole document
-    raw_items = ck.lst(doc.get("items"), "items", MAX_ITEMS)
+    I, C, U, T, O = L["items"], L["citations"], L["status_updates"], L["targets"], L["observations"]
+    raw_items = ck.lst(doc.get("items"), R.ITEMS.json, I.rec.most)
     for i, it in enumerate(raw_items):
         w = f"items[{i}]"
-        ck.obj(it, w, required=("id", "framework_id", "kind", "title"))
-        iid = ck.ident(it["id"], f"{w}.id", item_ids)
+        ck.obj(it, w, required=I.required)
+        iid = ck.ident(it["id"], f"{w}.id", item_ids, I.id_limit)
         # the very rules of the window's item form (core.validation), field by field
-        values = {k: ck.clean(f"{w}.{k}", v.clean_item_value, k, it.get(k)) for k in v.ITEM_VALUE_FIELDS}
-        status = ck.clean(f"{w}.status", v.status_key, it.get("status") or "unknown", known_status)
-        item = {
-            "id": iid, "framework_id": ck.text(it["framework_id"], f"{w}.framework_id", required=True, limit=100),
-            "parent_id": ck.text(it.get("parent_id"), f"{w}.parent_id", limit=100),
-            **values, "status": status,
-            "created_at": ck.timestamp(it.get("created_at"), f"{w}.created_at", "created_at"),
-            "updated_at": ck.timestamp(it.get("updated_at"), f"{w}.updated_at", "updated_at"),
-        }
+        values = ck.values(w, I.values, it)
+        status = I.status(ck, it, w, known_status)
+        item = {"id": iid, **I.plain(ck, it, w), **values, **status, **I.stamped(ck, it, w)}
         cits = []
-        for j, c in enumerate(ck.lst(it.get("citations"), f"{w}.citations", 10_000)):
-            cw = f"{w}.citations[{j}]"
-            ck.obj(c, cw, required=("id", "source_id", "quote"))
-            cits.append({"id": ck.ident(c["id"], f"{cw}.id", sub_ids),
-                         "source_id": ck.text(c["source_id"], f"{cw}.source_id", required=True, limit=100),
-                         "start": ck.offset(c.get("start"), f"{cw}.start"), "end": ck.offset(c.get("end"), f"{cw}.end"),
-                         "quote": ck.text(c["quote"], f"{cw}.quote", required=True, limit=v.MAX_TEXT),
-                         "prefix": ck.text(c.get("prefix"), f"{cw}.prefix", nullable=False, limit=1000),
-                         "suffix": ck.text(c.get("suffix"), f"{cw}.suffix", nullable=False, limit=1000)})
+        for j, c in enumerate(ck.lst(it.get(C.rec.json), f"{w}.{C.rec.json}", C.rec.most)):
+            cw = f"{w}.{C.rec.json}[{j}]"
+            ck.obj(c, cw, required=C.required)
+            cits.append({"id": ck.ident(c["id"], f"{cw}.id", sub_ids, C.id_limit), **C.plain(ck, c, cw)})
             if (cits[-1]["start"] is None) != (cits[-1]["end"] is None):
                 ck.fail(cw, "gives only one of start and end")
             if cits[-1]["start"] is not None and cits[-1]["end"] < cits[-1]["start"]:
                 ck.fail(f"{cw}.end", "is before start")
         ups = []
-        for j, u in enumerate(ck.lst(it.get("status_updates"), f"{w}.status_updates", 1_000_000)):
-            uw = f"{w}.status_updates[{j}]"
-            ck.obj(u, uw, required=("id", "status", "as_of"))
-            uid = ck.ident(u["id"], f"{uw}.id", sub_ids)
-            ups.append({"id": uid, "status": ck.clean(f"{uw}.status", v.status_key, u["status"], known_status),
-                        **ck.clean_record(uw, v.clean_update_fields, u["as_of"], u.get("note"), u.get("author"),
-                                          today=today),
-                        "created_at": ck.timestamp(u.get("created_at"), f"{uw}.created_at", "created_at")})
-        target = it.get("target")
+        for j, u in enumerate(ck.lst(it.get(U.rec.json), f"{w}.{U.rec.json}", U.rec.most)):
+            uw = f"{w}.{U.rec.json}[{j}]"
+            ck.obj(u, uw, required=U.required)
+            uid = ck.ident(u["id"], f"{uw}.id", sub_ids, U.id_limit)
+            ups.append({"id": uid, **U.status(ck, u, uw, known_status), **ck.values(uw, U.values, u),
+                        **U.plain(ck, u, uw), **U.stamped(ck, u, uw)})
+        target = it.get(T.rec.json)
         if target is not None:
-            tw = f"{w}.target"
-            ck.obj(target, tw, required=("target",))
-            target = ck.clean_record(tw, v.clean_target, target)
+            tw = f"{w}.{T.rec.json}"
+            ck.obj(target, tw, required=T.required)
+            target = ck.clean_record(tw, v.clean_target, target)  # with its rule across fields (dates)
         obs = []
         cit_ids = {c["id"] for c in cits}
-        for j, o in enumerate(ck.lst(it.get("observations"), f"{w}.observations", 1_000_000)):
-            ow = f"{w}.observations[{j}]"
-            ck.obj(o, ow, required=("id", "value", "observed_on"))
-            cid = ck.text(o.get("citation_id"), f"{ow}.citation_id", limit=100)
+        for j, o in enumerate(ck.lst(it.get(O.rec.json), f"{w}.{O.rec.json}", O.rec.most)):
+            ow = f"{w}.{O.rec.json}[{j}]"
+            ck.obj(o, ow, required=O.required)
+            linked = O.plain(ck, o, ow)
+            cid = linked.get("citation_id")
             if cid is not None and cid not in cit_ids:
                 ck.fail(f"{ow}.citation_id", f"'{cid}' is not one of this item's citations")
-            oid = ck.ident(o["id"], f"{ow}.id", sub_ids)
-            obs.append({"id": oid, **ck.clean_record(ow, v.clean_observation_fields, o["value"], o["observed_on"],
-                                                     o.get("note")), "citation_id": cid})
-        item.update(citations=cits, status_updates=ups, target=target, observations=obs)
+            oid = ck.ident(o["id"], f"{ow}.id", sub_ids, O.id_limit)
+            obs.append({"id": oid, **ck.values(ow, O.values, o), **linked})
+        item.update({C.rec.json: cits, U.rec.json: ups, T.rec.json: target, O.rec.json: obs})
         items.append(item)
 
     relations, rel_ids = [], set()
-    for i, r in enumerate(ck.lst(doc.get("relations"), "relations", MAX_LIST)):
+    RL = L["relations"]
+    for i, r in enumerate(ck.lst(doc.get("relations"), "relations", RL.rec.most)):
         w = f"relations[{i}]"
-        ck.obj(r, w, required=("id", "from_id", "to_id", "kind"))
-        rid = ck.ident(r["id"], f"{w}.id", rel_ids)
-        kind = ck.clean(f"{w}.kind", v.relation_kind, r["kind"])
-        rel = {"id": rid, "from_id": ck.text(r["from_id"], f"{w}.from_id", required=True, limit=100),
-               "to_id": ck.text(r["to_id"], f"{w}.to_id", required=True, limit=100),
-               "kind": kind, "note": ck.clean(f"{w}.note", v.clean_text, r.get("note"), "note")}
+        ck.obj(r, w, required=RL.required)
+        rid = ck.ident(r["id"], f"{w}.id", rel_ids, RL.id_limit)
+        values = ck.values(w, RL.values, r)
+        rel = {"id": rid, **RL.plain(ck, r, w), **values}
         if rel["from_id"] == rel["to_id"]:
             ck.fail(w, "links an item to itself")
         relations.append(rel)
@@ -429,7 +478,7 @@ def import_document(store: Store, doc: Any, progress: ProgressFn | None = None) 
         for f in clean["frameworks"]:
             if f["id"] in have:
                 cur = store.get_framework(f["id"])
-                if any(cur[k] != f[k] for k in ("title", "actor", "description")):
+                if any(cur[k] != f[k] for k in R.FRAMEWORKS.content):
                     store.update_framework(f["id"], f)
                     report.bump("frameworks", "updated")
             else:
@@ -486,7 +535,9 @@ def _merge_item(store, it, have_cits, have_ups, have_obs, report, deferred_paren
     an update dated after the item's latest one moves it, an earlier one does not.
     """
     cur = store.get_item(it["id"])
-    fields = ("framework_id", "ref", "kind", "title", "description", "actor", "status", "due_on", "tags")
+    # what the item says, but its parent: a parent may come later in the document, so it is linked last
+    fields = R.ITEMS.derive(("jsonio.merged",),
+                            lambda r: tuple(n for n in r.content if r.field(n).refers_to != r.table))
     newer = (it.get("updated_at") or "") >= (cur["updated_at"] or "")
     added_updates = False
     for u in it["status_updates"]:

@@ -8,11 +8,16 @@ from __future__ import annotations
 import datetime as dt
 
 from ..core import anchoring, status_rule
+from ..core import records as R
 from ..core import validation as v
 from ..core.model import Changes, ConflictError, NotFoundError, ValidationError, new_id
 from ..store.store import Store
 
-ITEM_FIELDS = ("framework_id", "parent_id", "ref", "kind", "title", "description", "actor", "status", "due_on", "tags")
+
+def __getattr__(name: str):
+    if name == "ITEM_FIELDS":  # the fields a form may give for an item (core.records): what it says
+        return R.ITEMS.content
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def today() -> str:
@@ -21,12 +26,15 @@ def today() -> str:
 
 def clean_item_fields(store: Store, fields: dict, *, partial: bool) -> dict:
     """Validate item fields as the window and importers give them; raise ValidationError per field."""
+    rec = R.ITEMS
+    content, pure = rec.content, v.rules(rec)
     out = {}
     for key, value in fields.items():
-        if key not in ITEM_FIELDS:
+        if key not in content:
             raise ValidationError(f"'{key}' is not a field of an item.")
-        if key in v.ITEM_VALUE_FIELDS:
-            out[key] = v.clean_item_value(key, value)
+        check = pure.get(key)
+        if check is not None:
+            out[key] = check(value)
         elif key == "status":
             out[key] = v.status_key(value, {s["key"] for s in store.statuses()})
         elif key == "framework_id":
@@ -37,10 +45,13 @@ def clean_item_fields(store: Store, fields: dict, *, partial: bool) -> dict:
             if value and store.get_item(value) is None:
                 raise ValidationError("The parent item does not exist.", "parent_id")
             out[key] = value or None
+        else:  # described as checked against the file, but no check here says how
+            raise ValidationError(f"'{key}' cannot be set here.", key)
     if not partial:
-        for req in ("framework_id", "kind", "title"):
-            if req not in out:
-                raise ValidationError(f"{req.replace('_id', '').capitalize()} is required.", req)
+        for req in content:
+            f = rec.field(req)
+            if f.required and req not in out:
+                raise ValidationError(f"{f.label} is required.", req)
     return out
 
 
