@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from PySide6 import QtCore, QtGui
 
+from ..core import records as R
 from ..core.model import Changes
 from ..store.search_queries import open_read_only
 from ..store.store import Store, item_ids_plan, run_id_plan
@@ -23,19 +24,21 @@ COUNTS_ROLE = Qt.ItemDataRole.UserRole + 3
 FRAMEWORK_ID_ROLE = Qt.ItemDataRole.UserRole + 4
 ROW_ROLE = Qt.ItemDataRole.UserRole + 5
 
-# key -> (header, store sort key or None when the column cannot be sorted by the database)
-COLUMNS: dict[str, tuple[str, str | None]] = {
-    "ref": ("Ref", "ref"),
-    "title": ("Title", "title"),
-    "framework": ("Framework", "framework"),
-    "kind": ("Kind", "kind"),
-    "status": ("Status", "status"),
-    "actor": ("Actor", "actor"),
-    "due_on": ("Due", "due_on"),
-    "last_update_on": ("Last update", None),
-    "updated_at": ("Changed", "updated_at"),
-    "tags": ("Tags", None),
-}
+
+def table_columns() -> dict[str, tuple[str, str | None]]:
+    """key -> (header, store sort key or None when the database cannot sort by it), in the table's
+    order: the item table's columns, labels and sorting as core.records describes them."""
+    rec = R.ITEMS
+    return rec.derive(("ui.columns",), lambda r: {
+        k: (r.label_of(k), k if r.sort_of(k) else None) for k in r.table_columns})
+
+
+def __getattr__(name: str):
+    if name == "COLUMNS":
+        return table_columns()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 DEFAULT_COLUMNS = ("ref", "title", "framework", "status", "due_on", "last_update_on")  # kind, actor, tags: header menu
 PAGE = 80  # rows fetched per query: a tall screen and some margin
 CACHE_ROWS = 3000
@@ -129,7 +132,8 @@ class ItemTableModel(QtCore.QAbstractTableModel):
                  columns: tuple[str, ...] = DEFAULT_COLUMNS):
         super().__init__(parent)
         self.store = store
-        self._columns = [c for c in columns if c in COLUMNS]
+        self._columns = [c for c in columns if c in table_columns()]
+        self._cell_types = cell_types()
         self._filter = ItemFilter()
         self._sort_key, self._descending = "ref", False
         self._ids: list[str] = []
@@ -234,7 +238,7 @@ class ItemTableModel(QtCore.QAbstractTableModel):
         return list(self._columns)
 
     def set_columns(self, keys) -> None:
-        keys = [k for k in keys if k in COLUMNS] or ["title"]
+        keys = [k for k in keys if k in table_columns()] or ["title"]
         if keys != self._columns:
             self.beginResetModel()
             self._columns = keys
@@ -286,7 +290,7 @@ class ItemTableModel(QtCore.QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
             key = self._columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[key][0]
+                return table_columns()[key][0]
             if role == Qt.ItemDataRole.UserRole:
                 return key
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
@@ -354,20 +358,21 @@ class ItemTableModel(QtCore.QAbstractTableModel):
 
     def _text(self, row: dict, key: str) -> str:
         value = row.get(key)
-        if key == "status":
+        kind = self._cell_types.get(key)
+        if kind == "key":  # a key of the file's vocabulary (a status): its label
             return self._labels.get(value, value or "")
-        if key == "kind":
+        if kind == "choice":
             return (value or "").capitalize()
-        if key == "tags":
+        if kind == "tags":
             return ", ".join(value or [])
-        if key == "updated_at":
+        if kind == "timestamp":  # the day is enough in a table
             return (value or "")[:10]
         return "" if value is None else str(value)
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if not (0 <= column < len(self._columns)):
             return
-        key = COLUMNS[self._columns[column]][1]
+        key = table_columns()[self._columns[column]][1]
         if key is None:
             return
         self._sort_key, self._descending = key, order == Qt.SortOrder.DescendingOrder
@@ -409,6 +414,12 @@ class ItemTableModel(QtCore.QAbstractTableModel):
             r = self.row_of(iid)
             if r >= 0 and self._columns:
                 self.dataChanged.emit(self.index(r, 0), self.index(r, len(self._columns) - 1))
+
+
+def cell_types() -> dict[str, str]:
+    """{column: the type of the field it shows (core.records)}: how its values are written in a cell."""
+    return R.ITEMS.derive(("ui.cell_types",), lambda r: {
+        k: r.field(k).type if r.has(k) else "derived" for k in r.table_columns})
 
 
 class FrameworkTreeModel(QtCore.QAbstractItemModel):
@@ -557,7 +568,8 @@ class FrameworkTreeModel(QtCore.QAbstractItemModel):
 class StatusHistoryModel(QtCore.QAbstractTableModel):
     """One item's status updates, newest first."""
 
-    HEADERS = ("As of", "Status", "Note", "Author")
+    FIELDS = ("as_of", "status", "note", "author")  # of a status update, headed by their labels (core.records)
+    HEADERS = tuple(R.STATUS_UPDATES.label_of(f) for f in FIELDS)
 
     def __init__(self, store: Store, parent: QtCore.QObject | None = None):
         super().__init__(parent)
@@ -587,7 +599,8 @@ class StatusHistoryModel(QtCore.QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 4:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and \
+                0 <= section < len(self.HEADERS):
             return self.HEADERS[section]
         return None
 
@@ -604,7 +617,8 @@ class StatusHistoryModel(QtCore.QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and col == 1:
             return self._icons.get(r["status"])
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = (r["as_of"], self._labels.get(r["status"], r["status"]), r["note"] or "", r["author"] or "")[col]
+            key = self.FIELDS[col]
+            text = self._labels.get(r[key], r[key]) if key == "status" else (r[key] or "")
             if role == Qt.ItemDataRole.ToolTipRole:
                 return tooltip(text) if col == 2 else None
             return " ".join(text.split()) if col == 2 else text
