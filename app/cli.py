@@ -15,6 +15,7 @@ from pathlib import Path
 from .cli_support import CliError, db_path, open_store, write_output
 from .core.model import PolicyTrackerError
 from .paths import DB_ENV, default_db_path, user_log_dir
+
 # Feature modules that add their own sub-commands with `add_commands(sub, common)`. None of them
 # imports Qt at module load (`report` imports it only when it draws a PDF), so headless commands
 # stay headless; tests/test_search_command.py checks that importing this module loads no Qt.

@@ -1,4 +1,5 @@
 """Architecture contracts: no Qt below the UI, layers import downward, no import circles, one progress rule."""
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -99,7 +100,7 @@ def import_cycles(graph, package: str) -> list[list[str]]:
 
 def describe_cycle(graph, cycle: list[str]) -> str:
     steps = []
-    for a, b in zip(cycle, cycle[1:]):
+    for a, b in itertools.pairwise(cycle):
         d = graph.get_import_details(importer=a, imported=b)
         where = f" (line {d[0]['line_number']}: {d[0]['line_contents'].strip()})" if d else ""
         steps.append(f"{a} -> {b}{where}")
@@ -112,7 +113,8 @@ def test_no_import_cycles_among_app_modules():
     circles = import_circles(graph, "app")
     cycles = import_cycles(graph, "app")
     assert not circles, "import circles:\n" + "\n".join(
-        f"  among {', '.join(group)}:\n  {describe_cycle(graph, cycle)}" for group, cycle in zip(circles, cycles))
+        f"  among {', '.join(group)}:\n  {describe_cycle(graph, cycle)}"
+        for group, cycle in zip(circles, cycles, strict=False))
 
 
 def test_the_cycle_check_sees_imports_inside_functions(tmp_path, monkeypatch):
@@ -165,7 +167,8 @@ def test_no_import_of_our_own_modules_hides_its_errors():
                 continue
             for stmt in node.body:
                 for sub in ast.walk(stmt):
-                    ours = ((isinstance(sub, ast.ImportFrom) and (sub.level > 0 or (sub.module or "").startswith("app")))
+                    ours = ((isinstance(sub, ast.ImportFrom)
+                             and (sub.level > 0 or (sub.module or "").startswith("app")))
                             or (isinstance(sub, ast.Import) and any(a.name.startswith("app") for a in sub.names)))
                     if ours:
                         found.append(f"{p.relative_to(ROOT)}:{sub.lineno}")
@@ -179,5 +182,6 @@ def test_window_and_report_share_one_progress_rule():
     for user in ("app.ui.item_tabs.target", "app.reports.data"):
         assert graph.direct_import_exists(importer=user, imported="app.core.progress"), user
     own = [f"{p.relative_to(ROOT)}:{n.lineno}" for p, tree in _app_sources() if p.name != "progress.py"
-           for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name in ("progress_percent", "progress_fraction")]
+           for n in ast.walk(tree)
+           if isinstance(n, ast.FunctionDef) and n.name in ("progress_percent", "progress_fraction")]
     assert not own, own

@@ -104,7 +104,8 @@ def read_sheet(store: Store, path: Path | str) -> dict:
     except OSError as e:
         raise ValidationError(f"{path} cannot be read: {e.strerror}.") from None
     if size > MAX_CSV_BYTES:
-        raise ValidationError(f"{path.name} is {size / 1e6:.0f} MB; the CSV import limit is {MAX_CSV_BYTES / 1e6:.0f} MB.")
+        raise ValidationError(f"{path.name} is {size / 1e6:.0f} MB; "
+                              f"the CSV import limit is {MAX_CSV_BYTES / 1e6:.0f} MB.")
     raw = path.read_bytes()
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw:
         raise ValidationError(f"{path.name} is UTF-16 or binary; save it as UTF-8 CSV.")

@@ -332,7 +332,7 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
         frameworks.append({"id": fid, **ck.values(w, F.values, f), **F.plain(ck, f, w)})
 
     items, item_ids, sub_ids = [], set(), set()
-    I, C, U, T, O = L["items"], L["citations"], L["status_updates"], L["targets"], L["observations"]
+    I, C, U, T, O = L["items"], L["citations"], L["status_updates"], L["targets"], L["observations"]  # noqa: E741 - record initials, like F above
     raw_items = ck.lst(doc.get("items"), R.ITEMS.json, I.rec.most)
     for i, it in enumerate(raw_items):
         w = f"items[{i}]"
@@ -396,17 +396,20 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
     src_known_in_db = exists("sources", {c["source_id"] for it in items for c in it["citations"]} - src_ids)
     src_known = src_ids | src_known_in_db
     item_known = item_ids | exists("items", ({it["parent_id"] for it in items if it["parent_id"]}
-                                             | {r["from_id"] for r in relations} | {r["to_id"] for r in relations}) - item_ids)
+                                             | {r["from_id"] for r in relations}
+                                             | {r["to_id"] for r in relations}) - item_ids)
     for i, it in enumerate(items):
         if it["framework_id"] not in fw_known:
-            ck.fail(f"items[{i}].framework_id", f"'{it['framework_id']}' is not a framework in the document or the file")
+            ck.fail(f"items[{i}].framework_id",
+                    f"'{it['framework_id']}' is not a framework in the document or the file")
         if it["parent_id"] and it["parent_id"] not in item_known:
             ck.fail(f"items[{i}].parent_id", f"'{it['parent_id']}' is not an item in the document or the file")
         if it["parent_id"] == it["id"]:
             ck.fail(f"items[{i}].parent_id", "points at the item itself")
         for j, c in enumerate(it["citations"]):
             if c["source_id"] not in src_known:
-                ck.fail(f"items[{i}].citations[{j}].source_id", f"'{c['source_id']}' is not a source in the document or the file")
+                ck.fail(f"items[{i}].citations[{j}].source_id",
+                        f"'{c['source_id']}' is not a source in the document or the file")
     parents = {it["id"]: it["parent_id"] for it in items}
     for i, it in enumerate(items):  # no item may end up inside itself
         seen, cur = {it["id"]}, it["parent_id"]
@@ -487,7 +490,8 @@ def import_document(store: Store, doc: Any, progress: ProgressFn | None = None) 
         have_items = store.existing_ids("items", [it["id"] for it in clean["items"]])
         sub = [x["id"] for it in clean["items"] for x in it["citations"]]
         have_cits = store.existing_ids("citations", sub)
-        have_ups = store.existing_ids("status_updates", [u["id"] for it in clean["items"] for u in it["status_updates"]])
+        have_ups = store.existing_ids("status_updates",
+                                      [u["id"] for it in clean["items"] for u in it["status_updates"]])
         have_obs = store.existing_ids("observations", [o["id"] for it in clean["items"] for o in it["observations"]])
         deferred_parents = []
         # an update without a created_at is written now; the status rule must see that same moment

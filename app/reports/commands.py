@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 from ..core.model import PolicyTrackerError
-from .data import PAGE_SIZES, ReportOptions, build_report, load_preset, parse_as_of, parse_page_size, \
-    resolve_frameworks
+from .data import PAGE_SIZES, ReportOptions, build_report, load_preset, parse_as_of, parse_page_size, resolve_frameworks
 
 
 def add_commands(subparsers, common) -> None:
@@ -56,7 +55,8 @@ def options_from_args(store, args) -> ReportOptions:
             keys.append(hit[0])
         opts.statuses = keys
     if args.kind:
-        known = {k["key"]: k["key"] for k in store.item_kinds()} | {k["label"].casefold(): k["key"] for k in store.item_kinds()}
+        known = ({k["key"]: k["key"] for k in store.item_kinds()}
+                 | {k["label"].casefold(): k["key"] for k in store.item_kinds()})
         kinds = []
         for name in args.kind:
             key = known.get(name.strip()) or known.get(name.strip().casefold())

@@ -341,7 +341,8 @@ def progress_of(target: dict, observations: list[dict]) -> Progress:
                     fraction=progress_fraction(target, observations), observations=obs)
 
 
-def _status_as_of(item_id: str, stored: str, latest: dict[str, dict], has_updates: set[str]) -> tuple[str, str | None, str]:
+def _status_as_of(item_id: str, stored: str, latest: dict[str, dict],
+                  has_updates: set[str]) -> tuple[str, str | None, str]:
     if item_id in latest:
         return latest[item_id]["status"], latest[item_id]["as_of"], "update"
     if item_id in has_updates:

@@ -15,9 +15,23 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
-from PySide6.QtGui import (QAbstractTextDocumentLayout, QColor, QFont, QFontMetricsF, QGuiApplication, QImage,
-                           QPageLayout, QPageSize, QPagedPaintDevice, QPainter, QPdfWriter, QPen,
-                           QTextDocument, QTextFormat, QTextFrame)
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextDocument,
+    QTextFormat,
+    QTextFrame,
+)
 
 from ..core.model import PolicyTrackerError
 from ..exchange.atomic import atomic_path
@@ -175,7 +189,7 @@ def _keep_items_whole(doc: QTextDocument, page_h: float) -> int:
     to_break: list[int] = []
     y = 0.0
     prev_bottom = None
-    for n, ((kind, unit), (top, bottom, margin)) in enumerate(zip(units, geo)):
+    for n, ((kind, unit), (top, bottom, margin)) in enumerate(zip(units, geo, strict=True)):
         h = bottom - top
         if _breaks_before(kind, unit) or prev_bottom is None:
             y_top = margin if prev_bottom is not None else top
@@ -283,7 +297,8 @@ def _furniture(painter: QPainter, laid: Laid, report: Report, page: int, count: 
     left = report.cover.title
     right = f"Status as of {report.cover.as_of}"
     painter.setPen(ink)
-    painter.drawText(QPointF(body.left(), header_y), fm.elidedText(left, Qt.TextElideMode.ElideRight, body.width() * 0.55))
+    painter.drawText(QPointF(body.left(), header_y),
+                     fm.elidedText(left, Qt.TextElideMode.ElideRight, body.width() * 0.55))
     painter.setPen(muted)
     painter.drawText(QPointF(body.right() - fm.horizontalAdvance(right), header_y), right)
     if section:
@@ -303,7 +318,8 @@ def _furniture(painter: QPainter, laid: Laid, report: Report, page: int, count: 
     painter.drawLine(QPointF(body.left(), foot_y - _mm(4.5)), QPointF(body.right(), foot_y - _mm(4.5)))
     painter.setPen(muted)
     info = f"{report.cover.database} · generated {report.cover.generated_on}"
-    painter.drawText(QPointF(body.left(), foot_y), fm.elidedText(info, Qt.TextElideMode.ElideMiddle, body.width() * 0.6))
+    painter.drawText(QPointF(body.left(), foot_y),
+                     fm.elidedText(info, Qt.TextElideMode.ElideMiddle, body.width() * 0.6))
     num = f"Page {page + 1} of {count}"
     painter.drawText(QPointF(body.right() - fm.horizontalAdvance(num), foot_y), num)
 

@@ -44,7 +44,8 @@ def cmd_demo_data(args) -> int:
     if args.items < 1 or args.sources < 1:
         raise PolicyTrackerError("demo-data needs at least one item (--items) and one source (--sources).")
     if getattr(args, "db", None) is None:
-        raise PolicyTrackerError("Give the database to create with --db PATH (demo data never goes into your default file).")
+        raise PolicyTrackerError("Give the database to create with --db PATH "
+                                 "(demo data never goes into your default file).")
     path = Path(args.db).expanduser()
     if path.exists() and path.is_dir():
         raise PolicyTrackerError(f"{path} is a folder, not a database file.")

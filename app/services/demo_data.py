@@ -185,7 +185,8 @@ def _english_text(rng: random.Random, words: int) -> tuple[str, array]:
         if r < 0.55:
             s = f"{choice(SUBJECTS)} {choice(MODALS)} {choice(VERBS).lower()} {choice(OBJECTS)} {choice(QUALIFIERS)}."
         elif r < 0.75:
-            s = f"{choice(LINKS)} {choice(SUBJECTS).lower()} {choice(MODALS)} {choice(VERBS).lower()} {choice(OBJECTS)}."
+            s = (f"{choice(LINKS)} {choice(SUBJECTS).lower()} {choice(MODALS)} "
+                 f"{choice(VERBS).lower()} {choice(OBJECTS)}.")
         elif r < 0.9:
             s = choice(FILLERS)
         else:
@@ -240,7 +241,8 @@ def _split_counts(rng: random.Random, total: int, n: int) -> list[int]:
     return counts
 
 
-def _history(rng: random.Random, k: int, ids: _Ids, item_id: str, first: dt.date, stats: dict) -> tuple[list[tuple], str]:
+def _history(rng: random.Random, k: int, ids: _Ids, item_id: str, first: dt.date,
+             stats: dict) -> tuple[list[tuple], str]:
     """k dated status updates for one item (oldest first) and the status they end on."""
     status = rng.choice(("proposed", "not_started", "in_progress", "unknown"))
     if k == 0:
@@ -362,7 +364,8 @@ def generate(store: Store, items: int = 1000, notes: int = 10_000, sources: int 
             title = f"{rng.choice(VERBS)} {obj} {rng.choice(QUALIFIERS)}"
             if i in rare_items:
                 title += f" ({RARE_TERM} initiative)"
-            desc = f"{rng.choice(SUBJECTS)} {rng.choice(MODALS)} {rng.choice(VERBS).lower()} {obj}. {rng.choice(FILLERS)}"
+            desc = (f"{rng.choice(SUBJECTS)} {rng.choice(MODALS)} {rng.choice(VERBS).lower()} {obj}. "
+                    f"{rng.choice(FILLERS)}")
             tags = rng.sample(TAGS, rng.randrange(0, 5))
             created = dt.date(2014, 1, 1) + dt.timedelta(days=rng.randrange(3000))
             due = None if rng.random() < 0.15 else (created + dt.timedelta(days=rng.randrange(180, 4000))).isoformat()

@@ -10,7 +10,7 @@ import datetime as dt
 from ..core import anchoring, status_rule
 from ..core import records as R
 from ..core import validation as v
-from ..core.model import Changes, ConflictError, NotFoundError, ValidationError, new_id
+from ..core.model import Changes, NotFoundError, ValidationError, new_id
 from ..store.store import Store
 
 

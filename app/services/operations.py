@@ -185,7 +185,7 @@ def check_unchanged(store: Store, expect: dict, step: str = "this step was not a
         if was is None:
             raise ConflictError(f"Another window or program put {_what(row)} back meanwhile; {step}.")
         moved = []
-        for name, old, new in zip(PARTS, was, cur):
+        for name, old, new in zip(PARTS, was, cur, strict=True):
             if old == new:
                 continue
             if name in PARTS[len(FINGERPRINT_FIELDS):] or name in ("framework", "parent"):
@@ -783,7 +783,8 @@ def _refuse_if_others_hang_on(store: Store, added: list[str], after: dict, befor
         others = [i for i in store.item_ids(framework_ids=[fid], limit=len(added) + 1) if i not in added_set]
         if others:
             raise ConflictError(f"Another window or program added items to the framework “"
-                                f"{_short(after['frameworks'][fid][0])}” the import created; the import was not undone.")
+                                f"{_short(after['frameworks'][fid][0])}” the import created; "
+                                f"the import was not undone.")
 
 
 def _photograph(store: Store, doc: Any) -> dict:

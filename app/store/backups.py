@@ -135,7 +135,8 @@ def verify_backup(path: Path) -> int:
         raise BackupError(f"The backup {path.name} has {foreign[0]}, so it is not a backup this app made; "
                           f"nothing was restored.")
     if version > latest_version():
-        raise BackupError(f"The backup {path.name} was written by a newer Policy Tracker; update the app to restore it.")
+        raise BackupError(f"The backup {path.name} was written by a newer Policy Tracker; "
+                          f"update the app to restore it.")
     return version
 
 

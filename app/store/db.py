@@ -18,8 +18,7 @@ from typing import Callable
 from ..core.model import PolicyTrackerError
 from . import backups, guard
 from .backups import writable as _writable
-from .migrator import (APP_ID, check_history, latest_version, migrate, migrations,  # noqa: F401 - re-exported
-                       schema_differences, split_statements)
+from .migrator import APP_ID, check_history, latest_version, migrate, migrations, schema_differences, split_statements  # noqa: F401 - re-exported
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -262,7 +261,8 @@ def backup(conn: sqlite3.Connection, dest: Path, *, pages: int = -1,
         raise PolicyTrackerError(f"The backup to {dest} could not be written: {e.strerror}.") from None
     if ok != ["ok"]:
         tmp.unlink(missing_ok=True)
-        raise PolicyTrackerError(f"The copy written to {dest} failed its check ({' '.join(' '.join(ok).split())[:160]}); it was removed.")
+        raise PolicyTrackerError(f"The copy written to {dest} failed its check "
+                                 f"({' '.join(' '.join(ok).split())[:160]}); it was removed.")
     os.chmod(tmp, 0o600)
     os.replace(tmp, dest)
     return dest
@@ -319,7 +319,8 @@ def open_connection(path: Path | str, *, create: bool = True, migrations_dir: Pa
     wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
     if shm.exists() and not wal.exists():
         warnings.append(f"{path.name}-wal is missing although {path.name}-shm is there: changes saved shortly "
-                        f"before the file was copied or moved may be lost. The rest of the file was checked and is sound.")
+                        f"before the file was copied or moved may be lost. "
+                        f"The rest of the file was checked and is sound.")
     # quick_check reads every page: seconds on a 1 GB file. Run it on opening when the file is
     # small or was not closed cleanly (a -wal left behind); large clean files are checked by
     # every backup (backup() runs quick_check on the copy) instead of delaying start-up.

@@ -6,8 +6,9 @@ A step is a file in db/migrations named `NNNN_name.sql` or `NNNN_name.py`, numbe
 one sequence (SQL and Python steps share it). A Python step defines `upgrade(conn)`, which gets
 the open connection inside the step's transaction and uses `conn.execute(...)`; `rebuild_table()`
 below does the 12-step table rebuild for it. The file is compiled from the same bytes that are
-checksummed, before the transaction opens, so its top level must not touch the database. Steps are forward only; once released, a step's file
-never changes again (see "Record" below): a correction is a new step.
+checksummed, before the transaction opens, so its top level must not touch the database. Steps are
+forward only; once released, a step's file never changes again (see "Record" below): a correction
+is a new step.
 
 How each step runs (the order SQLite documents for table rebuilds, "Making Other Kinds Of Table
 Schema Changes"):
@@ -143,7 +144,7 @@ def split_statements(sql: str) -> list[str]:
             if buf.strip():
                 out.append(buf.strip())
             buf = ""
-    if buf.strip() and not all(l.strip().startswith("--") or not l.strip() for l in buf.splitlines()):
+    if buf.strip() and not all(line.strip().startswith("--") or not line.strip() for line in buf.splitlines()):
         raise RuntimeError("a migration ends with an incomplete statement")
     return out
 
@@ -464,10 +465,12 @@ def schema_differences(conn: sqlite3.Connection, version: int, migrations_dir: P
     out = []
     for (t, n), (tb, s) in sorted(have.items()):
         if (t, n) not in want:
-            out.append(f"{'an' if t == 'index' else 'a'} {t} '{n}'" + (f" on {tb}" if t in ("trigger", "index") and tb else "")
+            out.append(f"{'an' if t == 'index' else 'a'} {t} '{n}'"
+                       + (f" on {tb}" if t in ("trigger", "index") and tb else "")
                        + " that this version of Policy Tracker did not create")
         elif want[(t, n)] != (tb, s):
-            out.append(f"{'an' if t == 'index' else 'a'} {t} '{n}' that differs from the one this version of Policy Tracker creates")
+            out.append(f"{'an' if t == 'index' else 'a'} {t} '{n}' "
+                       f"that differs from the one this version of Policy Tracker creates")
     for (t, n) in sorted(set(want) - set(have)):
         out.append(f"no {t} '{n}', which this version of Policy Tracker creates")
     return out

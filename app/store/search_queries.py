@@ -133,7 +133,8 @@ def terms_pattern(query: str) -> re.Pattern | None:
 def hit_spans(text: str, pattern: re.Pattern, start: int = 0) -> list[tuple[int, int]]:
     """Code-point spans in text (not normalised) of every hit of pattern in its normalised form."""
     norm, to_text = normalize_with_offsets(text)
-    return [(to_text(m.start()), to_text(m.end() - 1) + 1) for m in pattern.finditer(norm, start) if m.end() > m.start()]
+    return [(to_text(m.start()), to_text(m.end() - 1) + 1)
+            for m in pattern.finditer(norm, start) if m.end() > m.start()]
 
 
 def first_hit(text: str, pattern: re.Pattern, *, chunk: int = 1 << 16, overlap: int = 256) -> tuple[int, int] | None:

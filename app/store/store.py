@@ -12,7 +12,6 @@ import threading
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-
 from ..core import records as R
 from ..core.model import ConflictError, NotFoundError, PolicyTrackerError
 from ..core.textnorm import normalize
@@ -337,7 +336,8 @@ class Store:
         fields = {k: v for k, v in fields.items() if k in R.FRAMEWORKS.editable}
         if fields:
             sets = ", ".join(f"{_q(k)} = ?" for k in fields)
-            self.conn.execute(f"UPDATE frameworks SET {sets}, updated_at = coalesce(?, strftime('%Y-%m-%dT%H:%M:%fZ','now')) "
+            self.conn.execute(f"UPDATE frameworks SET {sets}, "
+                              f"updated_at = coalesce(?, strftime('%Y-%m-%dT%H:%M:%fZ','now')) "
                               f"WHERE id = ?", [*fields.values(), stamp, fid])
 
     def delete_framework(self, fid: str) -> None:
@@ -452,7 +452,8 @@ class Store:
         self.conn.execute("DELETE FROM citations WHERE id = ?", (cid,))
 
     def citations_for_item(self, item_id: str) -> list[dict]:
-        return self._all(_citation_select() + " WHERE c.item_id = ? ORDER BY s.published_on, s.title, c.start_offset, c.id",
+        return self._all(_citation_select()
+                         + " WHERE c.item_id = ? ORDER BY s.published_on, s.title, c.start_offset, c.id",
                          (item_id,))
 
     def citations_for_source(self, source_id: str) -> list[dict]:
@@ -482,7 +483,8 @@ class Store:
     def delete_status_update(self, uid: str) -> None:
         self.conn.execute("DELETE FROM status_updates WHERE id = ?", (uid,))
 
-    def status_updates_for_item(self, item_id: str, *, newest_first: bool = True, limit: int | None = None) -> list[dict]:
+    def status_updates_for_item(self, item_id: str, *, newest_first: bool = True,
+                                limit: int | None = None) -> list[dict]:
         order = "DESC" if newest_first else "ASC"
         return self._all(
             f"SELECT {_cols(R.STATUS_UPDATES, _but(R.STATUS_UPDATES, 'item_id'))} FROM status_updates "
@@ -646,7 +648,8 @@ class Store:
             (row["key"], row["label"], row["description"], row["color"], row["sort_order"]))
 
     def delete_unused_status(self, key: str) -> bool:
-        cur = self.conn.execute("DELETE FROM statuses WHERE key = ? AND NOT EXISTS (SELECT 1 FROM items WHERE status = ?) "
+        cur = self.conn.execute("DELETE FROM statuses WHERE key = ? "
+                                "AND NOT EXISTS (SELECT 1 FROM items WHERE status = ?) "
                                 "AND NOT EXISTS (SELECT 1 FROM status_updates WHERE status = ?)", (key, key, key))
         return cur.rowcount > 0
 
@@ -690,7 +693,8 @@ class Store:
         return out
 
     # -- search --------------------------------------------------------------------------------------
-    def search(self, query: str, *, limit: int = 50, scopes: tuple[str, ...] = ("items", "notes", "sources")) -> list[dict]:
+    def search(self, query: str, *, limit: int = 50,
+               scopes: tuple[str, ...] = ("items", "notes", "sources")) -> list[dict]:
         """Full-text search; `query` is quoted term by term, so any text a person types is safe.
 
         A trailing * on a word keeps its prefix meaning; everything else is matched literally.
@@ -802,6 +806,7 @@ def _listed(rec: R.Record) -> tuple[str, ...]:
 def find_terms(text: str, query: str) -> list[tuple[int, int]]:
     """Where the query's words occur in the stored text, in any spelling the index treats as equal."""
     import re
+
     from ..core.textnorm import variant_pattern
     out = []
     for w in re.findall(r"[\w\u0600-\u06ff]+", normalize(query)):

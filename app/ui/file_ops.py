@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Protocol, cast
 
 from PySide6 import QtCore, QtWidgets
 
-from ..core.model import Changes, PolicyTrackerError
+from ..core.model import PolicyTrackerError
 from ..exchange import csvio, jsonio
 from ..exchange.atomic import write_atomically
 from ..services import sources as source_service
@@ -215,7 +215,8 @@ class FileMenu:
 
     def save_copy(self) -> None:
         stem = self.session.store.path.stem
-        name = file_dialogs.get_save_file_name(self, "Save a copy", self.session.store.path.with_name(f"{stem}-copy.sqlite"),
+        name = file_dialogs.get_save_file_name(self, "Save a copy",
+                                              self.session.store.path.with_name(f"{stem}-copy.sqlite"),
                                               DB_FILTER, "sqlite")
         if name:
             self.save_copy_to(Path(name))
@@ -242,7 +243,8 @@ class FileMenu:
                 self.session.inform("There are no backups of this file yet.")
                 return False
             labels = [f"{b.taken_at:%Y-%m-%d %H:%M:%S}  ({b.size / 1024:,.0f} KB)  {b.path.name}" for b in found]
-            label, ok = QtWidgets.QInputDialog.getItem(self, "Restore from backup", "Backup to restore:", labels, 0, False)
+            label, ok = QtWidgets.QInputDialog.getItem(self, "Restore from backup", "Backup to restore:",
+                                                       labels, 0, False)
             if not ok:
                 return False
             backup = found[labels.index(label)].path
@@ -296,7 +298,8 @@ class FileMenu:
     def export_dialog(self, kind: str) -> None:
         stem = self.session.store.path.stem
         flt = "CSV sheets (*.csv)" if kind == "csv" else "Policy Tracker JSON (*.json)"
-        name = file_dialogs.get_save_file_name(self, f"Export {kind.upper()}", Path.home() / f"{stem}.{kind}", flt, kind)
+        name = file_dialogs.get_save_file_name(self, f"Export {kind.upper()}", Path.home() / f"{stem}.{kind}",
+                                              flt, kind)
         if name:
             export_file(self, Path(name), kind)
 

@@ -193,7 +193,8 @@ class ItemPanel(QtWidgets.QWidget):
         self.framework.clear()
         for f in store.list_frameworks():
             self.framework.addItem(f["title"], f["id"])
-            self.framework.setItemData(self.framework.count() - 1, escape_tooltip(f["title"]), Qt.ItemDataRole.ToolTipRole)
+            self.framework.setItemData(self.framework.count() - 1, escape_tooltip(f["title"]),
+                                       Qt.ItemDataRole.ToolTipRole)
         self.framework.setCurrentIndex(max(0, self.framework.findData(item["framework_id"])))
         self.framework.blockSignals(False)
 

@@ -303,7 +303,8 @@ class ItemTableModel(QtCore.QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._ids)) or not (0 <= index.column() < len(self._columns)):
+        if (not index.isValid() or not (0 <= index.row() < len(self._ids))
+                or not (0 <= index.column() < len(self._columns))):
             return None
         if role == ITEM_ID_ROLE:
             return self._ids[index.row()]
@@ -450,8 +451,8 @@ class FrameworkTreeModel(QtCore.QAbstractItemModel):
         nodes = [{"id": self.ALL, "title": "All items", "actor": "", "counts": total, "children": children(total)}]
         for f in self.store.list_frameworks():
             c = counts.get(f["id"], {})
-            nodes.append({"id": f["id"], "title": f["title"], "actor": f["actor"] or "", "description": f["description"],
-                          "counts": c, "children": children(c)})
+            nodes.append({"id": f["id"], "title": f["title"], "actor": f["actor"] or "",
+                          "description": f["description"], "counts": c, "children": children(c)})
         self._nodes = nodes
 
     def refresh(self) -> None:

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..core import reader_text
-from ..core.reader_text import (RTL_LANGUAGES, OffsetMap, display_text, find_pattern,  # noqa: F401 - re-exported
-                                is_right_to_left)
+from ..core.reader_text import RTL_LANGUAGES, OffsetMap, display_text, find_pattern, is_right_to_left  # noqa: F401 - re-exported
 from .widgets import escape_tooltip
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -389,7 +388,7 @@ class SourceReader(QtWidgets.QWidget):
     def highlight_ranges(self) -> list[tuple[int, int, str]]:
         """(start, end, item id) of every highlighted passage, in code points, as painted."""
         out = []
-        for sel, c in zip(self._highlight_selections, self._citations):
+        for sel, c in zip(self._highlight_selections, self._citations, strict=True):
             out.append((self._map.to_code_point(sel.cursor.selectionStart()),
                         self._map.to_code_point(sel.cursor.selectionEnd()), c["item_id"]))
         return out

@@ -138,7 +138,8 @@ class TimelineDelegate(QtWidgets.QStyledItemDelegate):
         if note:
             painter.setPen(fg)
             nr = r.adjusted(0, fm.lineSpacing() + 2, 0, 0)
-            painter.drawText(nr, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, note)
+            painter.drawText(nr, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+                             note)
         painter.restore()
 
     def sizeHint(self, option, index) -> QtCore.QSize:  # noqa: N802

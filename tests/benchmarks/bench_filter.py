@@ -68,14 +68,14 @@ def run(ctx) -> list:
             flt = ItemFilter(framework_ids=fws, statuses=sts)
             other = ItemFilter(kinds=("goal",))
 
-            def app_once():
+            def app_once(flt=flt):
                 model.set_filter(flt)
                 app_view.grab()
 
-            app_setup = lambda: model.set_filter(other)  # noqa: E731
+            app_setup = lambda other=other: model.set_filter(other)  # noqa: E731
             shown = None
         else:
-            def app_once():
+            def app_once(fws=fws, sts=sts):
                 ids = store.item_ids(framework_ids=fws, statuses=sts, sort="due_on")
                 rows = store.items_by_ids(ids[:FIRST])
                 _fill(QtGui, base_model := QtGui.QStandardItemModel(), [tuple(rows[i].values()) for i in ids[:FIRST]])
@@ -84,7 +84,7 @@ def run(ctx) -> list:
             app_setup = None
             shown = len(store.item_ids(framework_ids=fws, statuses=sts))
 
-        def base_once():
+        def base_once(fws=fws, sts=sts):
             m = QtGui.QStandardItemModel()
             _fill(QtGui, m, raw_first_page(conn, list(fws or ()), list(sts or ())))
             base_view.setModel(m)

@@ -26,7 +26,8 @@ def raw_import(conn, doc: dict) -> None:
         "INSERT INTO items (id, framework_id, parent_id, ref, kind, title, description, actor, status, due_on, tags, "
         "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         ((i["id"], i["framework_id"], None, i.get("ref") or "", i["kind"], i["title"], i.get("description") or "",
-          i.get("actor"), i.get("status") or "unknown", i.get("due_on"), json.dumps(i.get("tags") or [], ensure_ascii=False),
+          i.get("actor"), i.get("status") or "unknown", i.get("due_on"),
+          json.dumps(i.get("tags") or [], ensure_ascii=False),
           i.get("created_at"), i.get("updated_at")) for i in items))
     conn.executemany("UPDATE items SET parent_id = ? WHERE id = ?",
                      ((i["parent_id"], i["id"]) for i in items if i.get("parent_id")))
@@ -40,7 +41,8 @@ def raw_import(conn, doc: dict) -> None:
         ((u["id"], i["id"], u["status"], u["as_of"], u.get("note") or "", u.get("author") or "", u.get("created_at"))
          for i in items for u in i.get("status_updates") or ()))
     conn.executemany(
-        "INSERT INTO targets (item_id, unit, baseline, baseline_on, target, target_on, direction) VALUES (?,?,?,?,?,?,?)",
+        "INSERT INTO targets (item_id, unit, baseline, baseline_on, target, target_on, direction) "
+        "VALUES (?,?,?,?,?,?,?)",
         ((i["id"], t.get("unit") or "", t.get("baseline"), t.get("baseline_on"), t["target"], t.get("target_on"),
           t.get("direction") or "increase") for i in items if (t := i.get("target"))))
     conn.executemany(

@@ -67,13 +67,14 @@ def run(ctx) -> list:
         app_rows = store.search(term, limit=LIMIT, scopes=("items", "notes"))
         raw_rows = raw_search(conn, match)
         assert len(app_rows) == len(raw_rows), (label, len(app_rows), len(raw_rows))
-        app, base = paired_times(lambda: store.search(term, limit=LIMIT, scopes=("items", "notes")),
-                                 lambda: raw_search(conn, match), ctx.repeats * 2)
+        app, base = paired_times(lambda term=term: store.search(term, limit=LIMIT, scopes=("items", "notes")),
+                                 lambda match=match: raw_search(conn, match), ctx.repeats * 2)
         also = (0.100, "100 ms") if label == "common" else None
         results.append(ratio_result(f"search {label} '{term}' (top {LIMIT}, {len(app_rows)} shown)", app, base, 1.5,
                                     also=also))
         if not results[-1].passed:
-            prop, _ = paired_times(lambda: proposed_search(conn, match), lambda: raw_search(conn, match), ctx.repeats)
+            prop, _ = paired_times(lambda match=match: proposed_search(conn, match),
+                                   lambda match=match: raw_search(conn, match), ctx.repeats)
             r = ratio_result(f"  proposed Store.search for '{term}' (bench_search.proposed_search)", prop, base, 1.5,
                              also=also, note="proposal")
             r.passed = None  # informational: what the fix would give

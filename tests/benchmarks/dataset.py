@@ -48,7 +48,8 @@ def demo_db(params: dict = FULL) -> tuple[Path, float | None]:
     path = cache_dir() / _name(params, "sqlite")
     if path.exists():
         return path, None
-    for old in cache_dir().glob(f"demo-i{params['items']}-n{params['notes']}-s{params['sources']}-seed{params['seed']}-*"):
+    stale = f"demo-i{params['items']}-n{params['notes']}-s{params['sources']}-seed{params['seed']}-*"
+    for old in cache_dir().glob(stale):
         old.unlink(missing_ok=True)  # an older generator's file
     tmp = path.with_name(path.name + ".partial")
     for p in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):

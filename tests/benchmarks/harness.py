@@ -109,7 +109,7 @@ def table(results: list[Result]) -> str:
         rows.append((r.name, fmt_value(r.app, r.unit), fmt_value(r.baseline, r.unit),
                      f"{r.ratio:.2f}x" if r.ratio is not None else "-", r.target, r.verdict()))
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    line = lambda row: "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |"  # noqa: E731
+    line = lambda row: "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"  # noqa: E731
     out = [line(rows[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [line(row) for row in rows[1:]]
     return "\n".join(out)

@@ -3,8 +3,17 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.reader_text import (OffsetMap, citations_at, display_text, find_matches, is_right_to_left,
-                                  match_at_or_after, matches_to_mark, passages_tooltip, trim_blank)
+from app.core.reader_text import (
+    OffsetMap,
+    citations_at,
+    display_text,
+    find_matches,
+    is_right_to_left,
+    match_at_or_after,
+    matches_to_mark,
+    passages_tooltip,
+    trim_blank,
+)
 
 EMOJI_TEXT = "Goal 😀 one: expand 🇮🇷 broadband access to 90% of homes.\r\nSecond line 𝔸 ends here."
 PERSIAN = "هدف اول: گسترش دسترسی به اینترنت پرسرعت برای ۹۰ درصد خانوارها تا سال ۱۴۰۵."

@@ -23,7 +23,7 @@ FTS_SHADOWS = ("_config", "_data", "_docsize", "_idx", "_content")
 
 def _xinfo(conn, table: str) -> list[dict]:
     cols = ("cid", "name", "type", "notnull", "dflt", "pk", "hidden")
-    return [dict(zip(cols, r)) for r in conn.execute(f"PRAGMA table_xinfo({table})")]
+    return [dict(zip(cols, r, strict=True)) for r in conn.execute(f"PRAGMA table_xinfo({table})")]
 
 
 def _default(sql: str | None):
@@ -151,9 +151,10 @@ def test_the_item_table_and_sheet_columns_name_described_values():
 
 def test_the_limits_validation_uses_are_the_described_ones():
     """An item's ref, a source's publisher and a framework's actor are cut off at their described limits."""
-    for rec, name, check in ((records.ITEMS, "ref", lambda x: v.clean_item_value("ref", x)),
-                             (records.SOURCES, "publisher", lambda x: v.clean_source_meta({"title": "T", "publisher": x})),
-                             (records.FRAMEWORKS, "actor", lambda x: v.clean_framework_fields({"actor": x}, partial=True))):
+    for rec, name, check in (
+            (records.ITEMS, "ref", lambda x: v.clean_item_value("ref", x)),
+            (records.SOURCES, "publisher", lambda x: v.clean_source_meta({"title": "T", "publisher": x})),
+            (records.FRAMEWORKS, "actor", lambda x: v.clean_framework_fields({"actor": x}, partial=True))):
         limit = rec.field(name).limit
         check("x" * limit)
         with pytest.raises(ValidationError, match=f"the limit is {limit:,}"):
@@ -212,7 +213,8 @@ def test_a_new_field_reaches_the_store_json_and_csv(with_summary, tmp_path):
     assert header[header.index("tags") + 1] == "summary" and row[header.index("summary")] == "From a newer copy"
     sheet = tmp_path / "items.csv"
     with open(sheet, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows([["framework", "kind", "title", "summary"], ["Plan", "goal", "From the sheet", "Typed"]])
+        csv.writer(fh).writerows([["framework", "kind", "title", "summary"],
+                                  ["Plan", "goal", "From the sheet", "Typed"]])
     doc = csvio.read_sheet(store, sheet)
     assert doc["items"][0]["summary"] == "Typed"
 

@@ -96,4 +96,5 @@ def test_web_addresses_are_text_http_and_bounded(bad, msg):
 def test_placed_keeps_sentences_that_do_not_start_with_the_label():
     """A message that does not begin with the field's label is kept whole, first letter lowered."""
     err = ValidationError("The target date is before the baseline date.", "target_on")
-    assert v.placed("items[0].target.target_on", err) == "items[0].target.target_on: the target date is before the baseline date"
+    assert (v.placed("items[0].target.target_on", err)
+            == "items[0].target.target_on: the target date is before the baseline date")

@@ -76,13 +76,15 @@ def fill(s: Store) -> None:
     goal, _ = editing.create_item(s, {"framework_id": fw, "ref": "1", "kind": "goal",
                                       "title": "گسترش اقتصاد دیجیتال", "tags": ["digital", "اقتصاد"]})
     share, _ = editing.create_item(s, {"framework_id": fw, "parent_id": goal, "ref": "1.1", "kind": "target",
-                                       "title": "Digital economy share of GDP to 10%", "actor": "Plan and Budget Organization",
-                                       "due_on": "2028-03-20"})
+                                       "title": "Digital economy share of GDP to 10%",
+                                       "actor": "Plan and Budget Organization", "due_on": "2028-03-20"})
     infra, _ = editing.create_item(s, {"framework_id": fw, "parent_id": goal, "ref": "1.2", "kind": "commitment",
                                        "title": "زیرساخت ملي ارتباطات در سراسر كشور"})
     egov, _ = editing.create_item(s, {"framework_id": fw, "parent_id": infra, "ref": "1.2.1", "kind": "commitment",
-                                      "title": "E-government services for every citizen", "description": "خدمات دولت الکترونیک"})
-    doomed, _ = editing.create_item(s, {"framework_id": fw, "ref": "9", "kind": "proposal", "title": "A proposal dropped again"})
+                                      "title": "E-government services for every citizen",
+                                      "description": "خدمات دولت الکترونیک"})
+    doomed, _ = editing.create_item(s, {"framework_id": fw, "ref": "9", "kind": "proposal",
+                                        "title": "A proposal dropped again"})
 
     # citations: into the Persian source (offsets in code points) and into a seeded English one
     def cite(item, source, words):

@@ -27,7 +27,8 @@ def test_document_has_the_documented_keys(store):
             "text"} <= set(doc["sources"][0])
     assert {"id", "title", "actor", "description"} <= set(doc["frameworks"][0])
     assert {"id", "framework_id", "parent_id", "ref", "kind", "title", "description", "actor", "status", "due_on",
-            "tags", "created_at", "updated_at", "citations", "status_updates", "target", "observations"} <= set(doc["items"][0])
+            "tags", "created_at", "updated_at", "citations", "status_updates", "target",
+            "observations"} <= set(doc["items"][0])
     assert set(doc["items"][0]["citations"][0]) == {"id", "source_id", "start", "end", "quote", "prefix", "suffix"}
     assert set(doc["relations"][0]) == {"id", "from_id", "to_id", "kind", "note"}
     assert set(doc["statuses"][0]) == {"key", "label", "description"}
@@ -161,8 +162,9 @@ def documents(draw):
         items.append({
             "id": f"i{n}", "framework_id": "f1", "parent_id": None, "ref": str(n), "kind": draw(st.sampled_from(
                 ["goal", "target", "proposal", "priority", "commitment", "indicator"])),
-            "title": draw(_text.filter(lambda t: t.strip())), "description": draw(_text), "actor": draw(st.none() | _text),
-            "status": draw(st.sampled_from(["proposed", "achieved", "unknown"])), "due_on": draw(st.none() | st.dates().map(str)),
+            "title": draw(_text.filter(lambda t: t.strip())), "description": draw(_text),
+            "actor": draw(st.none() | _text), "status": draw(st.sampled_from(["proposed", "achieved", "unknown"])),
+            "due_on": draw(st.none() | st.dates().map(str)),
             "tags": draw(st.lists(_text.filter(lambda t: t.strip()).map(str.strip), max_size=3, unique=True)),
             "created_at": "2025-01-01T00:00:00.000Z", "updated_at": "2025-01-02T00:00:00.000Z",
             "citations": [{"id": f"c{n}", "source_id": "s1", "start": a, "end": b, "quote": body[a:b],
@@ -174,7 +176,8 @@ def documents(draw):
                                                   st.floats(-1e6, 1e6, allow_nan=False))),
             "observations": [],
         })
-    rels = [{"id": "r1", "from_id": "i0", "to_id": items[-1]["id"], "kind": "supports", "note": "n"}] if len(items) > 1 else []
+    rels = ([{"id": "r1", "from_id": "i0", "to_id": items[-1]["id"], "kind": "supports", "note": "n"}]
+            if len(items) > 1 else [])
     return {"format": "policy-tracker", "version": 1, "exported_at": "x", "statuses": [],
             "sources": [src], "frameworks": [{"id": "f1", "title": "F", "actor": None, "description": ""}],
             "items": items, "relations": rels}
@@ -206,6 +209,7 @@ def test_a_version_1_document_from_release_0_1_imports_unchanged(empty_path):
     """The committed 0.1 export imports into an empty file and exports back record for record."""
     import json
     from pathlib import Path
+
     from app.store.store import Store
     v1 = json.loads((Path(__file__).parents[1] / "data" / "release-0.1.json").read_text(encoding="utf-8"))
     assert v1["version"] == 1 and "schema" not in v1

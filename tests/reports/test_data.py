@@ -85,7 +85,8 @@ def test_progress_honours_direction():
     assert down.fraction == pytest.approx(0.8) and down.latest == 60.0
     over = progress_of({"baseline": 0.0, "target": 10.0, "direction": "increase"}, [{"observed_on": "x", "value": 12}])
     assert over.fraction == pytest.approx(1.2) and over.bar_fraction == 1.0
-    no_base = progress_of({"baseline": None, "target": 10.0, "direction": "increase"}, [{"observed_on": "x", "value": 12}])
+    no_base = progress_of({"baseline": None, "target": 10.0, "direction": "increase"},
+                          [{"observed_on": "x", "value": 12}])
     assert no_base.fraction is None  # no baseline, no distance: app.core.progress
     assert progress_of({"target": 5.0, "direction": "maintain"}, [{"observed_on": "x", "value": 5}]).fraction is None
     assert progress_of({"target": 5.0, "direction": "increase"}, []).fraction is None

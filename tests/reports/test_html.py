@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from html.parser import HTMLParser
 
+from reportfixtures import HOSTILE_NOTE, PERSIAN_TITLE, squash
+
 from app.reports.data import ReportOptions, build_report
 from app.reports.html import render_html
-
-from reportfixtures import HOSTILE_NOTE, PERSIAN_TITLE, squash
 
 
 class _Collect(HTMLParser):

@@ -123,7 +123,8 @@ def documents(draw) -> dict:
         if draw(st.booleans()):
             on = sorted(draw(st.lists(dates, min_size=2, max_size=2)))
             item["target"] = {"unit": draw(text.map(str.strip)), "baseline": draw(st.none() | numbers),
-                              "target": draw(numbers), "direction": draw(st.sampled_from(["increase", "decrease", "maintain"]))}
+                              "target": draw(numbers),
+                              "direction": draw(st.sampled_from(["increase", "decrease", "maintain"]))}
             if draw(st.booleans()):
                 item["target"].update(baseline_on=on[0], target_on=on[1])
             for _ in range(draw(st.integers(0, 2))):
@@ -139,7 +140,8 @@ def documents(draw) -> dict:
             kind = draw(st.sampled_from(RELATION_KINDS))
             if (a["id"], b["id"], kind) not in seen:
                 seen.add((a["id"], b["id"], kind))
-                relations.append({"id": nid("r"), "from_id": a["id"], "to_id": b["id"], "kind": kind, "note": draw(text)})
+                relations.append({"id": nid("r"), "from_id": a["id"], "to_id": b["id"], "kind": kind,
+                                  "note": draw(text)})
     return {"format": "policy-tracker", "version": 1, "statuses": statuses, "sources": sources,
             "frameworks": frameworks, "items": items, "relations": relations}
 

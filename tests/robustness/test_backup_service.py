@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from robust_docgen import content_hash
 
-from app.services import backups
-from app.services import editing
+from app.services import backups, editing
 from app.store import backups as files
 from app.store.store import Store
 

@@ -33,7 +33,7 @@ def test_two_processes_and_sqlite_utils_write_at_once_without_loss(seeded_path, 
         assert done.returncode == 0, done.stderr
     a.finish()
     b.finish()
-    for c, tag in ((a, "A"), (b, "B")):
+    for c, _tag in ((a, "A"), (b, "B")):
         bad = [ln for ln in c.lines if ln.startswith(("error", "crash"))]
         assert bad == [], bad
         assert sum(ln.startswith("committed") for ln in c.lines) == n
@@ -91,6 +91,7 @@ def test_stale_save_in_the_other_process_is_refused(seeded_path, item_id, spawn)
 def test_busy_writer_is_told_in_one_sentence_not_locked(seeded_path):
     """When another connection holds the write lock past the timeout, the message is friendly."""
     import sqlite3
+
     from app.core.model import PolicyTrackerError
     holder = sqlite3.connect(seeded_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")

@@ -12,11 +12,9 @@ import pytest
 from robust_docgen import check_file
 
 from app.core.model import PolicyTrackerError
-from app.services import backups
-from app.services import editing
+from app.services import backups, editing
 from app.store import db as dbmod
 from app.store.store import Store
-
 
 SEEDED_ITEMS = len(tomllib.loads((Path(__file__).resolve().parents[2] / "seeds" / "curated.toml")
                                  .read_text(encoding="utf-8"))["items"])  # what the seeded file holds
@@ -154,6 +152,7 @@ def test_missing_wal_is_noticed_and_the_file_opens_sound(seeded_path):
 def test_full_disk_fails_cleanly(seeded_path, tmp_path):
     """A write that runs out of room fails with one clear sentence and leaves nothing half-written."""
     from robust_scenarios import write_doc
+
     from app.exchange import jsonio
     s = Store(seeded_path)
     try:

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from robust_docgen import content_hash
 
-from app.core.model import PolicyTrackerError, ValidationError
+from app.core.model import ValidationError
 from app.exchange import csvio, jsonio
 from app.services import sources
-from app.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDED_ITEMS = len(tomllib.loads((ROOT / "seeds" / "curated.toml").read_text(encoding="utf-8"))["items"])
@@ -103,8 +102,8 @@ CSV_CASES = [
     ("bad date", (CSV_HEADER + "F,1,goal,T,proposed,31/12/2030,\r\n").encode(), "line 2"),
     ("empty framework", (CSV_HEADER + ",1,goal,T,proposed,,\r\n").encode(), "line 2"),
     ("too many cells", (CSV_HEADER + "F,1,goal,T,proposed,,,extra\r\n").encode(), "line 2"),
-    ("invalid UTF-8 (a lone surrogate's bytes)", (CSV_HEADER + "F,1,goal,T\xed\xa0\x80,proposed,,\r\n").encode("latin-1"),
-     "not UTF-8"),
+    ("invalid UTF-8 (a lone surrogate's bytes)",
+     (CSV_HEADER + "F,1,goal,T\xed\xa0\x80,proposed,,\r\n").encode("latin-1"), "not UTF-8"),
     ("NUL in a cell", (CSV_HEADER + "F,1,goal,T\x00,proposed,,\r\n").encode(), "UTF-16 or binary"),
 ]
 

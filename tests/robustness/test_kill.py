@@ -4,11 +4,17 @@ from __future__ import annotations
 import os
 
 import pytest
-from robust_scenarios import (backup_killed_at, edits_killed_after, import_killed_at, migration_killed_at,
-                              migrations_dir, write_doc)
+from robust_scenarios import (
+    backup_killed_at,
+    edits_killed_after,
+    import_killed_at,
+    migration_killed_at,
+    migrations_dir,
+    write_doc,
+)
 
-from app.store.store import Store
 from app.services import backups
+from app.store.store import Store
 
 
 @pytest.fixture(scope="module")

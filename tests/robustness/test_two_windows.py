@@ -140,7 +140,8 @@ def test_qt_stock_dialog_no_longer_loses_a_save(desk, windows):
 
 
 def test_without_our_locks_a_lost_lock_stops_saving_and_loses_nothing_reported(desk, windows):
-    """Qt's dialog and no OFD locks (release 0.1's situation): the save at risk is refused in one sentence, never lost."""
+    """Qt's dialog and no OFD locks (release 0.1's situation): the save at risk is refused in one sentence,
+    never lost."""
     before = seeded_titles(desk)
     a = windows(desk, "--stock-dialog", "--no-ofd")
     r1 = add_after_dialog(a, desk, 1)

@@ -15,7 +15,6 @@ from app.services import editing
 from app.services import operations as ops
 from app.store.store import Store
 
-
 SKIP_TABLES = ("audit_log", "schema_migrations", "meta")
 
 

@@ -7,8 +7,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from robust_docgen import make_document
-from robust_scenarios import (backup_killed_at, edits_killed_after, import_killed_at, migration_killed_at,
-                              migrations_dir, write_doc)
+from robust_scenarios import (
+    backup_killed_at,
+    edits_killed_after,
+    import_killed_at,
+    migration_killed_at,
+    migrations_dir,
+    write_doc,
+)
 from robust_strategies import check_garbage, check_mutant, check_roundtrip, documents, json_values
 
 LONG = settings(max_examples=2000, deadline=None,

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from app import cli
+from app.core.model import PolicyTrackerError
 from app.services import demo_data
 from app.store import bulk
 from app.store.store import Store
@@ -131,7 +132,8 @@ def test_command_refuses_a_non_empty_database(seeded_path, capsys):
 def test_command_builds_a_new_file(tmp_path, capsys):
     """demo-data creates a new database with the requested counts."""
     path = tmp_path / "new.sqlite"
-    assert cli.main(["demo-data", "--items", "30", "--notes", "90", "--sources", "2", "--quiet", "--db", str(path)]) == 0
+    assert cli.main(["demo-data", "--items", "30", "--notes", "90", "--sources", "2", "--quiet",
+                     "--db", str(path)]) == 0
     assert "30 items" in capsys.readouterr().out
     with Store(path) as s:
         assert s.table_counts()["status_updates"] == 90
@@ -150,6 +152,6 @@ def test_a_failed_batch_writes_nothing(empty_store):
     bad = {"frameworks": [("f1", "F", None, "", "2020-01-01T00:00:00.000Z", "2020-01-01T00:00:00.000Z")],
            "items": [("i1", "missing-framework", None, "1", "goal", "T", "", None, "unknown", None, "[]",
                       "2020-01-01T00:00:00.000Z", "2020-01-01T00:00:00.000Z")]}
-    with pytest.raises(Exception):
+    with pytest.raises(PolicyTrackerError, match="FOREIGN KEY constraint failed"):
         bulk.write_batch(empty_store, bad)
     assert bulk.is_empty(empty_store)

@@ -181,7 +181,8 @@ def test_failed_migration_leaves_nothing_half_done(empty_path, tmp_path, monkeyp
     record = _record(empty_path)
     d, _ = _steps(tmp_path, ("half.sql", "CREATE TABLE half (x TEXT);\nINSERT INTO no_such_table VALUES (1);\n"))
     monkeypatch.setattr(migrator, "MIGRATIONS_DIR", d)
-    with pytest.raises(migrator.MigrationError, match=r"Migration \d{4}_half.sql failed \(no such table: no_such_table\)"):
+    with pytest.raises(migrator.MigrationError,
+                       match=r"Migration \d{4}_half.sql failed \(no such table: no_such_table\)"):
         Store(empty_path)
     assert _one(empty_path, "PRAGMA user_version") == old
     assert _one(empty_path, "SELECT count(*) FROM sqlite_master WHERE name = 'half'") == 0
@@ -209,7 +210,8 @@ def _snapshot(path):
             rows[t] = [tuple(r) for r in c.execute(f"SELECT {', '.join(cols)} FROM {t} ORDER BY {key}")]
         schema = {(r[0], r[1]): r[2] for r in c.execute("SELECT type, name, sql FROM sqlite_master")
                   if (r[0], r[1]) != ("table", "items")}
-        fks = {t: c.execute(f"SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list('{t}')").fetchall()
+        fks = {t: c.execute(f"SELECT \"table\", \"from\", \"to\", on_delete "
+                            f"FROM pragma_foreign_key_list('{t}')").fetchall()
                for t in ("items", "citations", "status_updates", "targets", "observations", "relations")}
     finally:
         c.close()

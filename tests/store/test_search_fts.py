@@ -157,8 +157,8 @@ def test_python_and_sql_normalise_alike(empty_path, text):
                      "VALUES ('i', 'f', 'goal', ?1, ?1, ?1, ?1, ?2)", (text or "t", "[" + text))
         conn.execute("INSERT INTO status_updates (id, item_id, status, as_of, note, author) "
                      "VALUES ('u', 'i', 'unknown', '2025-01-01', ?1, ?1)", (text,))
-        conn.execute("INSERT INTO sources (id, title, publisher, author, sha256, text) VALUES ('s', ?1, ?1, ?1, 'x', ?1)",
-                     (text,))
+        conn.execute("INSERT INTO sources (id, title, publisher, author, sha256, text) "
+                     "VALUES ('s', ?1, ?1, ?1, 'x', ?1)", (text,))
         for table, cols in SEARCHED.items():
             for col in cols:
                 raw, indexed = conn.execute(f"SELECT {col}, {col}_search FROM {table}").fetchone()
@@ -175,7 +175,8 @@ def test_schema_computes_the_search_columns_with_sql_normalize(empty_path):
         for table, cols in SEARCHED.items():
             sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
             for col in cols:
-                assert f'"{col}_search" TEXT GENERATED ALWAYS AS (\n    {textnorm.sql_normalize(chr(34) + col + chr(34))}\n) VIRTUAL' in sql
+                expr = textnorm.sql_normalize(chr(34) + col + chr(34))
+                assert f'"{col}_search" TEXT GENERATED ALWAYS AS (\n    {expr}\n) VIRTUAL' in sql
     finally:
         conn.close()
 
@@ -236,8 +237,8 @@ def test_every_index_is_over_generated_columns_and_sqlite_utils_finds_it(db):
             assert indexed == [f"{c}_search" for c in SEARCHED[table]]
             hidden = {r[1]: r[6] for r in conn.execute(f"PRAGMA table_xinfo({table})")}
             assert all(hidden[c] == 2 for c in indexed)  # 2: VIRTUAL generated (computed, not stored)
-            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
-                                                (table,))}
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master "
+                                                "WHERE type = 'trigger' AND tbl_name = ?", (table,))}
             assert {f"{table}_ai", f"{table}_ad", f"{table}_au"} <= names
     finally:
         conn.close()
@@ -280,7 +281,8 @@ def test_rebuild_from_the_sqlite3_shell_keeps_every_hit(db):
 
 
 def test_index_follows_edits_and_deletions(db):
-    """The triggers keep each index current: an edited title is found by its new words only, a deleted record not at all."""
+    """The triggers keep each index current: an edited title is found by its new words only, a deleted
+    record not at all."""
     with Store(db) as store:
         item = store.get_item(ITEM_FA)
         editing.update_item(store, ITEM_FA, {"title": "شبكه پرسرعت روستايي"}, item["version"])
@@ -342,7 +344,8 @@ def test_the_migration_keeps_the_view_and_audit_triggers(tmp_path):
         assert store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit
         assert [tuple(r) for r in store.conn.execute("SELECT * FROM item_overview ORDER BY id")] == overview
         triggers = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    assert {"items_audit_update", "status_updates_append_only", "sources_text_immutable", "items_count_insert"} <= triggers
+    assert {"items_audit_update", "status_updates_append_only", "sources_text_immutable",
+            "items_count_insert"} <= triggers
     assert not any(re.search(r"replace\(replace", r or "") for r in _trigger_sql(path))
 
 

@@ -51,7 +51,8 @@ def _table_rows(path):
     c = _ro(path)
     try:
         names = [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
-                                         "'%\\_fts%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")]
+                                         "'%\\_fts%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                                         "ORDER BY name")]
         return {t: sorted(map(repr, c.execute(f'SELECT * FROM "{t}"'))) for t in names}
     finally:
         c.close()
@@ -77,7 +78,7 @@ def assert_same(old, new, where="document"):
             assert_same(record, news[k], f"{where}[{k}]")
     elif isinstance(old, list):
         assert isinstance(new, list) and len(new) == len(old), where
-        for i, (a, b) in enumerate(zip(old, new)):
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
             assert_same(a, b, f"{where}[{i}]")
     else:
         assert new == old, where

@@ -5,7 +5,6 @@ from app.core.model import Changes
 from app.ui import commands as c
 
 
-
 def test_status_update_undo_redo_keeps_id(session, almaty_id, gdp_id):
     """Adding a status update, undoing and redoing restores the same update and status."""
     iid = almaty_id

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from PySide6 import QtCore, QtWidgets
 
-from app.core.model import Changes
 from app.ui import file_ops
 from app.ui.main_window import MainWindow
 from app.ui.preferences import Preferences
@@ -180,8 +179,9 @@ def test_related_tab_add_and_remove(window, almaty_id, gdp_id):
     tab.picker_factory = Picker
     assert tab.add_link()
     assert tab.tree.topLevelItemCount() == n + 1
+    link_role = QtCore.Qt.ItemDataRole.UserRole + 5
     tab.tree.setCurrentItem(next(tab.tree.topLevelItem(i) for i in range(tab.tree.topLevelItemCount())
-                                 if tab.tree.topLevelItem(i).data(0, QtCore.Qt.ItemDataRole.UserRole + 5)["other_id"] == gdp_id))
+                                 if tab.tree.topLevelItem(i).data(0, link_role)["other_id"] == gdp_id))
     assert tab.remove_current()
     assert tab.tree.topLevelItemCount() == n
 
@@ -367,6 +367,7 @@ def test_run_gui_with_no_path_seeds_the_default_database(tmp_path, monkeypatch):
 def test_only_web_links_open(url, opened, monkeypatch):
     """Links open in the browser only when they are http or https."""
     from PySide6 import QtGui
+
     from app.ui.widgets import open_url
     calls = []
     monkeypatch.setattr(QtGui.QDesktopServices, "openUrl", lambda u: calls.append(u) or True)

@@ -4,10 +4,18 @@ from __future__ import annotations
 from PySide6 import QtCore
 
 from app.core.model import Changes
-from app.ui import commands as c
 from app.store import bulk
-from app.ui.models import (COUNTS_ROLE, FRAMEWORK_ID_ROLE, ITEM_ID_ROLE, PAGE, FrameworkTreeModel, ItemFilter,
-                           ItemTableModel, StatusHistoryModel)
+from app.ui import commands as c
+from app.ui.models import (
+    COUNTS_ROLE,
+    FRAMEWORK_ID_ROLE,
+    ITEM_ID_ROLE,
+    PAGE,
+    FrameworkTreeModel,
+    ItemFilter,
+    ItemTableModel,
+    StatusHistoryModel,
+)
 
 
 def test_item_table_passes_modeltester(session, qtmodeltester):

@@ -72,7 +72,7 @@ def test_read_only_helper_matches_store_search(store):
         theirs = store.search(q)
         key = lambda r: (r["kind"], r["item_id"], r["source_id"], round(r["rank"], 9))  # noqa: E731
         assert [key(r) for r in mine] == [key(r) for r in theirs]
-        for a, b in zip(mine, theirs):
+        for a, b in zip(mine, theirs, strict=True):
             if a["kind"] != "source":
                 assert a["snippet"] == b["snippet"]
 
