@@ -10,7 +10,7 @@ import json
 import math
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, overload
 
 from . import records as R
 from .model import DIRECTIONS, ITEM_KINDS, RELATION_KINDS, ValidationError
@@ -37,6 +37,10 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+@overload
+def parse_date(value, field: str, required: Literal[True]) -> str: ...
+@overload
+def parse_date(value, field: str, required: bool = False) -> str | None: ...
 def parse_date(value, field: str, required: bool = False) -> str | None:
     """Return an ISO date (YYYY-MM-DD) or None; raise ValidationError naming the field."""
     if value is None or (isinstance(value, str) and not value.strip()):

@@ -14,7 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 from ..core import anchoring, status_rule
 from ..core import records as R
@@ -152,7 +152,7 @@ class _Checker:
     def __init__(self, doc: Any):
         self.doc = doc
 
-    def fail(self, where: str, msg: str):
+    def fail(self, where: str, msg: str) -> NoReturn:
         raise ValidationError(f"{where}: {msg}")
 
     def obj(self, value, where, required=(), optional=()) -> dict:
@@ -303,7 +303,8 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
         statuses[key] = {"key": key, **S.plain(ck, s, w)}
     known_status = set(statuses) | ({r["key"] for r in store.statuses()} if store else set(STATUS_KEYS))
 
-    sources, src_ids = [], set()
+    sources: list[dict] = []
+    src_ids: set[str] = set()
     S = L["sources"]
     text_field, sha_field = S.rec.field("text"), S.rec.field("sha256")
     # a missing text is reported at its own place below (sources[0].text: is required), as it always was
@@ -323,7 +324,8 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
         sources.append({"id": sid, **ck.values(w, S.values, s), **{f.json: ck.plain(f, s, w) for f in others},
                         "sha256": real, "text": text})
 
-    frameworks, fw_ids = [], set()
+    frameworks: list[dict] = []
+    fw_ids: set[str] = set()
     F = L["frameworks"]
     for i, f in enumerate(ck.lst(doc.get("frameworks"), "frameworks", F.rec.most)):
         w = f"frameworks[{i}]"
@@ -331,7 +333,9 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
         fid = ck.ident(f["id"], f"{w}.id", fw_ids, F.id_limit)
         frameworks.append({"id": fid, **ck.values(w, F.values, f), **F.plain(ck, f, w)})
 
-    items, item_ids, sub_ids = [], set(), set()
+    items: list[dict] = []
+    item_ids: set[str] = set()
+    sub_ids: set[str] = set()
     I, C, U, T, O = L["items"], L["citations"], L["status_updates"], L["targets"], L["observations"]  # noqa: E741 - record initials, like F above
     raw_items = ck.lst(doc.get("items"), R.ITEMS.json, I.rec.most)
     for i, it in enumerate(raw_items):
@@ -377,7 +381,8 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
         item.update({C.rec.json: cits, U.rec.json: ups, T.rec.json: target, O.rec.json: obs})
         items.append(item)
 
-    relations, rel_ids = [], set()
+    relations: list[dict] = []
+    rel_ids: set[str] = set()
     RL = L["relations"]
     for i, r in enumerate(ck.lst(doc.get("relations"), "relations", RL.rec.most)):
         w = f"relations[{i}]"
@@ -439,9 +444,11 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
 
     # Offsets must fall inside the text they point into (the file's text wins for known sources).
     texts = {s["id"]: s["text"] for s in sources}
-    for sid in src_known_in_db | (src_ids & (exists("sources", src_ids) if store else set())):
-        row = store.get_source(sid)
-        texts[sid] = row["text"]
+    if store is not None:  # without a file both sets are empty
+        for sid in src_known_in_db | (src_ids & exists("sources", src_ids)):
+            row = store.get_source(sid)
+            assert row is not None  # the file has it: existing_ids said so
+            texts[sid] = row["text"]
     for i, it in enumerate(items):
         for j, c in enumerate(it["citations"]):
             if c["end"] is not None and c["end"] > len(texts[c["source_id"]]):
@@ -481,6 +488,7 @@ def import_document(store: Store, doc: Any, progress: ProgressFn | None = None) 
         for f in clean["frameworks"]:
             if f["id"] in have:
                 cur = store.get_framework(f["id"])
+                assert cur is not None  # in `have`, in this same transaction
                 if any(cur[k] != f[k] for k in R.FRAMEWORKS.content):
                     store.update_framework(f["id"], f)
                     report.bump("frameworks", "updated")
@@ -520,7 +528,7 @@ def import_document(store: Store, doc: Any, progress: ProgressFn | None = None) 
             tick()
         for iid, pid in deferred_parents:
             # linking a parent is part of restoring the record, not a new edit: keep updated_at
-            store.update_item(iid, {"parent_id": pid, "updated_at": store.get_item(iid)["updated_at"]})
+            store.update_item(iid, {"parent_id": pid, "updated_at": store.require_item(iid)["updated_at"]})
         for r in clean["relations"]:
             if store.get_relation(r["id"]) is None and not store.relation_exists(r["from_id"], r["to_id"], r["kind"]):
                 store.insert_relation(r)

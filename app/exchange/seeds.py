@@ -86,9 +86,9 @@ def build_document(seeds_dir: Path = SEEDS_DIR) -> dict:
                       "citations": cits, "status_updates": ups, "target": it.get("target"), "observations": obs})
     relations = []
     for n, r in enumerate(cur.get("relations", [])):
-        for end in ("from", "to"):
-            if r[end] not in item_ids:
-                raise ValidationError(f"Relation {n + 1} names an unknown item '{r[end]}'.")
+        for side in ("from", "to"):
+            if r[side] not in item_ids:
+                raise ValidationError(f"Relation {n + 1} names an unknown item '{r[side]}'.")
         relations.append({"id": seed_id(f"relation:{r['from']}:{r['to']}:{r['kind']}"), "from_id": item_ids[r["from"]],
                           "to_id": item_ids[r["to"]], "kind": r["kind"], "note": r.get("note", "")})
     return {"format": jsonio.FORMAT, "version": jsonio.VERSION, "exported_at": SEED_TIME, "statuses": [],

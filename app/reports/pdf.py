@@ -12,7 +12,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, cast
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
@@ -48,7 +48,7 @@ def ensure_app() -> QGuiApplication:
     """A QGuiApplication for headless use; picks 'offscreen' when there is no display (else Qt aborts)."""
     app = QGuiApplication.instance()
     if app is not None:
-        return app
+        return cast(QGuiApplication, app)  # instance() is typed as the QCoreApplication base
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) \
             and not os.environ.get("QT_QPA_PLATFORM"):  # unset or empty: an empty value is no choice either
         os.environ["QT_QPA_PLATFORM"] = "offscreen"

@@ -54,7 +54,8 @@ class ReportOptionsDialog(QDialog):
         self.statuses = self._checklist([(s["key"], s["label"]) for s in store.statuses()])
         self.kinds = self._checklist([(k["key"], k["label"]) for k in store.item_kinds()])
         self.tags = self._checklist([(t, t) for t in store.tags()])
-        self.as_of = QDateEdit(calendarPopup=True)
+        self.as_of = QDateEdit()
+        self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
         self.title = QLineEdit()
         self.analyst = QLineEdit()
@@ -126,10 +127,10 @@ class ReportOptionsDialog(QDialog):
 
     @staticmethod
     def _check(w: QListWidget, keys: list[str]) -> None:
-        keys = set(keys)
+        wanted = set(keys)
         for i in range(w.count()):
             it = w.item(i)
-            it.setCheckState(Qt.CheckState.Checked if it.data(Qt.ItemDataRole.UserRole) in keys
+            it.setCheckState(Qt.CheckState.Checked if it.data(Qt.ItemDataRole.UserRole) in wanted
                              else Qt.CheckState.Unchecked)
 
     def set_options(self, o: ReportOptions) -> None:

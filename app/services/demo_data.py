@@ -416,7 +416,7 @@ def generate(store: Store, items: int = 1000, notes: int = 10_000, sources: int 
         # -- relations: mostly within a framework's neighbourhood, some across -----------------------------
         n_rel = items // 8 if items > 1 else 0
         seen: set[tuple[str, str, str]] = set()
-        rel_rows = []
+        rel_rows: list[tuple] = []
         attempts = 0
         while len(rel_rows) < n_rel and attempts < n_rel * 4:
             attempts += 1

@@ -113,7 +113,8 @@ def update_item(store: Store, item_id: str, fields: dict, expected_version: int 
 
 
 def _check_no_cycle(store: Store, item_id: str, parent_id: str) -> None:
-    seen, cur = set(), parent_id
+    seen: set[str] = set()
+    cur: str | None = parent_id
     while cur:
         if cur == item_id:
             raise ValidationError("An item cannot be placed under itself or one of its own sub-items.", "parent_id")
@@ -169,6 +170,7 @@ def add_status_update(store: Store, item_id: str, status: str, as_of: str | None
         store.insert_status_update(row)
         follow_history(store, item)
         stored = store.get_status_update(row["id"])
+    assert stored is not None  # written just above, in the same transaction
     stored["previous_status"] = item["status"]
     return stored, Changes(items=frozenset({item_id}), frameworks=frozenset({item["framework_id"]}), structure=True)
 

@@ -112,7 +112,7 @@ class History:
         return self._undone[-1][0] if self._undone else None
 
 
-def merge_edits(first: "Operation", second: "Operation", seconds_apart: float) -> "Operation | None":
+def merge_edits(first: "Operation", second: "Operation", seconds_apart: float) -> "EditItem | None":
     """The one undo step for two consecutive edits of the same field, or None if they stay two.
 
     They merge only when the second began from exactly what the first left (no other program's
@@ -464,7 +464,8 @@ class RestoreRecord(Operation):
         if self.table == "observations":
             store.require_item(r["item_id"])
             store.insert_observation(r)
-            items, undo = [r["item_id"]], RemoveObservation(r["id"])
+            undo: Operation = RemoveObservation(r["id"])
+            items = [r["item_id"]]
         else:
             store.require_item(r["from_id"])
             store.require_item(r["to_id"])
@@ -793,6 +794,7 @@ def _photograph(store: Store, doc: Any) -> dict:
     items = {}
     for iid in have:
         tree = store.item_tree(iid)
+        assert tree is not None  # existing_ids just found it
         tree.pop("version", None)
         items[iid] = tree
     frameworks = {fid: row for fid in _framework_ids(store, doc, have) if (row := store.get_framework(fid))}
@@ -805,6 +807,7 @@ def _photograph(store: Store, doc: Any) -> dict:
 def _restore_item_state(store: Store, old: dict) -> None:
     """Put an item that existed before an import back as it was (fields and every sub-record)."""
     cur = store.item_tree(old["id"])
+    assert cur is not None  # the import never deletes an item, and _check_import saw it unchanged
     fields = {k: old[k] for k in (*FINGERPRINT_FIELDS, "updated_at")}
     if any(cur[k] != val for k, val in fields.items()):
         store.update_item(old["id"], fields)

@@ -59,7 +59,8 @@ def add_source(store: Store, text: str, *, title: str, kind: str = "document", p
         raise ValidationError("The text is too long to import.")
     url = v.web_url(url)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    row = {"id": source_id or new_id(), "title": v.clean_text(title, "title", required=True, limit=v.MAX_TITLE),
+    sid = source_id or new_id()
+    row = {"id": sid, "title": v.clean_text(title, "title", required=True, limit=v.MAX_TITLE),
            "kind": kind or "document", "publisher": v.clean_text(publisher, "publisher", limit=500) or None,
            "author": v.clean_text(author, "author", limit=500) or None, "event": event or None,
            "published_on": v.parse_date(published_on, "published_on"), "url": url or None,
@@ -69,7 +70,7 @@ def add_source(store: Store, text: str, *, title: str, kind: str = "document", p
         if dup:
             raise ValidationError(f"This text is already in the file as '{dup['title']}'.")
         store.insert_source(row)
-    return row["id"], Changes(sources=frozenset({row["id"]}))
+    return sid, Changes(sources=frozenset({sid}))
 
 
 def add_source_file(store: Store, path: Path | str, *, title: str | None = None, **meta) -> tuple[str, Changes]:

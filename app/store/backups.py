@@ -162,7 +162,7 @@ def keep_plan(stamps: list[dt.datetime], now: dt.datetime) -> set[dt.datetime]:
         if age <= 0:
             keep.add(t)
             continue
-        keys = []
+        keys: list[tuple] = []
         if age <= 7:
             keys.append(("day", t.date()))
         if age <= 35:

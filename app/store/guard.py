@@ -79,6 +79,8 @@ def _ofd(fd: int, kind: int, start: int, length: int) -> bool:
 
 def _locked(fd: int, start: int, length: int) -> bool:
     """Whether anyone else, this process's SQLite included, holds a lock on any of these bytes."""
+    if _OFD_GETLK is None:
+        return True  # cannot tell (callers check first): do not cry wolf
     probe = struct.pack(_FLOCK, fcntl.F_WRLCK, os.SEEK_SET, start, length, 0)
     try:
         got = fcntl.fcntl(fd, _OFD_GETLK, probe)
@@ -162,6 +164,7 @@ class Guard:
     def let_go(self) -> None:
         """Drop our OFD locks (before the last clean close, so SQLite may remove the WAL)."""
         if self.held:
+            assert self.db_fd is not None and self.shm_fd is not None  # held: both were open to lock
             _ofd(self.db_fd, fcntl.F_UNLCK, SHARED_FIRST, SHARED_SIZE)
             _ofd(self.shm_fd, fcntl.F_UNLCK, SHM_DMS_OFFSET, 1)
             self.held = False
@@ -176,7 +179,7 @@ class Guard:
 def _own_links(path: str) -> list[bool]:
     """For each descriptor of this process open on `path`: whether its file was deleted."""
     real = os.path.realpath(path)
-    out = []
+    out: list[bool] = []
     try:
         fds = os.listdir("/proc/self/fd")
     except OSError:

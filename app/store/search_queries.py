@@ -176,7 +176,7 @@ def source_snippet(text: str, pattern: re.Pattern | None, *, before: int = 5, af
     words = list(_WORD.finditer(folded, he - lo))
     end = lo + (words[after - 1].end() if len(words) >= after else len(folded))
     out, pos = [], start
-    for s, e in (hit_spans(seg, pattern) if hit else ()):
+    for s, e in (hit_spans(seg, pattern) if hit and pattern else ()):
         s, e = lo + s, lo + e
         if s >= pos and e <= end:
             out += [text[pos:s], "\x02", text[s:e], "\x03"]

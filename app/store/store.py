@@ -10,7 +10,7 @@ import json
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from ..core import records as R
 from ..core.model import ConflictError, NotFoundError, PolicyTrackerError
@@ -18,6 +18,9 @@ from ..core.textnorm import normalize
 from . import db as dbmod
 from . import guard as guardmod
 from .search_queries import fts_query  # noqa: F401 - the store's callers use it from here
+
+if TYPE_CHECKING:  # pragma: no cover - imported on first use (Store.db)
+    import sqlite_utils
 
 # Column lists come from the records' description (core.records), read when a query is built, so
 # a field described there is selected, inserted and exported without another edit here.
@@ -104,12 +107,12 @@ class Store:
         self._own_audit: list[tuple[int, int]] = []
         # what the opener noticed (read-only file, sync folder, missing -wal...), for the person
         self.warnings: list[str] = list(getattr(self.conn, "warnings", []))
-        self._db = None
+        self._db: sqlite_utils.Database | None = None
         self._lock = threading.RLock()
         self._depth = 0
 
     @property
-    def db(self):
+    def db(self) -> sqlite_utils.Database:
         """The file as a sqlite_utils.Database (imported on first use: it costs ~0.1 s at start-up)."""
         if self._db is None:
             import sqlite_utils

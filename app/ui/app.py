@@ -5,6 +5,7 @@ import logging
 import sys
 import traceback
 from pathlib import Path
+from typing import cast
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -84,7 +85,9 @@ def ensure_database(db_path: Path | None) -> Path:
 
 
 def make_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
-    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(argv or [sys.argv[0]])
+    # instance() is typed as the QCoreApplication base; the one running here is a QApplication
+    running = cast(QtWidgets.QApplication | None, QtWidgets.QApplication.instance())
+    app = running or QtWidgets.QApplication(argv or [sys.argv[0]])
     QtCore.QCoreApplication.setOrganizationName(APP_NAME)
     QtCore.QCoreApplication.setApplicationName(APP_NAME)
     QtGui.QGuiApplication.setApplicationDisplayName("Policy Tracker")

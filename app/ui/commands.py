@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 from PySide6 import QtCore, QtGui
 
@@ -30,6 +30,15 @@ MERGE_EDIT_ID = 1001
 
 class OperationCommand(QtGui.QUndoCommand):
     """One operation on the undo stack; `outcome` is the latest run's, in either direction."""
+
+    # the id of what the command creates or changes, set by the builder below that knows it
+    item_id: str
+    update_id: str
+    citation_id: str
+    observation_id: str
+    relation_id: str
+    source_id: str
+    framework_id: str
 
     def __init__(self, session: "Session", op: ops.Operation, text: str | None = None):
         super().__init__(text or op.label)
@@ -243,8 +252,8 @@ def track_new_item(session: "Session", fields: dict, source_id: str, start: int,
     """A new item citing text[start:end] of a source: one step to undo."""
     op = ops.track_new_item(dict(fields), source_id, start, end)
     cmd = OperationCommand(session, op)
-    cmd.item_id = op.ops[0].item_id
-    cmd.citation_id = op.ops[1].citation_id
+    cmd.item_id = cast(ops.CreateItem, op.ops[0]).item_id
+    cmd.citation_id = cast(ops.AddCitation, op.ops[1]).citation_id
     return cmd
 
 

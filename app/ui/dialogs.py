@@ -6,7 +6,7 @@ from PySide6 import QtCore, QtWidgets
 from ..core import validation as v
 from ..core.model import ValidationError
 from .session import Session
-from .widgets import FieldError, escape_tooltip, plain_label
+from .widgets import FieldError, escape_tooltip, plain_label, top_level_items
 
 Qt = QtCore.Qt
 OK_CANCEL = QtWidgets.QDialogButtonBox.StandardButton.Ok | QtWidgets.QDialogButtonBox.StandardButton.Cancel
@@ -69,14 +69,13 @@ class ItemPickerDialog(QtWidgets.QDialog):
         form.addRow("&Note:", self.note)
         lay.addLayout(form)
         lay.addWidget(_buttons(self))
-        if self.list.topLevelItemCount():
-            self.list.setCurrentItem(self.list.topLevelItem(0))
+        if (top := self.list.topLevelItem(0)) is not None:
+            self.list.setCurrentItem(top)
 
     def _filter(self, text: str) -> None:
         words = text.casefold().split()
         first = None
-        for i in range(self.list.topLevelItemCount()):
-            it = self.list.topLevelItem(i)
+        for it in top_level_items(self.list):
             hay = (it.text(0) + " " + it.text(1)).casefold()
             hide = not all(w in hay for w in words)
             it.setHidden(hide)
@@ -86,8 +85,7 @@ class ItemPickerDialog(QtWidgets.QDialog):
             self.list.setCurrentItem(first)
 
     def select(self, item_id: str) -> None:
-        for i in range(self.list.topLevelItemCount()):
-            it = self.list.topLevelItem(i)
+        for it in top_level_items(self.list):
             if it.data(0, Qt.ItemDataRole.UserRole) == item_id:
                 self.list.setCurrentItem(it)
 

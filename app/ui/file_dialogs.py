@@ -54,7 +54,7 @@ class NameOnlyIconProvider(QtGui.QAbstractFileIconProvider):
 class HideCompanions(QtCore.QSortFilterProxyModel):
     """Keeps SQLite's -wal, -shm and -journal files out of the list."""
 
-    def filterAcceptsRow(self, row: int, parent: QtCore.QModelIndex) -> bool:  # noqa: N802 - Qt's name
+    def filterAcceptsRow(self, row: int, parent: QtCore.QModelIndex | QtCore.QPersistentModelIndex) -> bool:  # noqa: N802 - Qt's name
         name = self.sourceModel().index(row, 0, parent).data()
         return not (isinstance(name, str) and name.endswith(COMPANIONS))
 

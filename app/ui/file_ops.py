@@ -112,6 +112,7 @@ def import_file(win: FileWindow, path: Path, kind: str,
         progress.close()
     if not ok:
         return None
+    assert cmd.outcome is not None  # a pushed command has run
     report = cmd.outcome.result
     session.inform(f"Imported {path.name}. {report.summary()} Edit > Undo takes the whole import back.")
     return report
@@ -157,6 +158,11 @@ class FileMenu:
 
         def statusBar(self) -> QtWidgets.QStatusBar: ...  # noqa: N802 - Qt's name
 
+    @property
+    def _dialog_parent(self) -> QtWidgets.QWidget:
+        """The window this is mixed into, as the parent of the dialogs opened here."""
+        return cast(QtWidgets.QWidget, self)
+
     # -- the open file ----------------------------------------------------------------------------
     def open_path(self, path: Path) -> bool:
         path = Path(path)
@@ -171,8 +177,8 @@ class FileMenu:
         return True
 
     def new_database(self) -> None:
-        name = file_dialogs.get_save_file_name(self, "New database", Path.home() / "policy-tracker.sqlite", DB_FILTER,
-                                              "sqlite")
+        name = file_dialogs.get_save_file_name(self._dialog_parent, "New database",
+                                              Path.home() / "policy-tracker.sqlite", DB_FILTER, "sqlite")
         if name:
             self.create_database(Path(name))
 
@@ -189,7 +195,8 @@ class FileMenu:
         return True
 
     def open_database(self) -> None:
-        name = file_dialogs.get_open_file_name(self, "Open database", self.session.store.path.parent, DB_FILTER)
+        name = file_dialogs.get_open_file_name(self._dialog_parent, "Open database", self.session.store.path.parent,
+                                              DB_FILTER)
         if name:
             self.open_path(Path(name))
 
@@ -215,7 +222,7 @@ class FileMenu:
 
     def save_copy(self) -> None:
         stem = self.session.store.path.stem
-        name = file_dialogs.get_save_file_name(self, "Save a copy",
+        name = file_dialogs.get_save_file_name(self._dialog_parent, "Save a copy",
                                               self.session.store.path.with_name(f"{stem}-copy.sqlite"),
                                               DB_FILTER, "sqlite")
         if name:
@@ -243,7 +250,7 @@ class FileMenu:
                 self.session.inform("There are no backups of this file yet.")
                 return False
             labels = [f"{b.taken_at:%Y-%m-%d %H:%M:%S}  ({b.size / 1024:,.0f} KB)  {b.path.name}" for b in found]
-            label, ok = QtWidgets.QInputDialog.getItem(self, "Restore from backup", "Backup to restore:",
+            label, ok = QtWidgets.QInputDialog.getItem(self._dialog_parent, "Restore from backup", "Backup to restore:",
                                                        labels, 0, False)
             if not ok:
                 return False
@@ -263,7 +270,7 @@ class FileMenu:
 
     # -- sources, import and export -------------------------------------------------------------
     def add_source_document(self) -> None:
-        name = file_dialogs.get_open_file_name(self, "Add source document", Path.home(),
+        name = file_dialogs.get_open_file_name(self._dialog_parent, "Add source document", Path.home(),
                                               "Text or Markdown (*.txt *.md *.markdown *.text);;All files (*)")
         if name:
             self.add_source_from(Path(name))
@@ -277,7 +284,7 @@ class FileMenu:
             return None
         if meta is None:
             first = next((ln.strip().lstrip("#").strip() for ln in text.splitlines() if ln.strip()), "")
-            dlg = SourceMetaDialog(first[:200] or path.stem, self)
+            dlg = SourceMetaDialog(first[:200] or path.stem, self._dialog_parent)
             if not dlg.exec():
                 return None
             meta = dlg.meta()
@@ -291,15 +298,16 @@ class FileMenu:
 
     def import_dialog(self, kind: str) -> None:
         flt = "CSV sheets (*.csv)" if kind == "csv" else "Policy Tracker JSON (*.json)"
-        name = file_dialogs.get_open_file_name(self, f"Import {kind.upper()}", Path.home(), flt + ";;All files (*)")
+        name = file_dialogs.get_open_file_name(self._dialog_parent, f"Import {kind.upper()}", Path.home(),
+                                              flt + ";;All files (*)")
         if name:
             import_file(self, Path(name), kind)
 
     def export_dialog(self, kind: str) -> None:
         stem = self.session.store.path.stem
         flt = "CSV sheets (*.csv)" if kind == "csv" else "Policy Tracker JSON (*.json)"
-        name = file_dialogs.get_save_file_name(self, f"Export {kind.upper()}", Path.home() / f"{stem}.{kind}",
-                                              flt, kind)
+        name = file_dialogs.get_save_file_name(self._dialog_parent, f"Export {kind.upper()}",
+                                              Path.home() / f"{stem}.{kind}", flt, kind)
         if name:
             export_file(self, Path(name), kind)
 
@@ -330,4 +338,4 @@ class FileMenu:
     def export_report(self, fmt: str) -> None:
         from ..reports import qt_actions
         qt_actions.export_report(self, self.session.store, fmt, choose_path=lambda caption, suggested, flt:
-                                 file_dialogs.get_save_file_name(self, caption, suggested, flt, fmt))
+                                 file_dialogs.get_save_file_name(self._dialog_parent, caption, suggested, flt, fmt))

@@ -7,6 +7,8 @@ app/ui/item_tabs/, one module each.
 """
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6 import QtCore, QtWidgets
 
 from ..core import validation as v
@@ -212,7 +214,7 @@ class ItemPanel(QtWidgets.QWidget):
             self.description.setPlainText(self._display(key, value))
             self.description.blockSignals(False)
         else:
-            e = self.edits[key]
+            e = self._line_edit(key)
             e.setText(self._display(key, value))
             e.setCursorPosition(0)  # show the start of a long value, not its end
         self.errors[key].show_error(None)
@@ -231,7 +233,7 @@ class ItemPanel(QtWidgets.QWidget):
             if key == "description":
                 self.description.setPlainText(text)
             else:
-                self.edits[key].setText(text)
+                self._line_edit(key).setText(text)
             self.errors[key].show_error("Not saved yet: press Enter (Tab in the description) to save it.")
 
     def flush(self) -> bool:
@@ -287,7 +289,11 @@ class ItemPanel(QtWidgets.QWidget):
             return self.description.toPlainText()
         if isinstance(w, QtWidgets.QComboBox):
             return w.currentData()
-        return w.text()
+        return self._line_edit(key).text()
+
+    def _line_edit(self, key: str) -> QtWidgets.QLineEdit:
+        """The field of a key that is neither the description nor a choice: a line edit."""
+        return cast(QtWidgets.QLineEdit, self.edits[key])
 
     def validate(self, key: str) -> dict | None:
         """Check one field as typed; show the message beside it; return the clean value or None."""
@@ -318,6 +324,7 @@ class ItemPanel(QtWidgets.QWidget):
         new = clean[key]
         if key in ("actor",) and not new:
             new = None
+        assert self.item is not None  # commit and flush save only with an item shown
         fresh = self.session.store.get_item(self.item["id"])
         if fresh is None:
             self.session.error("This item was deleted in another window or program; your edit was not saved.")

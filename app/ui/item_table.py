@@ -1,6 +1,8 @@
 """The item table with its filter bar: kind, status, actor, tag and due-date range; columns to choose."""
 from __future__ import annotations
 
+from typing import Callable, overload
+
 from PySide6 import QtCore, QtWidgets
 
 from ..core import validation as v
@@ -69,8 +71,8 @@ class FilterBar(QtWidgets.QWidget):
         self.clear.clicked.connect(self.reset)
         for w in (self.kind, self.status, self.actor, self.tag):
             lay.addWidget(w, 1)
-        for w in (self.due_from, self.due_to, self.clear):
-            row2.addWidget(w)
+        for tail in (self.due_from, self.due_to, self.clear):
+            row2.addWidget(tail)
         row2.addStretch(1)
         lay = row2
         self.count = QtWidgets.QLabel()
@@ -80,8 +82,13 @@ class FilterBar(QtWidgets.QWidget):
         lay.addWidget(self.count)
         session.changed.connect(self._vocab_changed)
 
+    @overload
+    def _combo(self, name: str, entries: Callable[[], list], any_text: str) -> LazyCombo: ...
+    @overload
+    def _combo(self, name: str, entries: list, any_text: str) -> QtWidgets.QComboBox: ...
     def _combo(self, name: str, entries, any_text: str) -> QtWidgets.QComboBox:
         """A filter combo; `entries` is a list, or a callable read lazily (see LazyCombo)."""
+        c: QtWidgets.QComboBox
         if callable(entries):
             c = LazyCombo(entries, lambda combo, got: self._fill(combo, got, any_text))
         else:

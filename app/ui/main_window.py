@@ -33,6 +33,7 @@ BACKUP_INTERVAL_MS = 30 * 60 * 1000
 
 
 class MainWindow(QtWidgets.QMainWindow, FileMenu):
+    act_delete: QtGui.QAction  # built with the other actions by main_actions.build_actions
     def __init__(self, store: Store, *, prefs: Preferences | None = None, interaction: Interaction | None = None,
                  poll_ms: int = 2000):
         super().__init__()
@@ -44,7 +45,7 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         self.resize(1440, 900)
         self.undo_group = QtGui.QUndoGroup(self)
         self.session: Session = None  # type: ignore[assignment]
-        self.search = None
+        self.search: SearchPanel | None = None
         self._sized = False
         main_actions.build_actions(self)
         main_actions.build_menus(self)
@@ -165,8 +166,8 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
             self.statusBar().showMessage(" ".join(store.warnings))
         elif store.readonly:
             self.statusBar().showMessage("This file is open read-only; changes cannot be saved.")
-        if self.table.items.rowCount():
-            self.table.select_item(self.table.items.item_id(0))
+        if self.table.items.rowCount() and (first := self.table.items.item_id(0)) is not None:
+            self.table.select_item(first)
 
     def _update_title(self) -> None:
         path = self.session.store.path
@@ -265,7 +266,9 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
             return False
         ok = self.session.push(command)
         if ok and self.table.items.rowCount():
-            self.table.select_item(self.table.items.item_id(min(row, self.table.items.rowCount() - 1)))
+            nearest = self.table.items.item_id(min(row, self.table.items.rowCount() - 1))
+            if nearest is not None:
+                self.table.select_item(nearest)
         return ok
 
     def ask_item_fields(self, title: str, framework_id: str | None, *, heading: str) -> dict | None:

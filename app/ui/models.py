@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from PySide6 import QtCore, QtGui
 
@@ -62,6 +63,7 @@ class _ListIdsTask(QtCore.QRunnable):
     def run(self) -> None:
         if self.generation != self.relay.current:
             return  # the filter or order changed again before this listing started
+        result: list[str] | Exception
         try:
             conn = open_read_only(self.path)
             try:
@@ -151,7 +153,7 @@ class ItemTableModel(QtCore.QAbstractTableModel):
         self._list_timer.setSingleShot(True)
         self._list_timer.setInterval(LIST_DELAY_MS)
         self._list_timer.timeout.connect(self._start_listing)
-        self._pending_plan = None
+        self._pending_plan: tuple[int, list[tuple[str, list]]] | None = None
         self._load_vocab()
         self._ids = self._query()
 
@@ -358,7 +360,7 @@ class ItemTableModel(QtCore.QAbstractTableModel):
         return text
 
     def _text(self, row: dict, key: str) -> str:
-        value = row.get(key)
+        value: Any = row.get(key)
         kind = self._cell_types.get(key)
         if kind == "key":  # a key of the file's vocabulary (a status): its label
             return self._labels.get(value, value or "")
@@ -491,7 +493,7 @@ class FrameworkTreeModel(QtCore.QAbstractItemModel):
             return QtCore.QModelIndex()
         return self.createIndex(row, column, parent.row() + 1)
 
-    def parent(self, index=QtCore.QModelIndex()):  # type: ignore[override]
+    def parent(self, index=QtCore.QModelIndex()):
         if not index.isValid() or index.internalId() == 0:
             return QtCore.QModelIndex()
         return self.createIndex(int(index.internalId()) - 1, 0, 0)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass
+from typing import Any, cast
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -20,10 +21,12 @@ class Preferences:
     @classmethod
     def load(cls) -> "Preferences":
         s = QtCore.QSettings()
-        analyst = s.value("prefs/analyst", "", str) or _login_name()
-        theme = s.value("prefs/theme", "system", str)
+        # QSettings.value is typed `object`; with a type given it returns that type
+        analyst = cast(str, s.value("prefs/analyst", "", str)) or _login_name()
+        theme = cast(str, s.value("prefs/theme", "system", str))
+        raw_size: Any = s.value("prefs/text_size", 0)  # whatever the file holds: int() decides
         try:
-            size = int(s.value("prefs/text_size", 0))
+            size = int(raw_size)
         except (TypeError, ValueError):
             size = 0
         return cls(analyst, theme if theme in THEMES else "system", max(0, min(size, 32)))
@@ -49,10 +52,10 @@ _default_palette: QtGui.QPalette | None = None
 def apply(prefs: Preferences, app: QtWidgets.QApplication | None = None) -> None:
     """Apply theme and text size to the running application."""
     global _default_font, _default_palette
-    app = app or QtWidgets.QApplication.instance()
+    app = app or cast(QtWidgets.QApplication | None, QtWidgets.QApplication.instance())
     if app is None:
         return
-    if _default_font is None:
+    if _default_font is None or _default_palette is None:  # both are set together
         _default_font, _default_palette = QtGui.QFont(app.font()), QtGui.QPalette(app.palette())
     font = QtGui.QFont(_default_font)
     if prefs.text_size:
@@ -107,15 +110,15 @@ class PreferencesDialog(QtWidgets.QDialog):
         for t in THEMES:
             self.theme.addItem(t.capitalize(), t)
         self.theme.setCurrentIndex(THEMES.index(prefs.theme))
-        self.size = QtWidgets.QSpinBox()
-        self.size.setAccessibleName("Text size")
-        self.size.setRange(0, 32)
-        self.size.setSpecialValueText("System default")
-        self.size.setSuffix(" pt")
-        self.size.setValue(prefs.text_size)
+        self.text_size = QtWidgets.QSpinBox()
+        self.text_size.setAccessibleName("Text size")
+        self.text_size.setRange(0, 32)
+        self.text_size.setSpecialValueText("System default")
+        self.text_size.setSuffix(" pt")
+        self.text_size.setValue(prefs.text_size)
         form.addRow("&Analyst name:", self.analyst)
         form.addRow("&Theme:", self.theme)
-        form.addRow("Text &size:", self.size)
+        form.addRow("Text &size:", self.text_size)
         bb = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
                                         | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
         bb.accepted.connect(self.accept)
@@ -123,4 +126,4 @@ class PreferencesDialog(QtWidgets.QDialog):
         form.addRow(bb)
 
     def value(self) -> Preferences:
-        return Preferences(self.analyst.text().strip(), self.theme.currentData(), self.size.value())
+        return Preferences(self.analyst.text().strip(), self.theme.currentData(), self.text_size.value())

@@ -11,7 +11,7 @@ passages at a point) is app/core/reader_text.py.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -61,7 +61,8 @@ class _TextView(QtWidgets.QPlainTextEdit):
 
     def event(self, e: QtCore.QEvent) -> bool:
         # Ctrl+F in the text finds in the text, even when the window binds Ctrl+F to search
-        if e.type() == QtCore.QEvent.Type.ShortcutOverride and e.matches(QtGui.QKeySequence.StandardKey.Find):
+        if (e.type() == QtCore.QEvent.Type.ShortcutOverride
+                and cast(QtGui.QKeyEvent, e).matches(QtGui.QKeySequence.StandardKey.Find)):
             e.accept()
             return True
         return super().event(e)
@@ -76,9 +77,10 @@ class _TextView(QtWidgets.QPlainTextEdit):
 
     def viewportEvent(self, e: QtCore.QEvent) -> bool:  # noqa: N802 - Qt's name
         if e.type() == QtCore.QEvent.Type.ToolTip:
-            tip = self._reader.tooltip_at_point(e.pos())
+            help_event = cast(QtGui.QHelpEvent, e)  # Qt sends a ToolTip as a QHelpEvent
+            tip = self._reader.tooltip_at_point(help_event.pos())
             if tip:
-                QtWidgets.QToolTip.showText(e.globalPos(), tip, self.viewport())
+                QtWidgets.QToolTip.showText(help_event.globalPos(), tip, self.viewport())
             else:
                 QtWidgets.QToolTip.hideText()
                 e.ignore()
@@ -587,8 +589,10 @@ class SourceReader(QtWidgets.QWidget):
                 act = QtGui.QAction(_menu_text(label[:80]), menu)
                 act.triggered.connect(lambda _=False, iid=c["item_id"]: self.item_activated.emit(iid))
                 ours.append(act)
-        menu.insertActions(first, ours)
-        if first is not None:
+        if first is None:
+            menu.addActions(ours)
+        else:
+            menu.insertActions(first, ours)
             menu.insertSeparator(first)
         return menu
 
@@ -610,7 +614,7 @@ class SourceReader(QtWidgets.QWidget):
         self._apply_selections()
         self.text_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def find(self, text: str) -> int:
+    def find(self, text: str) -> int:  # type: ignore[override]  # hides QWidget.find(WId), a static lookup
         """Mark every match of `text` (ignoring case and Arabic/Persian letter forms); go to the
         first one at or after the cursor. Returns the number of matches."""
         if self.find_field.text() != text:
@@ -688,15 +692,17 @@ class SourceReader(QtWidgets.QWidget):
 
     def eventFilter(self, obj: QtCore.QObject, e: QtCore.QEvent) -> bool:  # noqa: N802 - Qt's name
         if obj is self.find_field and e.type() == QtCore.QEvent.Type.KeyPress:
-            key = e.key()
+            key_event = cast(QtGui.QKeyEvent, e)
+            key = key_event.key()
             if key == Qt.Key.Key_Escape:
                 self.close_find_bar()
                 return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and e.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            if (key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                    and key_event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
                 self.find_previous()
                 return True
         if obj is self.find_field and e.type() == QtCore.QEvent.Type.ShortcutOverride \
-                and e.matches(QtGui.QKeySequence.StandardKey.Find):
+                and cast(QtGui.QKeyEvent, e).matches(QtGui.QKeySequence.StandardKey.Find):
             e.accept()  # Ctrl+F again in the field: stay in the reader's find
             return True
         return super().eventFilter(obj, e)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -24,6 +24,7 @@ DEBOUNCE_MS = 150
 LIMIT = 50
 KIND_LABELS = {"item": "Item", "note": "Note on", "source": "Source"}
 ResultRole = Qt.ItemDataRole.UserRole + 1
+AnyIndex = QtCore.QModelIndex | QtCore.QPersistentModelIndex  # what Qt hands models and delegates
 
 
 def snippet_plain(snippet: str | None) -> str:
@@ -47,7 +48,8 @@ def snippet_html(snippet: str | None) -> str:
 
 def heading(row: dict, status_labels: dict[str, str] | None = None) -> str:
     """'Item 1 · Digital connectivity — Not started' (plain text)."""
-    kind = KIND_LABELS.get(row.get("kind"), row.get("kind") or "")
+    kind_key: Any = row.get("kind")
+    kind = KIND_LABELS.get(kind_key, kind_key or "")
     ref = (row.get("ref") or "").strip()
     title = " ".join((row.get("title") or "").split())
     text = f"{kind} {ref} · {title}" if ref else f"{kind} · {title}"
@@ -75,10 +77,10 @@ class SearchResultsModel(QtCore.QAbstractListModel):
     def rows(self) -> list[dict]:
         return list(self._rows)
 
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: N802, B008 - Qt's name
+    def rowCount(self, parent: AnyIndex = QtCore.QModelIndex()) -> int:  # noqa: N802, B008 - Qt's name
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
@@ -92,7 +94,7 @@ class SearchResultsModel(QtCore.QAbstractListModel):
 class SnippetDelegate(QtWidgets.QStyledItemDelegate):
     """Paints a heading line and the snippet with its matched words in bold (all user text escaped)."""
 
-    def _document(self, option: QtWidgets.QStyleOptionViewItem, index: QtCore.QModelIndex) -> QtGui.QTextDocument:
+    def _document(self, option: QtWidgets.QStyleOptionViewItem, index: AnyIndex) -> QtGui.QTextDocument:
         row = index.data(ResultRole) or {}
         model = index.model()
         labels = getattr(model, "status_labels", {})
@@ -104,7 +106,7 @@ class SnippetDelegate(QtWidgets.QStyledItemDelegate):
         doc.setTextWidth(max(50, option.rect.width()))
         return doc
 
-    def paint(self, painter: QtGui.QPainter, option: QtWidgets.QStyleOptionViewItem, index: QtCore.QModelIndex) -> None:
+    def paint(self, painter: QtGui.QPainter, option: QtWidgets.QStyleOptionViewItem, index: AnyIndex) -> None:
         opt = QtWidgets.QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         doc = self._document(opt, index)
@@ -121,10 +123,10 @@ class SnippetDelegate(QtWidgets.QStyledItemDelegate):
         doc.documentLayout().draw(painter, ctx)
         painter.restore()
 
-    def sizeHint(self, option: QtWidgets.QStyleOptionViewItem, index: QtCore.QModelIndex) -> QtCore.QSize:  # noqa: N802
+    def sizeHint(self, option: QtWidgets.QStyleOptionViewItem, index: AnyIndex) -> QtCore.QSize:  # noqa: N802
         opt = QtWidgets.QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        if opt.rect.width() <= 0 and opt.widget is not None:
+        if opt.rect.width() <= 0 and isinstance(opt.widget, QtWidgets.QAbstractScrollArea):
             opt.rect.setWidth(opt.widget.viewport().width())
         doc = self._document(opt, index)
         return QtCore.QSize(int(doc.idealWidth()), int(doc.size().height()) + 2)
@@ -342,12 +344,13 @@ class SearchPanel(QtWidgets.QWidget):
 
     def eventFilter(self, obj: QtCore.QObject, e: QtCore.QEvent) -> bool:  # noqa: N802 - Qt's name
         if obj is self.field and e.type() == QtCore.QEvent.Type.KeyPress:
-            if e.key() == Qt.Key.Key_Down and self.model.rowCount():
+            key = cast(QtGui.QKeyEvent, e).key()
+            if key == Qt.Key.Key_Down and self.model.rowCount():
                 self.results.setFocus(Qt.FocusReason.TabFocusReason)
                 if not self.results.currentIndex().isValid():
                     self.results.setCurrentIndex(self.model.index(0, 0))
                 return True
-            if e.key() == Qt.Key.Key_Escape and self.field.text():
+            if key == Qt.Key.Key_Escape and self.field.text():
                 self.field.clear()
                 return True
         return super().eventFilter(obj, e)

@@ -93,6 +93,11 @@ def fit_date(edit: QtWidgets.QLineEdit) -> QtWidgets.QLineEdit:
     return edit
 
 
+def top_level_items(tree: QtWidgets.QTreeWidget) -> list[QtWidgets.QTreeWidgetItem]:
+    """The tree's top-level items, in order (topLevelItem(i) is typed as maybe None)."""
+    return [it for i in range(tree.topLevelItemCount()) if (it := tree.topLevelItem(i)) is not None]
+
+
 class TimelineDelegate(QtWidgets.QStyledItemDelegate):
     """One status update as a block: a coloured dot, date and status in bold, author, the note below."""
 

@@ -122,7 +122,8 @@ def nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
     mag = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
     step = next((m * mag for m in (1, 2, 5, 10) if m * mag >= raw), 10 * mag)
     first = math.ceil(lo / step) * step
-    out, val = [], first
+    out: list[float] = []
+    val = first
     while val <= hi + 1e-9 and len(out) < 12:
         out.append(round(val, 10))
         val += step

@@ -63,8 +63,8 @@ class RelatedTab(ItemTab):
         self.tree.resizeColumnToContents(3)
         self.tree.setColumnWidth(2, 180)
         has = self.tree.topLevelItemCount() > 0
-        if has:
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        if (top := self.tree.topLevelItem(0)) is not None:
+            self.tree.setCurrentItem(top)
         self.remove.setEnabled(has)
         self.open.setEnabled(has)
         self.add.setEnabled(item is not None)

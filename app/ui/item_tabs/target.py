@@ -31,7 +31,7 @@ class TargetTab(ItemTab):
 
         box = QtWidgets.QGroupBox("Target")
         g = QtWidgets.QGridLayout(box)
-        self.fields: dict[str, QtWidgets.QWidget] = {}
+        self.fields: dict[str, QtWidgets.QLineEdit] = {}
         specs = [("baseline", "&Baseline", 0, 0), ("baseline_on", "on", 0, 2), ("unit", "&Unit", 0, 4),
                  ("target", "Tar&get value", 1, 0), ("target_on", "by", 1, 2)]
         for key, label, r, c in specs:
@@ -165,7 +165,8 @@ class TargetTab(ItemTab):
         return ok
 
     def remove_observation(self) -> bool:
-        r = self.obs_list.indexOfTopLevelItem(self.obs_list.currentItem()) if self.obs_list.currentItem() else -1
+        cur = self.obs_list.currentItem()
+        r = self.obs_list.indexOfTopLevelItem(cur) if cur else -1
         if not (0 <= r < len(self.obs_rows)):
             return False
         return self.session.push(cmds.RemoveObservation(self.session, self.obs_rows[r]["id"]))
