@@ -1,10 +1,13 @@
-# Policy Tracker: `make run` opens the app, `make test` runs every test headless.
+# Policy Tracker: `make run` opens the app, `make test` lints, type-checks and runs every test headless.
 # Both create .venv and install what a fresh Debian/Ubuntu machine lacks.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Static checks, configured in pyproject.toml ([tool.ruff], [tool.mypy]: the files mypy checks).
+RUFF := $(VENV)/bin/ruff check app tests tools
+MYPY := $(VENV)/bin/mypy
 
 # What PySide6 needs offscreen (tests, reports), and what a real X window adds.
 QT_LIBS := libegl1 libgl1 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 fonts-dejavu-core
@@ -19,6 +22,8 @@ run: sysdeps-run $(STAMP)
 	$(VENV)/bin/policy-tracker $(ARGS)
 
 test: sysdeps-test $(STAMP)
+	$(RUFF)
+	$(MYPY)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 soak: sysdeps-test $(STAMP)
@@ -67,7 +72,9 @@ apt:
 	fi
 
 lint: $(STAMP)
+	$(RUFF)
+	$(MYPY)
 	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
