@@ -51,7 +51,9 @@ def normalize(text: str | None) -> str:
     """The text as the search index holds it: `fold`, then ZWNJ removed (None becomes "").
 
     Equal to the SQL expression `sql_normalize` for every string."""
-    return (text or "").translate(_TABLE)
+    if not text or text.isascii():  # nothing to fold (CPython knows this without a scan)
+        return text or ""
+    return text.translate(_TABLE)
 
 
 def _identity(i: int) -> int:
@@ -61,6 +63,8 @@ def _identity(i: int) -> int:
 def normalize_with_offsets(text: str) -> tuple[str, Callable[[int], int]]:
     """`normalize(text)` and a function from an offset in it to the offset of the same code point
     in `text` (for a span's end pass end - 1 and add 1, so dropped characters after it stay out)."""
+    if text.isascii():
+        return text, _identity
     norm = text.translate(_TABLE)
     if len(norm) == len(text):
         return norm, _identity

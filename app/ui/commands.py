@@ -19,13 +19,19 @@ from typing import TYPE_CHECKING, Any, Callable, cast
 from PySide6 import QtCore, QtGui
 
 from ..core.model import Changes, ConflictError, NotFoundError, PolicyTrackerError
-from ..services import operations as ops
 from ..store.store import SavingStopped
 
 if TYPE_CHECKING:
+    from ..services import operations as ops
     from .session import Session
 
 MERGE_EDIT_ID = 1001
+
+
+def _ops():
+    """app.services.operations, imported on first use: it costs ~20 ms, and nothing runs one at start-up."""
+    from ..services import operations
+    return operations
 
 
 class OperationCommand(QtGui.QUndoCommand):
@@ -54,7 +60,7 @@ class OperationCommand(QtGui.QUndoCommand):
     def prepare(self, session: "Session | None" = None) -> bool:
         """Run the change for the first time; on a refusal show why and return False."""
         try:
-            self.outcome = ops.perform(self.session.store, self.op)
+            self.outcome = _ops().perform(self.session.store, self.op)
         except SavingStopped as e:
             self.session.saving_stopped(str(e))
             return False
@@ -97,7 +103,7 @@ class OperationCommand(QtGui.QUndoCommand):
         moved the stack's index, so it is moved back at once without running anything.
         """
         try:
-            out = ops.perform(self.session.store, op)
+            out = _ops().perform(self.session.store, op)
         except (ConflictError, NotFoundError) as e:
             self.setObsolete(True)
             self.session.error(str(e))
@@ -129,13 +135,13 @@ class OperationCommand(QtGui.QUndoCommand):
 
     # typing into one field in several steps undoes as one step
     def id(self) -> int:  # noqa: A003 - Qt's name
-        return MERGE_EDIT_ID if isinstance(self.op, ops.EditItem) else -1
+        return MERGE_EDIT_ID if isinstance(self.op, _ops().EditItem) else -1
 
     def mergeWith(self, other: QtGui.QUndoCommand) -> bool:  # noqa: N802 - Qt's name
-        """Two edits of one field in a burst, with nothing in between, undo as one (ops.merge_edits)."""
+        """Two edits of one field in a burst, with nothing in between, undo as one (operations.merge_edits)."""
         if not isinstance(other, OperationCommand) or self._undo_op is None or other._undo_op is None:
             return False
-        merged = ops.merge_edits(self._undo_op, other._undo_op, other.finished_at - self.finished_at)
+        merged = _ops().merge_edits(self._undo_op, other._undo_op, other.finished_at - self.finished_at)
         if merged is None:
             return False
         self._undo_op = merged
@@ -148,7 +154,7 @@ class OperationCommand(QtGui.QUndoCommand):
 
 
 def _short(text: str, n: int = 40) -> str:
-    return ops._short(text, n)
+    return _ops()._short(text, n)
 
 
 # -- builders the widgets call ----------------------------------------------------------------------
@@ -158,14 +164,14 @@ def EditItemFields(session: "Session", item_id: str, fields: dict, *,  # noqa: N
     (by default: the version read now, when the command is built)."""
     item = session.store.require_item(item_id)
     version = item["version"] if expected_version is None else expected_version
-    cmd = OperationCommand(session, ops.EditItem(item_id, dict(fields), expected_version=version))
+    cmd = OperationCommand(session, _ops().EditItem(item_id, dict(fields), expected_version=version))
     cmd.setText(f"{cmd.op.label} of {item['ref'] or _short(item['title'])}")
     cmd.item_id = item_id
     return cmd
 
 
 def CreateItem(session: "Session", fields: dict, *, item_id: str | None = None) -> OperationCommand:  # noqa: N802
-    op = ops.CreateItem(dict(fields), **({"item_id": item_id} if item_id else {}))
+    op = _ops().CreateItem(dict(fields), **({"item_id": item_id} if item_id else {}))
     cmd = OperationCommand(session, op)
     cmd.item_id = op.item_id
     return cmd
@@ -174,14 +180,14 @@ def CreateItem(session: "Session", fields: dict, *, item_id: str | None = None) 
 def DeleteItem(session: "Session", item_id: str) -> OperationCommand:  # noqa: N802
     """Delete an item; undo puts it back with its history, citations, target and links."""
     item = session.store.require_item(item_id)
-    cmd = OperationCommand(session, ops.DeleteItem(item_id), f"Delete {item['ref'] or _short(item['title'])}")
+    cmd = OperationCommand(session, _ops().DeleteItem(item_id), f"Delete {item['ref'] or _short(item['title'])}")
     cmd.item_id = item_id
     return cmd
 
 
 def AddStatusUpdate(session: "Session", item_id: str, status: str, as_of: str | None,  # noqa: N802
                     note: str = "", author: str | None = None) -> OperationCommand:
-    op = ops.AddStatusUpdate(item_id, status, as_of, note or "", session.analyst if author is None else author)
+    op = _ops().AddStatusUpdate(item_id, status, as_of, note or "", session.analyst if author is None else author)
     cmd = OperationCommand(session, op)
     cmd.update_id = op.update_id
     return cmd
@@ -189,47 +195,47 @@ def AddStatusUpdate(session: "Session", item_id: str, status: str, as_of: str | 
 
 def AddCitation(session: "Session", item_id: str, source_id: str, start: int, end: int,  # noqa: N802
                 *, citation_id: str | None = None) -> OperationCommand:
-    op = ops.AddCitation(item_id, source_id, start, end, **({"citation_id": citation_id} if citation_id else {}))
+    op = _ops().AddCitation(item_id, source_id, start, end, **({"citation_id": citation_id} if citation_id else {}))
     cmd = _Titled(session, op, lambda out: f"Cite “{_short(out.result['quote'], 30)}”")
     cmd.citation_id = op.citation_id
     return cmd
 
 
 def RemoveCitation(session: "Session", citation_id: str) -> OperationCommand:  # noqa: N802
-    return OperationCommand(session, ops.RemoveCitation(citation_id))
+    return OperationCommand(session, _ops().RemoveCitation(citation_id))
 
 
 def SetTarget(session: "Session", item_id: str, target: dict | None) -> OperationCommand:  # noqa: N802
-    return OperationCommand(session, ops.SetTarget(item_id, target))
+    return OperationCommand(session, _ops().SetTarget(item_id, target))
 
 
 def AddObservation(session: "Session", item_id: str, value: Any, observed_on: str, note: str = "",  # noqa: N802
                    citation_id: str | None = None) -> OperationCommand:
-    op = ops.AddObservation(item_id, value, observed_on, note or "", citation_id)
+    op = _ops().AddObservation(item_id, value, observed_on, note or "", citation_id)
     cmd = OperationCommand(session, op)
     cmd.observation_id = op.observation_id
     return cmd
 
 
 def RemoveObservation(session: "Session", observation_id: str) -> OperationCommand:  # noqa: N802
-    return OperationCommand(session, ops.RemoveObservation(observation_id))
+    return OperationCommand(session, _ops().RemoveObservation(observation_id))
 
 
 def AddRelation(session: "Session", from_id: str, to_id: str, kind: str, note: str = "") -> OperationCommand:  # noqa: N802
-    op = ops.AddRelation(from_id, to_id, kind, note or "")
+    op = _ops().AddRelation(from_id, to_id, kind, note or "")
     cmd = OperationCommand(session, op)
     cmd.relation_id = op.relation_id
     return cmd
 
 
 def RemoveRelation(session: "Session", relation_id: str) -> OperationCommand:  # noqa: N802
-    return OperationCommand(session, ops.RemoveRelation(relation_id))
+    return OperationCommand(session, _ops().RemoveRelation(relation_id))
 
 
 def AddSource(session: "Session", text: str, **meta) -> OperationCommand:  # noqa: N802
     """Store a source document (text already read and checked); undo removes it if nobody cites it."""
     sid = meta.pop("source_id", None)
-    op = ops.AddSource(text, dict(meta), **({"source_id": sid} if sid else {}))
+    op = _ops().AddSource(text, dict(meta), **({"source_id": sid} if sid else {}))
     cmd = OperationCommand(session, op)
     cmd.source_id = op.source_id
     return cmd
@@ -237,7 +243,7 @@ def AddSource(session: "Session", text: str, **meta) -> OperationCommand:  # noq
 
 def CreateFramework(session: "Session", title: str, actor: str | None = None,  # noqa: N802
                     description: str = "") -> OperationCommand:
-    op = ops.CreateFramework(title, actor, description)
+    op = _ops().CreateFramework(title, actor, description)
     cmd = OperationCommand(session, op)
     cmd.framework_id = op.framework_id
     return cmd
@@ -245,22 +251,22 @@ def CreateFramework(session: "Session", title: str, actor: str | None = None,  #
 
 def Compound(session: "Session", text: str, parts: list[OperationCommand]) -> OperationCommand:  # noqa: N802
     """Several commands applied in one transaction and undone as one step (all or nothing)."""
-    return OperationCommand(session, ops.Sequence(text, tuple(p.op for p in parts)))
+    return OperationCommand(session, _ops().Sequence(text, tuple(p.op for p in parts)))
 
 
 def track_new_item(session: "Session", fields: dict, source_id: str, start: int, end: int) -> OperationCommand:
     """A new item citing text[start:end] of a source: one step to undo."""
-    op = ops.track_new_item(dict(fields), source_id, start, end)
+    op = _ops().track_new_item(dict(fields), source_id, start, end)
     cmd = OperationCommand(session, op)
-    cmd.item_id = cast(ops.CreateItem, op.ops[0]).item_id
-    cmd.citation_id = cast(ops.AddCitation, op.ops[1]).citation_id
+    cmd.item_id = cast("ops.CreateItem", op.ops[0]).item_id
+    cmd.citation_id = cast("ops.AddCitation", op.ops[1]).citation_id
     return cmd
 
 
 def ImportDocument(session: "Session", doc: Any, importer: Callable[..., Any], label: str,  # noqa: N802
                    progress: Callable[[int, int], Any] | None = None) -> OperationCommand:
     """An import as one undoable step (undo removes what it added and puts back what it changed)."""
-    return OperationCommand(session, ops.ImportDocument(doc, importer, label, progress), label)
+    return OperationCommand(session, _ops().ImportDocument(doc, importer, label, progress), label)
 
 
 class _Titled(OperationCommand):

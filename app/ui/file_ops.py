@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Any, Callable, Protocol, cast
 from PySide6 import QtCore, QtWidgets
 
 from ..core.model import PolicyTrackerError
-from ..exchange import csvio, jsonio
-from ..exchange.atomic import write_atomically
 from ..services import sources as source_service
 from ..store.db import DatabaseOpenError, SchemaTooNewError
 from ..store.store import Store
@@ -24,6 +22,7 @@ from . import file_dialogs
 from .dialogs import SourceMetaDialog
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..exchange import jsonio
     from .session import Session
 
 MAX_RECENT = 8
@@ -90,6 +89,7 @@ class Progress:
 def import_file(win: FileWindow, path: Path, kind: str,
                 progress_hook: Callable[[Progress], None] | None = None) -> jsonio.ImportReport | None:
     """Import a JSON document or a CSV sheet as one undoable step; Cancel rolls it all back."""
+    from ..exchange import csvio, jsonio  # here, not at start-up: they bring the anchoring engine
     session = win.session
     try:  # read and shape the file first: a bad file is refused before anything is locked
         if kind == "csv":
@@ -120,6 +120,8 @@ def import_file(win: FileWindow, path: Path, kind: str,
 
 def export_file(win: FileWindow, path: Path, kind: str) -> bool:
     """Export the whole file as JSON (lossless) or CSV (items), written atomically."""
+    from ..exchange import csvio, jsonio
+    from ..exchange.atomic import write_atomically
     session = win.session
     progress = Progress(cast(QtWidgets.QWidget, win), f"Exporting to {path.name}…")
     try:
