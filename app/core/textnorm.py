@@ -44,7 +44,9 @@ _TABLE = str.maketrans({**CHAR_MAP, **{ch: None for ch in DROPPED}})
 
 def fold(text: str | None) -> str:
     """Letter forms and digits mapped, one code point for one (None becomes "")."""
-    return (text or "").translate(_FOLD)
+    if not text or text.isascii():
+        return text or ""
+    return text.translate(_FOLD)
 
 
 def normalize(text: str | None) -> str:

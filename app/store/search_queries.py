@@ -158,7 +158,8 @@ def record_snippet(texts: list[str], pattern: re.Pattern | None) -> str:
     best, most = texts[0] if texts else "", 0
     if pattern:
         for t in texts:
-            n = len(hit_spans(t, pattern)) if t else 0
+            # only counted here: positions in the stored text are worked out once, for the best
+            n = sum(1 for m in pattern.finditer(normalize(t)) if m.end() > m.start()) if t else 0
             if n > most:
                 best, most = t, n
     return source_snippet(best, pattern)
