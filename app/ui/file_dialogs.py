@@ -62,7 +62,7 @@ class HideCompanions(QtCore.QSortFilterProxyModel):
 def make_dialog(parent: QtWidgets.QWidget | None, caption: str, directory: str | Path, name_filter: str,
                 *, save: bool = False) -> QtWidgets.QFileDialog:
     """The app's file dialog: Qt's widget dialog that only ever reads names and sizes."""
-    d = QtWidgets.QFileDialog(parent, caption, str(directory), name_filter)
+    d = QtWidgets.QFileDialog(parent, caption, _start_in(directory), name_filter)
     d.setOption(QtWidgets.QFileDialog.Option.DontUseNativeDialog, True)
     d.setOption(QtWidgets.QFileDialog.Option.DontUseCustomDirectoryIcons, True)
     d.setIconProvider(_provider())
@@ -86,14 +86,32 @@ def _provider() -> NameOnlyIconProvider:
     return _PROVIDER
 
 
+LAST_DIR_KEY = "dialogs/last_dir"
+
+
+def _start_in(directory: str | Path) -> str:
+    """Where a dialog opens: the folder last chosen in one, when the caller only offers the home folder."""
+    directory = Path(directory) if str(directory) else Path.home()
+    target = directory if directory.is_dir() else directory.parent
+    if target == Path.home():
+        last = QtCore.QSettings().value(LAST_DIR_KEY, "")
+        if isinstance(last, str) and last and Path(last).is_dir():
+            return str(Path(last) / directory.name) if directory != target else last
+    return str(directory)
+
+
 def _run(d: QtWidgets.QFileDialog) -> str:
     hook = _TEST_HOOK
     if hook is not None:
-        return hook(d)
-    if d.exec() != QtWidgets.QDialog.DialogCode.Accepted:
-        return ""
-    files = d.selectedFiles()
-    return files[0] if files else ""
+        chosen = hook(d)
+    elif d.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+        chosen = ""
+    else:
+        files = d.selectedFiles()
+        chosen = files[0] if files else ""
+    if chosen:
+        QtCore.QSettings().setValue(LAST_DIR_KEY, str(Path(chosen).parent))
+    return chosen
 
 
 # Tests (and the two-window robustness child) set this to drive a real dialog without a person:

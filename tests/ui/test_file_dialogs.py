@@ -89,3 +89,18 @@ def test_every_dialog_of_the_window_is_the_safe_one(window, monkeypatch):
                                        "Import JSON", "Import CSV", "Export JSON", "Export CSV",
                                        "Export Report as PDF"]
     assert all(p and m for _, p, m in seen)
+
+
+def test_dialogs_open_in_the_folder_last_chosen(window, tmp_path, monkeypatch):
+    """After a file was chosen in /x, the next dialog that would open in the home folder opens in /x."""
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "note.txt").write_text("a note\n", encoding="utf-8")
+    seen = []
+    monkeypatch.setattr(file_dialogs, "_TEST_HOOK", lambda d: seen.append(d.directory().absolutePath())
+                        or (str(folder / "note.txt") if len(seen) == 1 else ""))
+    assert file_dialogs.get_open_file_name(window, "Add source document", Path.home()) == str(folder / "note.txt")
+    file_dialogs.get_open_file_name(window, "Import JSON", Path.home())
+    assert seen == [str(Path.home()), str(folder)]
+    file_dialogs.get_open_file_name(window, "Open database", tmp_path)  # a folder given on purpose stands
+    assert seen[-1] == str(tmp_path)
