@@ -93,10 +93,8 @@ def options_from_args(store, args) -> ReportOptions:
 
 
 def _check_output(path: Path) -> None:
-    if path.is_dir():
-        raise PolicyTrackerError(f"{path} is a folder; give a file name to write the report to.")
-    if not path.parent.is_dir():
-        raise PolicyTrackerError(f"The folder {path.parent} does not exist.")
+    from ..store.outputs import refuse_unsafe_output
+    refuse_unsafe_output(path, "the report")  # a device, pipe, socket or folder: refused before any work
     if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise PolicyTrackerError(f"{path} cannot be written (no permission).")
 
@@ -104,7 +102,7 @@ def _check_output(path: Path) -> None:
 def write_html(report, path: Path) -> None:
     from ..exchange.atomic import write_atomically
     from .html import render_html
-    write_atomically(path, render_html(report))
+    write_atomically(path, render_html(report), "the report")
 
 
 def cmd_report(args) -> int:
