@@ -170,7 +170,9 @@ def _log_unexpected(exc: BaseException) -> Path | None:
         d = user_log_dir()
         d.mkdir(parents=True, exist_ok=True)
         path = d / "policy-tracker.log"
-        logging.basicConfig(filename=path, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+        from .store.outputs import PrivateFileHandler  # the log is 0600, like the database
+        logging.basicConfig(handlers=[PrivateFileHandler(path)], level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(message)s")
         logging.getLogger("policy_tracker").error("unexpected error\n%s",
                                                   "".join(traceback.format_exception(exc)))
         return path

@@ -11,6 +11,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..core.model import PolicyTrackerError
 from ..paths import APP_NAME, default_db_path, resource, user_log_dir
+from ..store.outputs import PrivateFileHandler
 from ..store.store import Store
 from .file_ops import open_offering_backup
 from .main_window import MainWindow
@@ -26,7 +27,7 @@ def log_file() -> Path:
 def _setup_logging() -> None:
     try:
         user_log_dir().mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(log_file(), encoding="utf-8")
+        handler = PrivateFileHandler(log_file())  # 0600, like the database: it can name your files
     except OSError:
         return
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
