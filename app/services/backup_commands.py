@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..core.model import PolicyTrackerError
 from ..paths import default_db_path
+from ..store.outputs import refuse_unsafe_output
 from . import backups
 
 
@@ -24,13 +25,23 @@ def cmd_backup(args) -> int:
     path = _db(args)
     if not path.exists():
         raise BackupCommandError(f"There is no database at {path} to back up.")
+    if args.output:  # a device, pipe or folder is refused before the database is even opened
+        refuse_unsafe_output(args.output, "the backup")
     store = Store(path, create=False)
     try:
         dest = backups.backup_now(store, args.output)
     finally:
         store.close()
+    if not args.output:
+        _warn_folder(path)
     print(f"Backed up {path.name} to {dest}.")
     return 0
+
+
+def _warn_folder(db: Path) -> None:
+    problem = backups.folder_problem(db)
+    if problem:
+        print(f"policy-tracker: warning: {problem}", file=sys.stderr)
 
 
 def _resolve(name: str, db: Path) -> Path:
@@ -51,6 +62,7 @@ def _resolve(name: str, db: Path) -> Path:
 
 def cmd_restore(args) -> int:
     db = _db(args)
+    _warn_folder(db)  # a `.backups` that is a link elsewhere is ignored: say so before listing or choosing
     if args.list or not args.backup:
         infos = backups.list_backups(db)
         if not infos:

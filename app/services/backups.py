@@ -12,12 +12,20 @@ import hashlib
 import os
 import shutil
 import sqlite3
+import stat
 from pathlib import Path
 
 from ..core.model import PolicyTrackerError
 from ..store import backups as files
 from ..store import db as dbmod
-from ..store.backups import BackupError, BackupInfo, list_backups, newest_good_backup  # noqa: F401 (re-exported)
+from ..store.backups import (  # noqa: F401 (re-exported)
+    BackupError,
+    BackupInfo,
+    folder_problem,
+    list_backups,
+    newest_good_backup,
+)
+from ..store.outputs import refuse_unsafe_output
 from ..store.store import Store
 
 FINGERPRINT_KEY = "last_backup_fingerprint"
@@ -37,20 +45,13 @@ def backup_now(store: Store, dest: Path | str | None = None, *, now: dt.datetime
     now = now or dt.datetime.now()
     if dest is not None:
         dest = Path(dest).expanduser()
-        if dest.exists() and dest.is_dir():
-            raise PolicyTrackerError(f"{dest} is a folder; name the backup file to write.")
         if dest.resolve() == store.path.resolve():
             raise PolicyTrackerError("A backup cannot overwrite the database it is a copy of.")
-        if not dest.parent.exists():
-            raise PolicyTrackerError(f"The folder {dest.parent} does not exist.")
+        refuse_unsafe_output(dest, "the backup")  # a device, pipe or folder is never replaced by a file
         return store.backup_to(dest)
     fp = fingerprint(store)
-    folder = files.backup_dir(store.path)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        os.chmod(folder, 0o700)
-    except OSError as e:
-        raise PolicyTrackerError(f"The backups folder {folder} cannot be created: {e.strerror}.") from None
+    # beside the file when that is a real folder; never into a `.backups` that is a link elsewhere
+    folder = files.make_backup_dir(files.backup_dir(store.path))
     _remove_stale_partials(folder)
     path = store.backup_to(files.new_backup_path(store.path, now))
     if not store.readonly:
@@ -68,7 +69,8 @@ def _remove_stale_partials(folder: Path, older_than_s: float = 600) -> None:
     import time
     for p in folder.glob("*.partial"):
         try:
-            if time.time() - p.stat().st_mtime > older_than_s:
+            st = p.lstat()
+            if stat.S_ISREG(st.st_mode) and time.time() - st.st_mtime > older_than_s:
                 p.unlink()
         except OSError:
             pass
@@ -103,10 +105,18 @@ def _healthy(path: Path) -> bool:
         return False
 
 
+def _copy_private(src: Path, dest: Path) -> None:
+    """Copy src's bytes to a new file dest that is 0600 from its first byte (never through a link)."""
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o600)
+    with open(fd, "wb") as out, open(src, "rb") as fh:
+        os.fchmod(out.fileno(), 0o600)
+        shutil.copyfileobj(fh, out)
+
+
 def set_aside_path(db_path: Path, now: dt.datetime | None = None) -> Path:
     base = db_path.with_name(f"{db_path.name}.before-restore-{_stamp(now)}")
     path, n = base, 1
-    while path.exists():
+    while os.path.lexists(path) or os.path.lexists(f"{path}-wal") or os.path.lexists(f"{path}-journal"):
         path = base.with_name(f"{base.name}-{n}")
         n += 1
     return path
@@ -136,12 +146,11 @@ def restore_backup(backup_path: Path | str, db_path: Path | str, *, now: dt.date
             finally:
                 src.close()
         else:  # damaged: keep its exact bytes (and any journal) for a later rescue
-            shutil.copyfile(db_path, aside)
-            os.chmod(aside, 0o600)
+            _copy_private(db_path, aside)
             for suffix in ("-wal", "-journal"):
                 extra = Path(f"{db_path}{suffix}")
                 if extra.exists():
-                    shutil.copyfile(extra, Path(f"{aside}{suffix}"))
+                    _copy_private(extra, Path(f"{aside}{suffix}"))
     source = sqlite3.connect(f"{backup_path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         if healthy:

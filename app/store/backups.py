@@ -2,7 +2,17 @@
 
 Backups sit in a folder beside the database, `<db name>.backups/`, or, when that folder cannot
 be written, in the user data folder under `backups/`. Each is a whole SQLite file written by the
-backup API (never a copy of the live file), named by the local time it was taken.
+backup API (never a copy of the live file), named `<db stem>-YYYYMMDD-HHMMSS[-n].sqlite` by the
+local time it was taken.
+
+A database's backups are its own only. A file in the folder counts as one of them only when its
+name is exactly this database's stem and a time, and only when it is a regular file (a link to a
+file elsewhere is skipped). The folder beside the database counts only when it is a real folder:
+when `<db name>.backups` is a symlink (say, to another database's backups folder, in a bundle of
+files someone sent) or not a folder at all, nothing is written, listed or thinned there; new
+backups go to the user-data folder instead and `folder_problem()` says so in one sentence.
+Deleting goes through a descriptor of the folder opened with O_NOFOLLOW, so a folder swapped for a
+link after it was listed is never thinned either.
 """
 from __future__ import annotations
 
@@ -21,7 +31,8 @@ from .guard import refuse_database_file
 from .migrator import APP_ID, latest_version, schema_differences
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
-_NAME = re.compile(r"-(\d{8}-\d{6})(?:-(\d+))?\.sqlite$")
+_NAME = r"-(\d{8}-\d{6})(?:-(\d+))?\.sqlite"  # after the database's stem: the whole name, nothing else
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 
 
 class BackupError(PolicyTrackerError):
@@ -56,12 +67,64 @@ def writable(p: Path) -> bool:
     return os.access(p, os.W_OK) and bool(mode & stat.S_IWUSR)
 
 
-def backup_dir(db_path: Path) -> Path:
-    """Where new backups of db_path go: beside it if that folder is writable, else the user data folder."""
+def _not_a_folder(folder: Path) -> str | None:
+    """Why `folder` may not hold backups ("is a link ...", "is not a folder"), or None when it is a
+    real folder or does not exist yet. Never follows a link."""
+    try:
+        mode = os.lstat(folder).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        return f"cannot be read ({e.strerror})"
+    if stat.S_ISLNK(mode):
+        return "is a link to another place, not a folder of its own"
+    if not stat.S_ISDIR(mode):
+        return "is not a folder"
+    return None
+
+
+def folder_problem(db_path: Path) -> str | None:
+    """One sentence when the folder beside db_path cannot be trusted with its backups, else None."""
     here = beside_dir(db_path)
+    why = _not_a_folder(here)
+    if why is None:
+        return None
+    return (f"{here} {why}, so backups of {Path(db_path).name} are not written, listed or thinned there; "
+            f"they are kept in {fallback_dir(db_path)} instead.")
+
+
+def backup_dir(db_path: Path) -> Path:
+    """Where new backups of db_path go: beside it if that folder is a real, writable folder (or
+    can be made), else the user data folder."""
+    here = beside_dir(db_path)
+    if _not_a_folder(here) is not None:
+        return fallback_dir(db_path)
     if here.exists():
         return here if writable(here) else fallback_dir(db_path)
     return here if writable(Path(db_path).expanduser().parent) else fallback_dir(db_path)
+
+
+def make_backup_dir(folder: Path) -> Path:
+    """Create `folder` (0700) if needed and check that it is a real folder, not a link; return it."""
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            pass
+        fd = os.open(folder, _DIR_FLAGS)  # refuses a link, whatever it points to
+    except OSError as e:
+        if _not_a_folder(folder):
+            raise BackupError(f"The backups folder {folder} {_not_a_folder(folder)}, so no backup was written "
+                              f"there.") from None
+        raise BackupError(f"The backups folder {folder} cannot be created: {e.strerror}.") from None
+    try:
+        os.fchmod(fd, 0o700)
+    except OSError:
+        pass  # not ours to change (a shared folder someone set up): the backups themselves are 0600
+    finally:
+        os.close(fd)
+    return folder
 
 
 def new_backup_path(db_path: Path, now: dt.datetime | None = None) -> Path:
@@ -70,14 +133,18 @@ def new_backup_path(db_path: Path, now: dt.datetime | None = None) -> Path:
     stem = Path(db_path).stem
     path = folder / f"{stem}-{now.strftime(STAMP_FORMAT)}.sqlite"
     n = 1
-    while path.exists():
+    while os.path.lexists(path):
         path = folder / f"{stem}-{now.strftime(STAMP_FORMAT)}-{n}.sqlite"
         n += 1
     return path
 
 
-def _parse(path: Path) -> dt.datetime | None:
-    m = _NAME.search(path.name)
+def _name_pattern(db_path: Path) -> re.Pattern[str]:
+    return re.compile(re.escape(Path(db_path).stem) + _NAME)
+
+
+def _parse(name: str, pattern: re.Pattern[str]) -> dt.datetime | None:
+    m = pattern.fullmatch(name)
     if not m:
         return None
     try:
@@ -86,23 +153,66 @@ def _parse(path: Path) -> dt.datetime | None:
         return None
 
 
-def list_backups(db_path: Path) -> list[BackupInfo]:
-    """Finished backups of db_path, newest first (unfinished `.partial` files are never listed)."""
-    out, seen = [], set()
+def _folders(db_path: Path) -> list[Path]:
+    """The folders that may hold db_path's backups and are real folders (never a link)."""
+    out = []
     for folder in (beside_dir(db_path), fallback_dir(db_path)):
-        if not folder.is_dir():
-            continue
-        for p in folder.glob("*.sqlite"):
-            when = _parse(p)
-            if when is None or p.resolve() in seen:
+        if _not_a_folder(folder) is None and folder not in out:
+            out.append(folder)
+    return out
+
+
+def _own_backups(folder: Path, pattern: re.Pattern[str]) -> list[tuple[str, dt.datetime, os.stat_result]]:
+    """(name, time, lstat) of each regular file in folder named as one of this database's backups.
+
+    The folder is read through a descriptor opened with O_NOFOLLOW, so a link put in its place is
+    not followed; entries that are links, folders, pipes or devices are skipped."""
+    try:
+        fd = os.open(folder, _DIR_FLAGS)
+    except OSError:
+        return []
+    out = []
+    try:
+        with os.scandir(fd) as entries:
+            for entry in entries:
+                when = _parse(entry.name, pattern)
+                if when is None:
+                    continue
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if stat.S_ISREG(st.st_mode):
+                    out.append((entry.name, when, st))
+    except OSError:
+        return []
+    finally:
+        os.close(fd)
+    return out
+
+
+def list_backups(db_path: Path) -> list[BackupInfo]:
+    """Finished backups of db_path, newest first (unfinished `.partial` files are never listed).
+
+    Only files named `<db stem>-YYYYMMDD-HHMMSS[-n].sqlite`, only regular files (not links), and
+    only from real folders: a `<db name>.backups` that is a link is not read at all."""
+    out: list[BackupInfo] = []
+    seen: set[tuple[int, int]] = set()
+    pattern = _name_pattern(db_path)
+    for folder in _folders(db_path):
+        for name, when, st in _own_backups(folder, pattern):
+            if (st.st_dev, st.st_ino) in seen:
                 continue
-            seen.add(p.resolve())
-            try:
-                out.append(BackupInfo(p, when, p.stat().st_size))
-            except OSError:
-                continue
+            seen.add((st.st_dev, st.st_ino))
+            out.append(BackupInfo(folder / name, when, st.st_size))
     out.sort(key=lambda b: (b.taken_at, b.path.name), reverse=True)
     return out
+
+
+def is_listed_backup(db_path: Path, path: Path) -> bool:
+    """Whether path is (still) one of list_backups(db_path): a regular file of this database's."""
+    path = Path(path)
+    return any(b.path == path for b in list_backups(db_path))
 
 
 def verify_backup(path: Path) -> int:
@@ -179,17 +289,35 @@ def keep_plan(stamps: list[dt.datetime], now: dt.datetime) -> set[dt.datetime]:
 
 
 def thin(db_path: Path, now: dt.datetime | None = None) -> list[Path]:
-    """Delete backups the plan no longer keeps; return what was removed."""
+    """Delete backups the plan no longer keeps; return what was removed.
+
+    Only this database's own backups (see list_backups) are candidates, and each is removed
+    through a descriptor of its folder opened with O_NOFOLLOW, after checking once more that the
+    name is still a regular file there: a link, or a folder swapped for a link, is never thinned."""
     now = now or dt.datetime.now()
     infos = list_backups(db_path)
     keep = keep_plan([b.taken_at for b in infos], now)
     removed = []
+    by_folder: dict[Path, list[BackupInfo]] = {}
     for b in infos:
-        if b.taken_at in keep:
+        if b.taken_at not in keep:
+            by_folder.setdefault(b.path.parent, []).append(b)
+    for folder, doomed in by_folder.items():
+        if _not_a_folder(folder) is not None:
             continue
         try:
-            b.path.unlink()
-            removed.append(b.path)
+            fd = os.open(folder, _DIR_FLAGS)
         except OSError:
-            pass
+            continue
+        try:
+            for b in doomed:
+                try:
+                    if not stat.S_ISREG(os.stat(b.path.name, dir_fd=fd, follow_symlinks=False).st_mode):
+                        continue
+                    os.unlink(b.path.name, dir_fd=fd)
+                    removed.append(b.path)
+                except OSError:
+                    pass
+        finally:
+            os.close(fd)
     return removed
