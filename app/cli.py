@@ -171,10 +171,16 @@ def _log_unexpected(exc: BaseException) -> Path | None:
         d.mkdir(parents=True, exist_ok=True)
         path = d / "policy-tracker.log"
         from .store.outputs import PrivateFileHandler  # the log is 0600, like the database
-        logging.basicConfig(handlers=[PrivateFileHandler(path)], level=logging.INFO,
-                            format="%(asctime)s %(levelname)s %(message)s")
-        logging.getLogger("policy_tracker").error("unexpected error\n%s",
-                                                  "".join(traceback.format_exception(exc)))
+        handler = PrivateFileHandler(path)  # our own handler, so the traceback lands in this file
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logger = logging.getLogger("policy_tracker.cli")
+        logger.propagate = False  # not a second time through the window's handler on the same file
+        logger.addHandler(handler)
+        try:
+            logger.error("unexpected error\n%s", "".join(traceback.format_exception(exc)))
+        finally:
+            logger.removeHandler(handler)
+            handler.close()
         return path
     except OSError:
         return None
