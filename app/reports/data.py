@@ -1,15 +1,18 @@
 """What a status report says, as plain data (no Qt, no HTML): options, presets and `build_report`.
 
-The rule for "status as of D" (the report shows each item as it stood on its date):
+The rule for "status as of D" (the report shows each item as it stood on its date, and nothing
+it could not have known on that date):
 
-1. the item's latest status update dated on or before D gives its status and the date shown;
-2. an item with no status update at all shows its stored status, undated (nothing in its history
-   says it was ever different);
-3. an item whose updates are all dated after D shows 'unknown' ("not enough evidence to judge"),
-   undated, because on D nothing had been recorded about it.
+1. the item's latest status update dated on or before D gives its status and the date shown
+   (analysts back-fill history, so a dated update counts whenever it was typed);
+2. an item without such an update that was first recorded after D (created_at) is left out:
+   it did not exist on D. The cover says how many were left out;
+3. an item with no status update at all, unchanged since D (updated_at on or before D), shows
+   its stored status, undated: nothing has touched it since, so it held on D too;
+4. any other item shows "Not yet recorded": its history says nothing about D.
 
-The date an item was typed into the database (created_at) is ignored: analysts back-fill
-statements made long before they record them.
+Targets and observations follow the same rule: only observations dated on or before D count, and
+a baseline dated after D is "not yet recorded" (so no share of the way is computed from it).
 
 Overdue: a due date before D and a status (as of D) other than achieved or abandoned.
 Without a recent update: no update in the `stale_days` days up to D (or none at all), again
@@ -57,6 +60,7 @@ class ReportOptions:
     title: str = "Status report"
     analyst: str = ""
     page_size: str = "A4"
+    show_file: bool = False  # name the database file on the cover and in the footer
 
     def effective_as_of(self) -> dt.date:
         return self.as_of or dt.date.today()
@@ -86,7 +90,7 @@ class ReportOptions:
         for key in ("notes_per_item", "stale_days"):
             if key in kw and (not isinstance(kw[key], int) or isinstance(kw[key], bool) or kw[key] < 0):
                 raise PolicyTrackerError(f"The saved report setting '{key}' must be a whole number.")
-        for key in ("include_notes", "include_quotes", "include_charts"):
+        for key in ("include_notes", "include_quotes", "include_charts", "show_file"):
             if key in kw and not isinstance(kw[key], bool):
                 raise PolicyTrackerError(f"The saved report setting '{key}' must be true or false.")
         for key in ("title", "analyst"):
@@ -290,9 +294,10 @@ class Cover:
     title: str
     as_of: str
     generated_on: str
-    database: str
+    database: str  # the file's name and folder when options.show_file, else ""
     analyst: str
     selection: list[tuple[str, str]]  # (what, which)
+    left_out: int = 0  # items first recorded after the date (rule 2)
 
 
 @dataclass
@@ -326,12 +331,15 @@ def text_direction(text: str | None) -> str:
     return "ltr"
 
 
-def progress_of(target: dict, observations: list[dict]) -> Progress:
+def progress_of(target: dict, observations: list[dict], as_of: str | None = None) -> Progress:
     """Progress toward a target from its baseline and the latest observation given.
 
     The fraction is app.core.progress.progress_fraction, the rule the window's bar uses too:
-    none for 'maintain', without a baseline, or without an observation.
+    none for 'maintain', without a baseline, or without an observation. A baseline dated after
+    as_of was not known then: it is left out, and so is the fraction.
     """
+    if as_of and target.get("baseline_on") and target["baseline_on"] > as_of:
+        target = {**target, "baseline": None, "baseline_on": None}
     obs = [(o["observed_on"], float(o["value"])) for o in observations]
     latest_on, latest = obs[-1] if obs else (None, None)
     return Progress(unit=target.get("unit") or "", baseline=target.get("baseline"),
@@ -341,13 +349,20 @@ def progress_of(target: dict, observations: list[dict]) -> Progress:
                     fraction=progress_fraction(target, observations), observations=obs)
 
 
-def _status_as_of(item_id: str, stored: str, latest: dict[str, dict],
-                  has_updates: set[str]) -> tuple[str, str | None, str]:
+NOT_YET = "not_yet_recorded"  # the pseudo-status of rule 4; not a status of the vocabulary
+
+
+def _status_as_of(row: dict, latest: dict[str, dict], has_updates: set[str],
+                  as_of: str) -> tuple[str, str | None, str] | None:
+    """(status key, date shown, basis) of an item on as_of by the module's rule; None: left out."""
+    item_id = row["id"]
     if item_id in latest:
         return latest[item_id]["status"], latest[item_id]["as_of"], "update"
-    if item_id in has_updates:
-        return "unknown", None, "not_yet_recorded"
-    return stored, None, "stored"
+    if (row.get("created_at") or "")[:10] > as_of:
+        return None
+    if item_id not in has_updates and (row.get("updated_at") or "")[:10] <= as_of:
+        return row["status"], None, "stored"
+    return NOT_YET, None, NOT_YET
 
 
 _INVERSE_LABELS = {"supports": "Supported by", "supersedes": "Superseded by"}
@@ -360,7 +375,12 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
     statuses = [StatusInfo(s["key"], s["label"], s["color"], s.get("description") or "") for s in vocab]
     by_key = {s.key: s for s in statuses}
 
+    not_yet = StatusInfo(NOT_YET, "Not yet recorded", "#b8bec8",
+                         "No dated status on or before this date: its history says nothing about that day.")
+
     def status(key: str) -> StatusInfo:
+        if key == NOT_YET:
+            return not_yet
         return by_key.get(key) or StatusInfo(key, key.replace("_", " ").capitalize(), "#888888")
 
     kinds = {k["key"]: k["label"] for k in store.item_kinds()}
@@ -380,8 +400,13 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
     has_updates = q.items_with_any_update(store, ids)
     wanted = set(options.statuses)
     kept = []
+    left_out = 0
     for r in rows:
-        key, on, basis = _status_as_of(r["id"], r["status"], latest, has_updates)
+        got = _status_as_of(r, latest, has_updates, as_of)
+        if got is None:
+            left_out += 1
+            continue
+        key, on, basis = got
         if wanted and key not in wanted:
             continue
         kept.append((r, key, on, basis))
@@ -422,7 +447,10 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
         for o in relations.get(r["id"], []):
             if o["framework_id"] == r["framework_id"]:
                 continue
-            okey, _, _ = _status_as_of(o["other_id"], o["status"], other_latest, other_has)
+            ogot = _status_as_of({**o, "id": o["other_id"]}, other_latest, other_has, as_of)
+            if ogot is None:
+                continue  # the other item did not exist on the date
+            okey = ogot[0]
             label = rel_labels.get(o["kind"], o["kind"])
             if o["direction"] == "in":
                 label = _INVERSE_LABELS.get(o["kind"], label)
@@ -436,7 +464,7 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
             status=status(key), status_on=on, status_basis=basis,
             overdue=bool(r["due_on"] and r["due_on"] < as_of and not closed),
             stale=bool(not closed and (on is None or on < stale_before)),
-            notes=notes, progress=progress_of(tgt, observations.get(r["id"], [])) if tgt else None,
+            notes=notes, progress=progress_of(tgt, observations.get(r["id"], []), as_of) if tgt else None,
             quotes=quotes, related=related)
         fw = fw_rows[r["framework_id"]]
         sec = sections.get(fw["id"])
@@ -444,6 +472,8 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
             sec = sections[fw["id"]] = FrameworkSection(fw["id"], fw["title"], fw["actor"] or "",
                                                         fw["description"] or "", [], [])
         sec.items.append(item)
+    if any(k == NOT_YET for _, k, _, _ in kept):
+        statuses = [*statuses, not_yet]  # counted in its own column, after the vocabulary
     for sec in sections.values():
         counts: dict[str, int] = {}
         for i in sec.items:
@@ -463,9 +493,11 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
                            srcs[sid]["url"] or "", len(cited_by.get(sid, ())))
                for sid, num in sorted(source_numbers.items(), key=lambda kv: kv[1])]
 
+    database = f"{store.path.name} (in {store.path.parent})" if options.show_file else ""
     cover = Cover(title=options.title or "Status report", as_of=as_of,
-                  generated_on=dt.date.today().isoformat(), database=store.path.name,
-                  analyst=options.analyst, selection=_selection(options, frameworks_all, statuses, kinds, len(kept)))
+                  generated_on=dt.date.today().isoformat(), database=database,
+                  analyst=options.analyst, selection=_selection(options, frameworks_all, statuses, kinds, len(kept)),
+                  left_out=left_out)
     if progress:
         progress(total, total)
     return Report(options=options, cover=cover, statuses=statuses, frameworks=ordered, sources=sources)

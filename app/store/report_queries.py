@@ -90,14 +90,16 @@ def observations_upto(store: Store, item_ids: list[str], as_of: str) -> dict[str
 
 
 def relations_for_items(store: Store, item_ids: list[str]) -> dict[str, list[dict]]:
-    """{item_id: links in both directions}, each with the other item's ref, title, framework."""
+    """{item_id: links in both directions}, each with the other item's ref, title, framework and dates."""
     ids = _ids(item_ids)
     return _group(store._all(
             "SELECT r.from_id AS item_id, 'out' AS direction, r.kind, r.note, o.id AS other_id, o.ref, o.title, "
-            "o.status, o.framework_id, f.title AS framework FROM relations r JOIN items o ON o.id = r.to_id "
+            "o.status, o.framework_id, f.title AS framework, o.created_at, o.updated_at "
+            "FROM relations r JOIN items o ON o.id = r.to_id "
             "JOIN frameworks f ON f.id = o.framework_id WHERE r.from_id IN (SELECT value FROM json_each(?)) "
             "UNION ALL "
-            "SELECT r.to_id, 'in', r.kind, r.note, o.id, o.ref, o.title, o.status, o.framework_id, f.title "
+            "SELECT r.to_id, 'in', r.kind, r.note, o.id, o.ref, o.title, o.status, o.framework_id, f.title, "
+            "o.created_at, o.updated_at "
             "FROM relations r JOIN items o ON o.id = r.from_id JOIN frameworks f ON f.id = o.framework_id "
             "WHERE r.to_id IN (SELECT value FROM json_each(?)) ORDER BY 1, 10, 6", (ids, ids)), "item_id")
 

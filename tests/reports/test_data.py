@@ -22,18 +22,56 @@ def test_whole_seeded_database_is_reported(store):
     assert report.sources and all(q.source_number >= 1 for i in report.items for q in i.quotes)
 
 
+def _status_on(store, iid, day):
+    r = build_report(store, ReportOptions(as_of=dt.date.fromisoformat(day)))
+    return next(((i.status.key, i.status_on, i.status_basis) for i in r.items if i.id == iid), None), r
+
+
+def _recorded_on(store, iid, created, updated):
+    """Pretend the item was typed in on `created` and last changed on `updated` (ISO dates)."""
+    with store.write():
+        store.conn.execute("UPDATE items SET created_at = ?, updated_at = ? WHERE id = ?",
+                           (created + "T09:00:00.000Z", updated + "T09:00:00.000Z", iid))
+
+
 def test_as_of_date_changes_the_reported_status(report_store):
-    """An item shows the status of its latest update on or before the date, 'unknown' before any."""
+    """An item shows the status of its latest update on or before the date; created later and no update: left out."""
     iid = report_store.test_ids["hostile"]
     editing.add_status_update(report_store, iid, "achieved", "2025-05-01", "done")
+    got, r = _status_on(report_store, iid, "2025-01-01")
+    assert got is None and r.cover.left_out >= 1  # typed in today, nothing dated by then: it did not exist
+    assert _status_on(report_store, iid, "2025-03-01")[0] == ("in_progress", "2025-01-15", "update")
+    assert _status_on(report_store, iid, "2025-06-01")[0] == ("achieved", "2025-05-01", "update")
 
-    def status_on(day):
-        r = build_report(report_store, ReportOptions(as_of=dt.date.fromisoformat(day)))
-        return next((i.status.key, i.status_on, i.status_basis) for i in r.items if i.id == iid)
 
-    assert status_on("2025-01-01") == ("unknown", None, "not_yet_recorded")
-    assert status_on("2025-03-01") == ("in_progress", "2025-01-15", "update")
-    assert status_on("2025-06-01") == ("achieved", "2025-05-01", "update")
+def test_item_recorded_before_the_date_without_a_dated_status_is_not_yet_recorded(report_store):
+    """Existing on the date but with updates only after it (or changed since): 'Not yet recorded', in its own column."""
+    iid = report_store.test_ids["hostile"]
+    _recorded_on(report_store, iid, "2024-06-01", "2024-06-01")
+    got, r = _status_on(report_store, iid, "2024-12-01")  # its only update is dated 2025-01-15
+    assert got == ("not_yet_recorded", None, "not_yet_recorded")
+    assert r.statuses[-1].key == "not_yet_recorded" and r.statuses[-1].label == "Not yet recorded"
+    fw = next(f for f in r.frameworks if f.id == report_store.test_ids["framework"])
+    assert dict((s.key, n) for s, n in fw.counts)["not_yet_recorded"] == 1
+
+
+def test_item_without_updates_shows_its_stored_status_only_if_unchanged_since(report_store):
+    """No updates at all: the stored status holds on any date after the item's last change, not before."""
+    iid, _ = editing.create_item(report_store, {"framework_id": report_store.test_ids["framework"], "kind": "goal",
+                                                "ref": "T9", "title": "Quiet item", "status": "proposed"})
+    _recorded_on(report_store, iid, "2024-01-01", "2024-09-01")
+    assert _status_on(report_store, iid, "2024-10-01")[0] == ("proposed", None, "stored")
+    assert _status_on(report_store, iid, "2024-05-01")[0] == ("not_yet_recorded", None, "not_yet_recorded")
+    assert _status_on(report_store, iid, "2023-05-01")[0] is None
+
+
+def test_baseline_dated_after_the_date_is_not_used():
+    """A baseline measured after the report's date is left out, and so is the share of the way."""
+    tgt = {"baseline": 7.0, "baseline_on": "2025-06-01", "target": 10.0, "direction": "increase", "unit": "%"}
+    obs = [{"observed_on": "2025-01-01", "value": 8.5}]
+    assert progress_of(tgt, obs, "2025-07-01").fraction == pytest.approx(0.5)
+    early = progress_of(tgt, obs, "2025-03-01")
+    assert early.baseline is None and early.fraction is None and early.latest == 8.5
 
 
 def test_overdue_and_stale_follow_the_date(report_store):
