@@ -20,12 +20,12 @@ from .paths import DB_ENV, default_db_path, user_log_dir
 # imports Qt at module load (`report` imports it only when it draws a PDF), so headless commands
 # stay headless; tests/test_search_command.py checks that importing this module loads no Qt.
 from .reports import commands as report_commands
-from .services import backup_commands, demo_commands, search_commands
+from .services import backup_commands, demo_commands, framework_commands, search_commands
 
 EXIT_USER_ERROR = 1
 EXIT_UNEXPECTED = 70
 
-COMMAND_MODULES = (report_commands, backup_commands, demo_commands, search_commands)
+COMMAND_MODULES = (report_commands, backup_commands, demo_commands, search_commands, framework_commands)
 
 
 # -- commands ------------------------------------------------------------------------------------

@@ -1,0 +1,127 @@
+"""`policy-tracker framework add|rename|describe|delete|list`: frameworks on the command line.
+
+Each runs the window's own operation (app/services/operations.py, structure_ops.py) in one
+transaction, so the rules and messages are the window's. A framework is named by its id or its
+title (ignoring case); a title that names none or several is one sentence and exit code 1.
+"""
+from __future__ import annotations
+
+import argparse
+
+from ..cli_support import CliError, open_store
+from ..store import hierarchy as H
+
+
+def resolve(store, name: str) -> dict:
+    """The one framework whose id is `name`, or else whose title is `name` (ignoring case)."""
+    row = store.get_framework(name)
+    if row is not None:
+        return row
+    found = H.frameworks_titled(store.conn, name)
+    if not found:
+        raise CliError(f"No framework has the id or title “{name}”; `policy-tracker framework list` shows them.")
+    if len(found) > 1:
+        ids = ", ".join(f["id"] for f in found)
+        raise CliError(f"{len(found)} frameworks are titled “{name}”; give the id of the one you mean ({ids}).")
+    fw = store.get_framework(found[0]["id"])
+    assert fw is not None  # just found
+    return fw
+
+
+def _perform(store, op):
+    from . import operations
+    return operations.perform(store, op)
+
+
+def cmd_add(args) -> int:
+    from .operations import CreateFramework
+    store = open_store(args, create=True)
+    try:
+        fid = _perform(store, CreateFramework(args.title, args.actor, args.description or "")).result
+    finally:
+        store.close()
+    print(f"Added framework {fid}.")
+    return 0
+
+
+def cmd_rename(args) -> int:
+    from .structure_ops import EditFramework
+    store = open_store(args)
+    try:
+        fw = resolve(store, args.framework)
+        _perform(store, EditFramework(fw["id"], {"title": args.new_title}))
+    finally:
+        store.close()
+    print(f"Renamed “{fw['title']}” to “{' '.join(args.new_title.split())}”.")
+    return 0
+
+
+def cmd_describe(args) -> int:
+    from .structure_ops import EditFramework
+    fields = {k: getattr(args, k) for k in ("description", "actor") if getattr(args, k) is not None}
+    if not fields:
+        raise CliError("Give --description or --actor (or both) to change.")
+    store = open_store(args)
+    try:
+        fw = resolve(store, args.framework)
+        _perform(store, EditFramework(fw["id"], fields))
+    finally:
+        store.close()
+    print(f"Changed the {' and '.join(sorted(fields))} of “{fw['title']}”.")
+    return 0
+
+
+def cmd_delete(args) -> int:
+    from .operations import DeleteFramework
+    from .structure_ops import DeleteFrameworkWithItems
+    store = open_store(args)
+    try:
+        fw = resolve(store, args.framework)
+        n = H.framework_item_count(store.conn, fw["id"])
+        if n and not args.with_items:
+            raise CliError(f"The framework “{fw['title']}” has {n} item{'s' if n != 1 else ''}; "
+                           f"add --with-items to delete {'them' if n != 1 else 'it'} with it.")
+        _perform(store, DeleteFrameworkWithItems(fw["id"]) if n else DeleteFramework(fw["id"]))
+    finally:
+        store.close()
+    print(f"Deleted the framework “{fw['title']}”" + (f" and its {n} item{'s' if n != 1 else ''}." if n else "."))
+    return 0
+
+
+def cmd_list(args) -> int:
+    store = open_store(args)
+    try:
+        rows = store.list_frameworks()
+        counts = {f["id"]: H.framework_item_count(store.conn, f["id"]) for f in rows}
+    finally:
+        store.close()
+    for f in rows:
+        print(f"{f['id']}  {counts[f['id']]:>6} items  {f['title']}")
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("framework", parents=[common], help="add, rename, describe, delete or list frameworks",
+                       description="Frameworks group the items of one text or plan. FRAMEWORK is an id or a title "
+                                   "(ignoring case).")
+    fsub = p.add_subparsers(dest="framework_command", metavar="ACTION", required=True)
+    s = fsub.add_parser("add", parents=[common], help="add a framework")
+    s.add_argument("title", metavar="TITLE")
+    s.add_argument("--actor", help="who stated it (a government, a ministry...)")
+    s.add_argument("--description", help="what the framework is, in a sentence or two")
+    s.set_defaults(func=cmd_add)
+    s = fsub.add_parser("rename", parents=[common], help="give a framework a new title")
+    s.add_argument("framework", metavar="FRAMEWORK", help="its id or title")
+    s.add_argument("new_title", metavar="NEW")
+    s.set_defaults(func=cmd_rename)
+    s = fsub.add_parser("describe", parents=[common], help="change a framework's description or actor")
+    s.add_argument("framework", metavar="FRAMEWORK", help="its id or title")
+    s.add_argument("--description")
+    s.add_argument("--actor")
+    s.set_defaults(func=cmd_describe)
+    s = fsub.add_parser("delete", parents=[common], help="delete a framework (with --with-items, its items too)")
+    s.add_argument("framework", metavar="FRAMEWORK", help="its id or title")
+    s.add_argument("--with-items", action="store_true", help="also delete every item in it")
+    s.set_defaults(func=cmd_delete)
+    s = fsub.add_parser("list", parents=[common], help="list frameworks: id, number of items, title")
+    s.set_defaults(func=cmd_list)
