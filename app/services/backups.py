@@ -151,7 +151,8 @@ def restore_backup(backup_path: Path | str, db_path: Path | str, *, now: dt.date
                 extra = Path(f"{db_path}{suffix}")
                 if extra.exists():
                     _copy_private(extra, Path(f"{aside}{suffix}"))
-    source = sqlite3.connect(f"{backup_path.resolve().as_uri()}?mode=ro", uri=True)
+    source = sqlite3.connect(files.read_only_uri(backup_path), uri=True)
+    source.execute("PRAGMA trusted_schema = OFF")
     try:
         if healthy:
             # through SQLite's locks, so a window that has the file open sees the restored content

@@ -215,6 +215,15 @@ def is_listed_backup(db_path: Path, path: Path) -> bool:
     return any(b.path == path for b in list_backups(db_path))
 
 
+def read_only_uri(path: Path) -> str:
+    """A read-only URI for a backup or a file someone gave us. With no `-wal` or `-shm` beside it the
+    file is read as immutable, so checking it leaves no `-wal`/`-shm` of ours beside someone's file
+    (a file in WAL mode opened plainly read-only gets both)."""
+    path = Path(path)
+    alone = not os.path.lexists(f"{path}-wal") and not os.path.lexists(f"{path}-shm")
+    return f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if alone else "")
+
+
 def verify_backup(path: Path) -> int:
     """Check that path is a whole Policy Tracker file (quick_check); return its schema version."""
     path = Path(path)
@@ -225,8 +234,8 @@ def verify_backup(path: Path) -> int:
         with open(path, "rb") as fh:
             if not fh.read(16).startswith(b"SQLite format 3"):
                 raise BackupError(f"{path.name} is not a backup of a Policy Tracker database.")
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        conn.execute("PRAGMA trusted_schema = OFF")
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        conn.execute("PRAGMA trusted_schema = OFF")  # nothing of a file not yet checked may run
         try:
             if conn.execute("PRAGMA application_id").fetchone()[0] != APP_ID:
                 raise BackupError(f"{path.name} is not a backup of a Policy Tracker database.")
