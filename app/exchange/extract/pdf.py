@@ -1,0 +1,297 @@
+"""PDF with pypdfium2 (Apache-2.0 / BSD-3-Clause): the text layer, page by page, in reading order.
+
+pdfium gives each page's text as lines. Lines become paragraphs by their layout: a paragraph ends
+where the gap to the next line is larger than the page's usual line spacing, where a line stops
+well short of the column's edge, or where the next line is indented.
+
+Right-to-left text needs repairs, each one checked against the characters' boxes on the page:
+- Arabic presentation forms (what many PDF producers map glyphs to) go back to letters (NFKC,
+  applied to those characters only);
+- a line whose Arabic letters run left to right in the text (visual order) is reversed, then its
+  left-to-right runs (digits, Latin words) are turned back;
+- a ligature glyph (lam-alef above all) is one box holding two letters, which pdfium reverses
+  with the line: "ال" from one box is put back as "لا";
+- a zero-width non-joiner has no glyph, so pdfium loses it: a letter that joins the next one
+  but stands apart from it on the page (a gap between the boxes) had one, and gets it back;
+- punctuation that pdfium leaves at the start of a right-to-left line (".است") goes to its end.
+"""
+from __future__ import annotations
+
+import ctypes
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass
+
+from ...core.model import ValidationError
+from ._common import MAX_PAGES, join, paragraph
+
+MEDIA_TYPE = "application/pdf"
+ZWNJ = "\u200c"
+# letters that join the letter after them (dual-joining); the others (ا د ذ ر ز ژ و ...) never do
+_JOINS_NEXT = set("بپتثجچحخسشصضطظعغفقکگلمنهیيكئـ")
+_ALEFS = set("اآأإ")
+_LEADING_PUNCT = re.compile(r"^([.،؛:!؟?»)\]]+)\s*(?=[\u0600-\u06ff])")
+_CONTROLS = re.compile(r"[\x00\x01\x03-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def is_arabic(ch: str) -> bool:
+    return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\u08a0" <= ch <= "\u08ff"
+
+
+def is_arabic_letter(ch: str) -> bool:
+    return is_arabic(ch) and unicodedata.category(ch) in ("Lo", "Lm")
+
+
+def unpresent(text: str) -> str:
+    """Arabic presentation forms (U+FB50..U+FDFF, U+FE70..U+FEFF) back to letters; nothing else changes."""
+    if not any("\ufb50" <= c <= "\ufdff" or "\ufe70" <= c <= "\ufefe" for c in text):
+        return text
+    return "".join(unicodedata.normalize("NFKC", c) if "\ufb50" <= c <= "\ufdff" or "\ufe70" <= c <= "\ufefe"
+                   else c for c in text)
+
+
+@dataclass
+class Box:
+    left: float
+    right: float
+    bottom: float
+    top: float
+
+    def same(self, other: "Box") -> bool:
+        return abs(self.left - other.left) < 0.01 and abs(self.right - other.right) < 0.01 \
+            and abs(self.bottom - other.bottom) < 0.01
+
+
+def read(data: bytes, name: str) -> tuple[str, list[tuple[int, int, int]], str | None]:
+    import pypdfium2 as pdfium  # loaded only when a PDF is read
+    if b"%PDF-" not in data[:1024]:
+        raise ValidationError(f"{name} is not a PDF file (it does not start with %PDF).")
+    if b"%%EOF" not in data[-2048:]:
+        raise ValidationError(f"{name} is cut short: the PDF has no end-of-file marker, so it is incomplete "
+                              f"or damaged.")
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        if "password" in str(e).lower() or getattr(e, "err_code", None) in (4, 5):
+            raise ValidationError(f"{name} is encrypted (password-protected); save a copy without a password "
+                                  f"and add that.") from None
+        raise ValidationError(f"{name} is a damaged PDF that cannot be read ({e}).") from None
+    try:
+        n = len(doc)
+        if n > MAX_PAGES:
+            raise ValidationError(f"{name} has {n:,} pages; a PDF may have at most {MAX_PAGES:,}.")
+        if n == 0:
+            raise ValidationError(f"{name} has no pages.")
+        title = (doc.get_metadata_value("Title") or "").strip() or None
+        texts = []
+        for i in range(n):
+            page = doc[i]
+            tp = page.get_textpage()
+            try:
+                texts.append(join(page_paragraphs(tp)))
+            finally:
+                tp.close()
+                page.close()
+    finally:
+        doc.close()
+    if not any(t.strip() for t in texts):
+        raise ValidationError(f"{name} has no text layer (it is a scanned image); make it searchable with OCR "
+                              f"first, then add it.")
+    out: list[str] = []
+    pages: list[tuple[int, int, int]] = []
+    pos = 0
+    for i, t in enumerate(texts, start=1):
+        if t:
+            if out:
+                pos += 2
+            pages.append((i, pos, pos + len(t)))
+            out.append(t)
+            pos += len(t)
+        else:
+            pages.append((i, pos, pos))
+    return "\n\n".join(out), pages, title
+
+
+# -- one page ------------------------------------------------------------------------------------------------
+@dataclass
+class Line:
+    text: str
+    boxes: list[Box] | None  # one per character of text, when pdfium's indices line up with it
+    rtl: bool
+    baseline: float = 0.0
+    left: float = 0.0
+    right: float = 0.0
+    height: float = 0.0
+
+
+def page_paragraphs(tp) -> list[str]:
+    """The paragraphs of one page's text page, right-to-left lines repaired."""
+    raw = tp.get_text_range()
+    n = tp.count_chars()
+    aligned = len(raw) == n  # characters beyond U+FFFF make pdfium's indices and Python's differ
+    lines: list[Line] = []
+    pos = 0
+    for chunk in raw.split("\r\n"):
+        start, pos = pos, pos + len(chunk) + 2
+        text = chunk.rstrip()
+        if not text.strip():
+            continue
+        rtl = _first_strong_rtl(text)
+        boxes = None
+        if aligned:
+            idx = range(start, start + len(text)) if rtl else (start, start + len(text) - 1)
+            got = [_box(tp, i) for i in idx]
+            boxes = got if rtl else None
+            ends = [b for b in got if b.right > b.left]
+            if ends:
+                lines.append(Line(text, boxes, rtl, baseline=_baseline(tp, start),
+                                  left=min(b.left for b in ends), right=max(b.right for b in ends),
+                                  height=max(b.top - b.bottom for b in ends)))
+                continue
+        lines.append(Line(text, boxes, rtl))
+    for ln in lines:
+        ln.text = repair(ln.text, ln.boxes) if ln.rtl else ln.text
+        ln.text = _CONTROLS.sub("", unpresent(ln.text.replace("\x02", "-").replace("\ufffe", "-")))
+    return _paragraphs(lines)
+
+
+def _first_strong_rtl(text: str) -> bool:
+    for ch in text:
+        b = unicodedata.bidirectional(ch)
+        if b in ("R", "AL"):
+            return True
+        if b == "L":
+            return False
+    return False
+
+
+def _box(tp, i: int) -> Box:
+    import pypdfium2.raw as raw
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    raw.FPDFText_GetCharBox(tp.raw, i, left, right, bottom, top)
+    return Box(left.value, right.value, bottom.value, top.value)
+
+
+def _baseline(tp, i: int) -> float:
+    import pypdfium2.raw as raw
+    x, y = ctypes.c_double(), ctypes.c_double()
+    raw.FPDFText_GetCharOrigin(tp.raw, i, x, y)
+    return y.value
+
+
+def _paragraphs(lines: list[Line]) -> list[str]:
+    placed = [ln for ln in lines if ln.height > 0]
+    pitches = [a.baseline - b.baseline for a, b in zip(placed, placed[1:], strict=False) if a.baseline > b.baseline]
+    pitch = statistics.median(pitches) if pitches else 0.0
+    col_left = min((ln.left for ln in placed), default=0.0)
+    col_right = max((ln.right for ln in placed), default=0.0)
+    width = col_right - col_left
+    paras: list[list[str]] = []
+    prev: Line | None = None
+    for ln in lines:
+        if prev is None or _breaks(prev, ln, pitch, col_left, col_right, width):
+            paras.append([])
+        paras[-1].append(ln.text)
+        prev = ln
+    return [_join_lines(p) for p in paras]
+
+
+def _breaks(a: Line, b: Line, pitch: float, col_left: float, col_right: float, width: float) -> bool:
+    if not (a.height and b.height and pitch and width):
+        return False
+    gap = a.baseline - b.baseline
+    if gap <= 0 or gap > pitch * 1.3:  # a new column, or space between paragraphs
+        return True
+    em = max(a.height, b.height)
+    if a.right - a.left < 0.7 * width and not a.text.rstrip().endswith("-"):
+        return True  # a line that stops well short of the column's far edge ends its paragraph
+    if b.right - b.left < 0.5 * width:  # an indent is told by a long line that starts further in
+        return False
+    if b.rtl:
+        return b.right < col_right - 2 * em
+    return b.left > col_left + 2 * em
+
+
+def _join_lines(lines: list[str]) -> str:
+    out = lines[0].rstrip()
+    for ln in lines[1:]:
+        out = out + ln.strip() if out.endswith("-") and out[-2:-1].isalpha() and ln[:1].islower() \
+            else out + " " + ln.strip()
+    return paragraph(out)
+
+
+# -- right-to-left repairs -------------------------------------------------------------------------------
+def repair(text: str, boxes: list[Box] | None) -> str:
+    """One right-to-left line in logical order: see the module's notes. boxes: one per character, or None."""
+    if boxes is not None and len(boxes) == len(text):
+        chars = list(text)
+        if _visual_order(chars, boxes):
+            chars, boxes = _from_visual(chars, boxes)
+        chars = _unreverse_ligatures(chars, boxes)
+        text = _restore_zwnj(chars, boxes)
+    m = _LEADING_PUNCT.match(text)
+    return text[m.end():].rstrip() + m.group(1) if m else text
+
+
+def _visual_order(chars: list[str], boxes: list[Box]) -> bool:
+    forward = backward = 0
+    for i in range(len(chars) - 1):
+        if is_arabic_letter(chars[i]) and is_arabic_letter(chars[i + 1]) and not boxes[i].same(boxes[i + 1]):
+            a = (boxes[i].left + boxes[i].right) / 2
+            b = (boxes[i + 1].left + boxes[i + 1].right) / 2
+            if b > a:
+                forward += 1
+            elif b < a:
+                backward += 1
+    return forward > backward
+
+
+def _from_visual(chars: list[str], boxes: list[Box]) -> tuple[list[str], list[Box]]:
+    """Reverse a visually ordered line, then turn its left-to-right runs back the right way round."""
+    pairs = list(zip(chars, boxes, strict=True))[::-1]
+    out: list[tuple[str, Box]] = []
+    run: list[tuple[str, Box]] = []
+    for ch, bx in pairs:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("L", "EN", "AN") or (run and kind in ("CS", "ES", "ET")):
+            run.append((ch, bx))
+            continue
+        if run:
+            tail = []
+            while run and unicodedata.bidirectional(run[-1][0]) in ("CS", "ES", "ET"):
+                tail.append(run.pop())
+            out.extend(run[::-1])
+            out.extend(tail)
+            run = []
+        out.append((ch, bx))
+    out.extend(run[::-1])
+    return [c for c, _ in out], [b for _, b in out]
+
+
+def _unreverse_ligatures(chars: list[str], boxes: list[Box]) -> list[str]:
+    """Letters that share one box came from one glyph (a ligature); pdfium gives them reversed."""
+    out = list(chars)
+    i = 0
+    while i < len(chars):
+        j = i + 1
+        while j < len(chars) and is_arabic_letter(chars[j]) and boxes[j].same(boxes[i]) \
+                and boxes[i].right > boxes[i].left:
+            j += 1
+        if j - i > 1 and is_arabic_letter(chars[i]):
+            out[i:j] = chars[i:j][::-1]
+        i = j
+    return out
+
+
+def _restore_zwnj(chars: list[str], boxes: list[Box]) -> str:
+    out = []
+    for i, ch in enumerate(chars):
+        out.append(ch)
+        if i + 1 < len(chars) and ch in _JOINS_NEXT and is_arabic_letter(chars[i + 1]) \
+                and not boxes[i].same(boxes[i + 1]):
+            a, b = boxes[i], boxes[i + 1]
+            size = max(a.top - a.bottom, b.top - b.bottom, 1.0)
+            if a.left - b.right > max(0.4, 0.04 * size):  # apart on the page, so not joined
+                out.append(ZWNJ)
+    return "".join(out)
