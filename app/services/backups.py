@@ -122,6 +122,28 @@ def set_aside_path(db_path: Path, now: dt.datetime | None = None) -> Path:
     return path
 
 
+def _set_aside(db_path: Path, now: dt.datetime | None) -> tuple[Path | None, bool]:
+    """Keep the current file as `<name>.before-restore-<stamp>` (0600): (where, whether it was healthy);
+    (None, False) when there is no current file."""
+    if not (db_path.exists() and db_path.stat().st_size > 0):
+        return None, False
+    aside = set_aside_path(db_path, now)
+    healthy = _healthy(db_path)
+    if healthy:
+        src = dbmod.connect(db_path, readonly=True)
+        try:
+            dbmod.backup(src, aside)
+        finally:
+            src.close()
+    else:  # damaged: keep its exact bytes (and any journal) for a later rescue
+        _copy_private(db_path, aside)
+        for suffix in ("-wal", "-journal"):
+            extra = Path(f"{db_path}{suffix}")
+            if extra.exists():
+                _copy_private(extra, Path(f"{aside}{suffix}"))
+    return aside, healthy
+
+
 def restore_backup(backup_path: Path | str, db_path: Path | str, *, now: dt.datetime | None = None) -> Path | None:
     """Replace db_path's content with a checked backup; return where the previous file was kept.
 
@@ -134,26 +156,16 @@ def restore_backup(backup_path: Path | str, db_path: Path | str, *, now: dt.date
     files.verify_backup(backup_path)
     if backup_path.resolve() == db_path.resolve():
         raise BackupError("A backup cannot be restored onto itself.")
-    aside = None
-    exists = db_path.exists() and db_path.stat().st_size > 0
-    healthy = exists and _healthy(db_path)
-    if exists:
-        aside = set_aside_path(db_path, now)
-        if healthy:
-            src = dbmod.connect(db_path, readonly=True)
-            try:
-                dbmod.backup(src, aside)
-            finally:
-                src.close()
-        else:  # damaged: keep its exact bytes (and any journal) for a later rescue
-            _copy_private(db_path, aside)
-            for suffix in ("-wal", "-journal"):
-                extra = Path(f"{db_path}{suffix}")
-                if extra.exists():
-                    _copy_private(extra, Path(f"{aside}{suffix}"))
     source = sqlite3.connect(files.read_only_uri(backup_path), uri=True)
-    source.execute("PRAGMA trusted_schema = OFF")
     try:
+        # checked again inside the read transaction the copy is taken from, before anything is
+        # touched: what is restored is what was checked, even if the file was swapped meanwhile
+        source.execute("BEGIN")
+        try:
+            files.check_open_backup(source, backup_path)
+        except sqlite3.DatabaseError as e:
+            raise BackupError(f"The backup {backup_path.name} is damaged ({e}).") from None
+        aside, healthy = _set_aside(db_path, now)
         if healthy:
             # through SQLite's locks, so a window that has the file open sees the restored content
             target = dbmod.connect(db_path)

@@ -28,7 +28,8 @@ from pathlib import Path
 from ..core.model import PolicyTrackerError
 from ..paths import user_data_dir
 from .guard import refuse_database_file
-from .migrator import APP_ID, latest_version, schema_differences
+from .migrator import APP_ID, check_history, latest_version, schema_differences
+from .outputs import not_a_file
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 _NAME = r"-(\d{8}-\d{6})(?:-(\d+))?\.sqlite"  # after the database's stem: the whole name, nothing else
@@ -209,12 +210,6 @@ def list_backups(db_path: Path) -> list[BackupInfo]:
     return out
 
 
-def is_listed_backup(db_path: Path, path: Path) -> bool:
-    """Whether path is (still) one of list_backups(db_path): a regular file of this database's."""
-    path = Path(path)
-    return any(b.path == path for b in list_backups(db_path))
-
-
 def read_only_uri(path: Path) -> str:
     """A read-only URI for a backup or a file someone gave us. With no `-wal` or `-shm` beside it the
     file is read as immutable, so checking it leaves no `-wal`/`-shm` of ours beside someone's file
@@ -228,6 +223,9 @@ def verify_backup(path: Path) -> int:
     """Check that path is a whole Policy Tracker file (quick_check); return its schema version."""
     path = Path(path)
     refuse_database_file(path, "restore from")
+    kind = not_a_file(path)
+    if kind is not None:  # never opened: a pipe would hang us, a device would be read forever
+        raise BackupError(f"{path} is {kind}, not a backup file; nothing was restored.")
     if not path.is_file():
         raise BackupError(f"The backup {path} does not exist.")
     try:
@@ -235,27 +233,44 @@ def verify_backup(path: Path) -> int:
             if not fh.read(16).startswith(b"SQLite format 3"):
                 raise BackupError(f"{path.name} is not a backup of a Policy Tracker database.")
         conn = sqlite3.connect(read_only_uri(path), uri=True)
-        conn.execute("PRAGMA trusted_schema = OFF")  # nothing of a file not yet checked may run
         try:
-            if conn.execute("PRAGMA application_id").fetchone()[0] != APP_ID:
-                raise BackupError(f"{path.name} is not a backup of a Policy Tracker database.")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
-            foreign = schema_differences(conn, version) if version <= latest_version() else []
+            return check_open_backup(conn, path)
         finally:
             conn.close()
     except sqlite3.DatabaseError as e:
         raise BackupError(f"The backup {path.name} is damaged ({e}).") from None
     except OSError as e:
         raise BackupError(f"The backup {path.name} cannot be read: {e.strerror}.") from None
-    if result != ["ok"]:
-        raise BackupError(f"The backup {path.name} is damaged ({' '.join(' '.join(result).split())[:160]}).")
-    if foreign:
-        raise BackupError(f"The backup {path.name} has {foreign[0]}, so it is not a backup this app made; "
-                          f"nothing was restored.")
+
+
+def _refused(sentence: str) -> BackupError:
+    return BackupError(sentence.replace("; the file was not changed.", "; nothing was restored."))
+
+
+def check_open_backup(conn: sqlite3.Connection, path: Path) -> int:
+    """The checks of verify_backup on an open read-only connection to path; return its schema version.
+
+    restore_backup runs them again on the very connection it copies from, inside the read
+    transaction of the copy, so what is restored is what was checked even if the file was swapped
+    after verify_backup looked at it. Nothing of the file runs: trusted_schema is off and only
+    pragmas and sqlite_master are read. Raises BackupError (one sentence) or sqlite3.DatabaseError."""
+    path = Path(path)
+    conn.execute("PRAGMA trusted_schema = OFF")  # nothing of a file not yet checked may run
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APP_ID:
+        raise BackupError(f"{path.name} is not a backup of a Policy Tracker database.")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > latest_version():
         raise BackupError(f"The backup {path.name} was written by a newer Policy Tracker; "
                           f"update the app to restore it.")
+    result = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+    if result != ["ok"]:
+        raise BackupError(f"The backup {path.name} is damaged ({' '.join(' '.join(result).split())[:160]}).")
+    foreign = schema_differences(conn, version)
+    if foreign:
+        raise BackupError(f"The backup {path.name} has {foreign[0]}, so it is not a backup this app made; "
+                          f"nothing was restored.")
+    # the steps it records must be the ones this release ships, or it could not be opened once restored
+    check_history(conn, f"The backup {path.name}", refused=_refused, too_new=_refused)
     return version
 
 

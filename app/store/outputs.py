@@ -38,6 +38,15 @@ def _kind(mode: int) -> str | None:
     return "not a regular file"
 
 
+def not_a_file(path: Path | str) -> str | None:
+    """What `path` is when it exists and is not a regular file ("a device", "a named pipe", "a folder"...),
+    following links; None for a regular file or a name that does not exist."""
+    try:
+        return _kind(os.stat(path).st_mode)
+    except OSError:
+        return None
+
+
 def refuse_unsafe_output(path: Path | str, what: str = "") -> None:
     """Refuse, in one sentence, to write `what` (e.g. "the export") to anything but a plain file.
 

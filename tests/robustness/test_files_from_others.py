@@ -440,3 +440,51 @@ def test_a_crafted_file_among_the_backups_is_never_restored(store, seeded_templa
                               f"not a backup this app made; nothing was restored.\n")
     assert _sha(planted) == before
     assert not list(tmp_path.glob("*.before-restore-*"))
+
+
+def test_a_backup_with_a_rewritten_history_is_refused(seeded_path, tmp_path, capsys):
+    """A backup whose record of migration steps was edited is refused by `restore` before anything changes."""
+    crafted = _craft(seeded_path, tmp_path / "crafted.sqlite",
+                     ["UPDATE schema_migrations SET sha256 = '" + "0" * 64 + "' WHERE version = 1"])
+    before, mine = _sha(crafted), _sha(seeded_path)
+    code, _, err = _run("restore", "--db", seeded_path, crafted, capsys=capsys)
+    assert code == 1 and err.count("\n") == 1
+    assert err.startswith("policy-tracker: The backup crafted.sqlite was upgraded by a different 0001_initial.sql "
+                          "than the one this version ships (the file's checksum is 000000000000...")
+    assert err.endswith(", so it cannot be opened safely; nothing was restored.\n")
+    assert (_sha(crafted), _sha(seeded_path)) == (before, mine) and not list(tmp_path.glob("*.before-restore-*"))
+
+
+def test_a_backup_swapped_after_its_check_is_not_restored(seeded_path, tmp_path, monkeypatch):
+    """A file replaced by a crafted one between the check and the copy is caught on the copy's own connection."""
+    with Store(seeded_path) as s:
+        good = backups.backup_now(s, tmp_path / "good.sqlite")
+    crafted = _craft(seeded_path, tmp_path / "crafted.sqlite", [EVIL_TRIGGER])
+    real_verify = files.verify_backup
+
+    def verify_then_swap(path):
+        version = real_verify(path)
+        os.replace(crafted, good)  # someone with write access to the folder swaps the file now
+        return version
+
+    monkeypatch.setattr(files, "verify_backup", verify_then_swap)
+    mine = _sha(seeded_path)
+    with pytest.raises(files.BackupError) as e:
+        backups.restore_backup(good, seeded_path)
+    assert str(e.value) == (f"The backup good.sqlite has {CRAFTS['trigger'][1]}, so it is not a backup this app "
+                            f"made; nothing was restored.")
+    assert _sha(seeded_path) == mine and not list(tmp_path.glob("*.before-restore-*"))
+
+
+@pytest.mark.parametrize("kind", ["a named pipe", "a folder", "a device"])
+def test_restore_from_a_pipe_folder_or_device_is_refused_without_opening_it(kind, seeded_path, tmp_path, capsys):
+    """`restore <pipe|folder|/dev/zero>` says what it is in one sentence at once (a pipe is never opened)."""
+    target = {"a named pipe": tmp_path / "pipe", "a folder": tmp_path, "a device": Path("/dev/zero")}[kind]
+    if kind == "a named pipe":
+        os.mkfifo(target)
+    if not target.exists():
+        pytest.skip(f"{target} does not exist here")
+    mine = _sha(seeded_path)
+    code, _, err = _run("restore", "--db", seeded_path, target, capsys=capsys)
+    assert (code, err) == (1, f"policy-tracker: {target} is {kind}, not a backup file; nothing was restored.\n")
+    assert _sha(seeded_path) == mine
