@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .cli_support import CliError, db_path, open_store, write_output
 from .core.model import PolicyTrackerError
+from .exchange import sheet_commands
 from .paths import DB_ENV, default_db_path, user_log_dir
 
 # Feature modules that add their own sub-commands with `add_commands(sub, common)`. None of them
@@ -25,7 +26,7 @@ from .services import backup_commands, demo_commands, framework_commands, search
 EXIT_USER_ERROR = 1
 EXIT_UNEXPECTED = 70
 
-COMMAND_MODULES = (report_commands, backup_commands, demo_commands, search_commands, framework_commands)
+COMMAND_MODULES = (report_commands, backup_commands, demo_commands, search_commands, framework_commands, sheet_commands)
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -84,7 +85,8 @@ def cmd_import(args) -> int:
             doc, importer = csvio.read_sheet(store, path), csvio.sheet_importer(path.name)
         else:
             from .exchange import jsonio
-            doc, importer = jsonio.load_file(path), jsonio.import_document
+            # checked and its quotes placed before the write transaction begins
+            doc, importer = jsonio.prepare_import(store, jsonio.load_file(path)), jsonio.import_document
         report = operations.perform(store, operations.ImportDocument(doc, importer, f"Import {path.name}")).result
     finally:
         store.close()

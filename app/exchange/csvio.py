@@ -10,10 +10,11 @@ import io
 from pathlib import Path
 
 from ..core import records as R
+from ..core import validation as v
 from ..core.model import ValidationError, new_id
 from ..store.guard import refuse_database_file
 from ..store.store import Store
-from . import jsonio
+from . import jsonio, sheets
 
 
 def columns() -> list[str]:
@@ -37,12 +38,13 @@ MAX_CSV_BYTES = 64 * 1024 * 1024
 MAX_ROWS = 200_000
 
 
+LINES_KEY = "_sheet_lines"  # the document's items' lines in the sheet (jsonio reads no key starting with _)
+
+
 def neutralise(value) -> str:
-    """Prefix text that a spreadsheet would run as a formula (= + - @ tab CR) with a quote."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    """Prefix text that a spreadsheet would run as a formula (= + - @ tab CR) with a quote; import
+    removes exactly that quote (sheets.neutralise and sheets.unquote are inverses)."""
+    return sheets.neutralise(value)
 
 
 def export_rows(store: Store) -> list[list[str]]:
@@ -96,7 +98,12 @@ def import_csv(store: Store, path: Path | str, progress=None) -> jsonio.ImportRe
 
 
 def read_sheet(store: Store, path: Path | str) -> dict:
-    """The sheet as an exchange document (frameworks by title; new ones get new ids); not yet written."""
+    """The sheet as an exchange document (frameworks by title; new ones get new ids); not yet written.
+
+    Every row is checked by the item form's rules first, and every bad row is reported at once
+    (sheets.SheetRowsError: `line N: what is wrong`, the header being line 1). Kinds and statuses
+    may be given by key or label, in any case. The `'` that export puts before a formula-like
+    cell is removed (sheets.unquote)."""
     refuse_database_file(path, "import")  # before any stat or open: closing one drops our locks
     path = Path(path)
     try:
@@ -106,51 +113,76 @@ def read_sheet(store: Store, path: Path | str) -> dict:
     if size > MAX_CSV_BYTES:
         raise ValidationError(f"{path.name} is {size / 1e6:.0f} MB; "
                               f"the CSV import limit is {MAX_CSV_BYTES / 1e6:.0f} MB.")
-    raw = path.read_bytes()
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw:
-        raise ValidationError(f"{path.name} is UTF-16 or binary; save it as UTF-8 CSV.")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ValidationError(f"{path.name} is not UTF-8 text (bad byte at position {e.start}).") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    try:
-        fieldnames = reader.fieldnames
-    except csv.Error as e:
-        raise ValidationError(f"{path.name} line 1 is not readable CSV: {e}.") from None
+    sheet = sheets.read_csv(path)
+    header = sheet.header
     fields = R.ITEMS.csv_fields
     needed = [f.csv for f in fields if f.csv and f.required and f.content]  # an id is made when none is given
-    if not fieldnames or not set(needed) <= set(fieldnames):
+    if not set(needed) <= set(header):
         raise ValidationError(f"{path.name} needs a header row with at least {', '.join(needed[:-1])} and "
                               f"{needed[-1]} columns.")
+    col = {name: header.index(name) for name in import_columns() if name in header}
     framework = next(f for f in fields if f.refers_to == "frameworks")
     frameworks = {f["title"]: f["id"] for f in store.list_frameworks()}
-    new_fw, items = [], []
-    n = 1  # the spreadsheet row being read (the header is row 1)
-    try:
-        for n, row in enumerate(reader, start=2):  # noqa: B007 - n names the failing row below
-            if n - 1 > MAX_ROWS:
-                raise ValidationError(f"{path.name} has more than {MAX_ROWS:,} rows.")
-            if None in row:
-                raise ValidationError(f"{path.name} line {n}: the row has more cells than the header.")
-            fw_title = (row.get(framework.csv) or "").strip()
-            if not fw_title:
-                raise ValidationError(f"{path.name} line {n}: the framework is empty.")
-            if fw_title not in frameworks:
-                frameworks[fw_title] = new_id()
-                new_fw.append({"id": frameworks[fw_title], "title": fw_title})
-            item = {}
-            for f in fields:
-                if f is framework:
-                    item[f.key] = frameworks[fw_title]
-                elif f.name == R.ITEMS.key:
-                    item[f.key] = (row.get(f.csv) or "").strip() or new_id()
-                else:
-                    item[f.key] = _cell(f, row.get(f.csv))
-            items.append(item)
-    except csv.Error as e:
-        raise ValidationError(f"{path.name} line {n + 1} is not readable CSV: {e}.") from None
-    return {"format": jsonio.FORMAT, "version": jsonio.VERSION, "frameworks": new_fw, "items": items}
+    kinds, statuses = store.item_kinds(), store.statuses()
+    vocab = {"kind": (sheets.vocabulary(kinds), kinds), "status": (sheets.vocabulary(statuses), statuses)}
+    fw_rule = v.rules(R.FRAMEWORKS)["title"]
+    new_fw, items, lines, problems = [], [], [], []
+    ids: dict[str, int] = {}
+    for n, cells in sheet.rows:
+        bad: list[str] = []
+        if len(cells) > len(header):
+            bad.append("the row has more cells than the header")
+        row = {name: (cells[c] if c < len(cells) else None) for name, c in col.items()}
+        fw_title = (row.get(framework.csv or "") or "").strip()
+        if not fw_title:
+            bad.append("the framework is empty")
+        else:
+            try:
+                fw_title = fw_rule(fw_title)
+            except ValidationError as e:
+                bad.append("framework: " + sheets._sentence(e))
+        item: dict = {}
+        for f in fields:
+            if f is framework:
+                continue
+            text = row.get(f.csv or "")
+            if f.name == R.ITEMS.key:
+                iid = (text or "").strip()
+                if len(iid) > f.limit:
+                    bad.append(f"the id is {len(iid):,} characters long; the limit is {f.limit:,}")
+                elif iid and iid in ids:
+                    bad.append(f"the id '{iid[:40]}' is also on line {ids[iid]}")
+                elif iid:
+                    ids[iid] = n
+                item[f.key] = iid or new_id()
+            elif f.name in vocab:
+                value = _cell(f, text)
+                found = sheets.match_key(value, vocab[f.name][0]) if value else None
+                if value and found is None:
+                    bad.append(f"{f.noun} '{value[:40]}' is not one of: "
+                               f"{', '.join(r['label'] for r in vocab[f.name][1])} (a key or a label, in any case)")
+                elif f.required and not value:
+                    bad.append(f"{f.noun} is empty")
+                item[f.key] = found or value
+            else:
+                item[f.key] = _cell(f, text)
+                try:
+                    v.clean_item_value(f.name, item[f.key])
+                except ValidationError as e:
+                    bad.append(sheets._sentence(e))
+        problems += [f"line {n}: {b}" for b in bad]
+        if bad:
+            continue
+        if fw_title not in frameworks:
+            frameworks[fw_title] = new_id()
+            new_fw.append({"id": frameworks[fw_title], "title": fw_title})
+        item[framework.key] = frameworks[fw_title]
+        items.append(item)
+        lines.append(n)
+    if problems:
+        raise sheets.SheetRowsError(path.name, problems)
+    return {"format": jsonio.FORMAT, "version": jsonio.VERSION, "frameworks": new_fw, "items": items,
+            LINES_KEY: lines}
 
 
 def _cell(f: R.Field, text: str | None):
@@ -175,6 +207,7 @@ def sheet_importer(name: str):
                 idx, rest = int(msg[6:close]), msg[close + 1:]
                 if rest.startswith("."):  # "items[3].ref: ..." -> "sheet.csv line 5, ref: ..."
                     rest = ", " + rest[1:]
-                msg = f"{name} line {idx + 2}{rest}"
+                lines = doc.get(LINES_KEY) or []
+                msg = f"{name} line {lines[idx] if idx < len(lines) else idx + 2}{rest}"
             raise ValidationError(msg) from None
     return run

@@ -133,7 +133,7 @@ def test_a_newer_copy_cannot_overrule_the_files_history(empty_store):
     """A newer copy stating another status, with no update of its own, keeps the file's history's status."""
     iid = _tracked_item(empty_store)
     newer = _item(title="Connect every village and school", status="abandoned",
-                  updated_at="2099-01-01T00:00:00.000Z")
+                  updated_at=v.timestamp(dt.datetime.now(dt.timezone.utc).isoformat(), "updated_at"))
     jsonio.import_document(empty_store, _doc(newer))
     row = empty_store.get_item(iid)
     assert (row["title"], row["status"]) == ("Connect every village and school", "in_progress")
@@ -314,7 +314,7 @@ def test_csv_cells_obey_the_window_rules(empty_store, tmp_path):
     sheet.write_text("framework,ref,kind,title\r\nPlan," + "R" * 201 + ",goal,Title\r\n", encoding="utf-8")
     with pytest.raises(ValidationError) as e:
         csvio.import_csv(empty_store, sheet)
-    assert str(e.value) == "items.csv line 2, ref: is 201 characters long; the limit is 200"
+    assert str(e.value) == "items.csv line 2: ref is 201 characters long; the limit is 200."
 
 
 # -- 3. never the open database's own files ----------------------------------------------------------------

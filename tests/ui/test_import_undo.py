@@ -44,5 +44,5 @@ def test_a_bad_sheet_is_one_sentence_and_writes_nothing(window, tmp_path, answer
     sheet = tmp_path / "bad.csv"
     sheet.write_text("framework,kind,title\nAnnex D,goal,Ports\nAnnex D,nonsense,Rail\n", encoding="utf-8")
     assert file_ops.import_file(window, sheet, "csv") is None
-    assert answers.errors[-1].startswith("bad.csv line 3, kind: ")
+    assert answers.errors[-1].startswith("bad.csv was not imported: bad.csv line 3: kind 'nonsense' is not one of: ")
     assert store.count_items() == n and window.session.undo_stack.count() == 0
