@@ -488,3 +488,28 @@ def test_restore_from_a_pipe_folder_or_device_is_refused_without_opening_it(kind
     code, _, err = _run("restore", "--db", seeded_path, target, capsys=capsys)
     assert (code, err) == (1, f"policy-tracker: {target} is {kind}, not a backup file; nothing was restored.\n")
     assert _sha(seeded_path) == mine
+
+
+def test_a_trigger_carried_in_a_wal_is_refused_by_check_and_restore(seeded_path, tmp_path, capsys):
+    """A clean main file whose `-wal` adds a trigger: `check` and `restore` refuse it; both files stay byte for byte."""
+    src = tmp_path / "src.sqlite"
+    shutil.copyfile(seeded_path, src)
+    conn = sqlite3.connect(src)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute(EVIL_TRIGGER)
+    conn.commit()
+    crafted = tmp_path / "crafted.sqlite"
+    shutil.copyfile(src, crafted)  # the pair as it stood, the trigger only in the WAL
+    shutil.copyfile(f"{src}-wal", f"{crafted}-wal")
+    conn.close()
+    wal = Path(f"{crafted}-wal")
+    before, before_wal, mine = _sha(crafted), _sha(wal), _sha(seeded_path)
+    assert wal.stat().st_size > 0
+    code, out, err = _run("check", "--db", crafted, capsys=capsys)
+    assert (code, out) == (1, "") and err.count("\n") == 1
+    assert err.startswith(f"policy-tracker: {crafted} has {CRAFTS['trigger'][1]}")
+    code, out, err = _run("restore", "--db", seeded_path, crafted, capsys=capsys)
+    assert (code, err) == (1, f"policy-tracker: The backup crafted.sqlite has {CRAFTS['trigger'][1]}, so it is not "
+                              f"a backup this app made; nothing was restored.\n")
+    assert (_sha(crafted), _sha(wal), _sha(seeded_path)) == (before, before_wal, mine)
