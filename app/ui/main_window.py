@@ -7,6 +7,8 @@ add source, import, export, reports) are app.ui.file_ops.FileMenu, mixed in here
 """
 from __future__ import annotations
 
+import importlib.metadata
+
 import shiboken6
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -16,6 +18,7 @@ from . import commands as cmds
 from . import main_actions
 from .dialogs import TrackItemDialog
 from .file_ops import DB_FILTER, MAX_RECENT, FileMenu  # noqa: F401 - DB_FILTER, MAX_RECENT re-exported
+from .help import GuideWindow
 from .item_panel import ItemPanel
 from .item_table import FilterBar, ItemTableView
 from .models import ItemFilter
@@ -26,6 +29,7 @@ from .preferences import apply as apply_preferences
 from .reader import SourceReader
 from .search import SearchPanel
 from .session import Interaction, Session
+from .welcome import WelcomePage, set_welcome_hidden, should_welcome
 from .widgets import plain_label
 
 Qt = QtCore.Qt
@@ -42,13 +46,18 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         self._poll_ms = poll_ms
         self.setObjectName("mainWindow")
         self.setAccessibleName("Policy Tracker")
-        self.resize(1440, 900)
+        # 1440x900, or the screen when it is smaller (the layout fits down to 1024x768)
+        avail = (self.screen() or QtGui.QGuiApplication.primaryScreen()).availableGeometry()
+        self.resize(min(1440, avail.width()), min(900, avail.height()))
         self.undo_group = QtGui.QUndoGroup(self)
         self.session: Session = None  # type: ignore[assignment]
         self.search: SearchPanel | None = None
+        self.guide: GuideWindow | None = None
         self._sized = False
+        self._following = True  # the reader shows the selected item's words (off while the reader chose it)
         main_actions.build_actions(self)
         main_actions.build_menus(self)
+        self._build_help_actions()
         self.setStatusBar(QtWidgets.QStatusBar(self))
         self.set_store(store)
         self.restore_layout()
@@ -79,17 +88,31 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         il.addWidget(self.filter_bar)
         il.addWidget(self.table, 1)
         self.reader = SourceReader(s)
+        # the welcome is a page over the item table, never a modal dialog (app/ui/welcome.py)
+        self.welcome = WelcomePage()
+        self.welcome.reader_requested.connect(self.try_reader)
+        self.welcome.update_requested.connect(self.try_status_update)
+        self.welcome.add_source_requested.connect(self.add_source_document)
+        self.welcome.guide_requested.connect(self.show_guide)
+        self.welcome.closed.connect(self.close_welcome)
+        self.items_stack = QtWidgets.QStackedWidget()
+        self.items_stack.setObjectName("itemsStack")
+        self.items_page = self._titled("Items", items_box)
+        self.items_stack.addWidget(self.items_page)
+        self.items_stack.addWidget(self.welcome)
         middle = QtWidgets.QSplitter(Qt.Orientation.Vertical)
         middle.setObjectName("middleSplitter")
-        middle.addWidget(self._titled("Items", items_box))
+        middle.addWidget(self.items_stack)
         middle.addWidget(self._titled("Source reader", self.reader))
         middle.setSizes([380, 520])
         self.panel = ItemPanel(s)
+        # the panel scrolls when the window is short (1024x768): its fields and "Add update" stay reachable
+        self.panel_scroll = PanelScroll(self.panel)
         self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(middle)
-        self.splitter.addWidget(self.panel)
+        self.splitter.addWidget(self.panel_scroll)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
@@ -112,13 +135,14 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         self.panel.citation_opened.connect(self.open_citation)
         self.panel.item_activated.connect(self.go_to_item)
         if self.reader is not None:
-            self.reader.item_activated.connect(self.go_to_item)
+            self.reader.item_activated.connect(self._reader_chose_item)
             self.reader.track_requested.connect(self.track_selection)
             self.reader.cite_requested.connect(self.cite_selection)
         if self.search is not None:
             self.search.item_requested.connect(self.go_to_item)
             self.search.passage_requested.connect(self.open_passage)
         s.changed.connect(self._on_changed)
+        s.undo_stack.indexChanged.connect(self._started_working)
         self._update_counts()
         self._update_actions()
 
@@ -168,6 +192,8 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
             self.statusBar().showMessage("This file is open read-only; changes cannot be saved.")
         if self.table.items.rowCount() and (first := self.table.items.item_id(0)) is not None:
             self.table.select_item(first)
+        if should_welcome(store.count_items()):
+            self.show_welcome()
 
     def _update_title(self) -> None:
         path = self.session.store.path
@@ -200,7 +226,34 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         self.panel.set_item(item_id)
         if self.reader is not None:
             self.reader.set_current_item(item_id)
+            if item_id is not None and self._following:
+                self.show_item_words(item_id)
         self._update_actions()
+
+    def show_item_words(self, item_id: str) -> bool:
+        """Show the item's first placed citation in the reader, highlighted and on screen.
+
+        Left alone when the reader's cursor is already in one of the item's passages (the person
+        clicked it there); False when the item cites no words that are placed in a text.
+        """
+        if self.reader is None:
+            return False
+        placed = [c for c in self.session.store.citations_for_item(item_id) if c["start"] is not None]
+        if not placed:
+            return False
+        if self.reader.source_id is not None and not self.reader.text_view.textCursor().hasSelection():
+            here = self.reader.cursor_offset()
+            if any(c["source_id"] == self.reader.source_id and c["start"] <= here < c["end"] for c in placed):
+                return True
+        return self.reader.show_citation(placed[0]["id"])
+
+    def _reader_chose_item(self, item_id: str) -> None:
+        """A passage clicked in the reader opens its item; the reader stays where the person is."""
+        self._following = False
+        try:
+            self.go_to_item(item_id)
+        finally:
+            self._following = True
 
     def go_to_item(self, item_id: str) -> bool:
         """Select an item in the table, widening the filters when it is hidden by them."""
@@ -333,13 +386,92 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         self.panel.history.author.setText(prefs.analyst)
         apply_preferences(prefs)
 
+    def about_text(self) -> str:
+        return (f"Policy Tracker {app_version()}\n\nFollow the goals, proposals, priorities and targets that "
+                f"governments state, anchored to their exact words.\n\nThe open file: {self.session.store.path}")
+
     def about(self) -> None:
         box = QtWidgets.QMessageBox(self)
         box.setWindowTitle("About Policy Tracker")
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText("Policy Tracker\n\nFollow the goals, proposals, priorities and targets that governments "
-                    "state, anchored to their exact words.\n\nThe open file: " + str(self.session.store.path))
+        box.setText(self.about_text())
         box.exec()
+
+    # -- help, welcome, keyboard ---------------------------------------------------------------------
+    def _build_help_actions(self) -> None:
+        """F1 (the guide), Help > Welcome, and F10 (the menu bar)."""
+        self.act_guide = main_actions.action(self, "User &Guide", self.show_guide, "F1", "userGuide",
+                                             "The user guide, shown beside the window")
+        self.act_welcome = main_actions.action(self, "&Welcome", self.show_welcome, None, "welcome",
+                                               "What the app is and three things to try")
+        self.act_menu_bar = main_actions.action(self, "Menu Bar", self.focus_menu_bar, "F10", "focusMenuBar")
+        self.addAction(self.act_menu_bar)  # in no menu: the key works anywhere in the window
+        help_menu = next((a.menu() for a in self.menuBar().actions()
+                          if a.menu() is not None and a.text().replace("&", "") == "Help"), None)
+        if isinstance(help_menu, QtWidgets.QMenu):
+            first = help_menu.actions()[0] if help_menu.actions() else None
+            if first is None:
+                help_menu.addActions([self.act_guide, self.act_welcome])
+            else:
+                help_menu.insertActions(first, [self.act_guide, self.act_welcome])
+                help_menu.insertSeparator(first)
+        else:  # pragma: no cover - the Help menu is built by main_actions
+            self.addActions([self.act_guide, self.act_welcome])
+
+    def show_guide(self) -> GuideWindow:
+        if self.guide is None:
+            self.guide = GuideWindow(self)
+        self.guide.show_guide()
+        return self.guide
+
+    def focus_menu_bar(self) -> None:
+        """F10: open the first menu; the arrow keys move along the menu bar from there."""
+        mb = self.menuBar()
+        first = next((a for a in mb.actions() if a.isVisible() and a.isEnabled()), None)
+        if first is not None:
+            mb.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            mb.setActiveAction(first)
+
+    def welcome_shown(self) -> bool:
+        return self.items_stack.currentWidget() is self.welcome
+
+    def show_welcome(self) -> None:
+        store = self.session.store
+        self.welcome.set_file_state(has_sources=bool(store.source_titles()), has_items=store.count_items() > 0)
+        self.items_stack.setCurrentWidget(self.welcome)
+
+    def close_welcome(self, dont_show_again: bool = False) -> None:
+        if dont_show_again:
+            set_welcome_hidden(True)
+        self.items_stack.setCurrentWidget(self.items_page)
+
+    def _started_working(self, _index: int) -> None:
+        """The first change made (or undone) means the person has started: the welcome stays away."""
+        if self.session.undo_stack.count():
+            set_welcome_hidden(True)
+            if self.welcome_shown():
+                self.close_welcome()
+
+    def try_reader(self) -> None:
+        """Welcome step 1: the reader with a source on screen and the cursor in its text."""
+        if self.reader is None:
+            return
+        if self.reader.source_id is None and self.reader.picker.count():
+            self.reader.show_source(self.reader.picker.itemData(0))
+        self.reader.info.setText("Select some words, then choose Track as new item (Ctrl+Shift+T).")
+        self.reader.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def try_status_update(self) -> None:
+        """Welcome step 2: the item's status form, with the cursor in the note."""
+        if self.panel.item is None and self.table.items.rowCount():
+            first = self.table.items.item_id(0)
+            if first is not None:
+                self.table.select_item(first)
+        if self.panel.item is None:
+            return
+        self.panel.tabs.setCurrentWidget(self.panel.history)
+        self.panel.history.note.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.panel_scroll.ensureWidgetVisible(self.panel.history.note)
 
     def save_layout(self) -> None:
         s = QtCore.QSettings()
@@ -355,7 +487,8 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         if not self._sized and not QtCore.QSettings().contains("window/splitter_main"):
             # first start: proportions that fit framework titles and the item form
             w = max(self.splitter.width(), self.width(), 900)
-            left, right = min(290, int(w * 0.2)), min(450, int(w * 0.32))
+            left = min(290, int(w * 0.2))
+            right = max(min(450, int(w * 0.32)), self.panel_scroll.minimumSizeHint().width())
             self.splitter.setSizes([left, w - left - right, right])
         self._sized = True
 
@@ -414,6 +547,45 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         if central is not None:
             shiboken6.Shiboken.delete(central)
         self.session.close()
+
+
+def app_version() -> str:
+    """The installed version of the policy-tracker distribution (About shows it)."""
+    try:
+        return importlib.metadata.version("policy-tracker")
+    except importlib.metadata.PackageNotFoundError:
+        return "(version unknown: not installed as a package)"
+
+
+class PanelScroll(QtWidgets.QScrollArea):
+    """The item panel in a vertical scroll area: as narrow as the panel allows, as short as needed.
+
+    The field that takes the keyboard focus is scrolled into view, so Tab, Ctrl+3 and mnemonics
+    never leave the cursor in a field off screen.
+    """
+
+    def __init__(self, panel: QtWidgets.QWidget):
+        super().__init__()
+        self.setObjectName("panelScroll")
+        self.setAccessibleName("Item panel")
+        self.setWidget(panel)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        app = QtWidgets.QApplication.instance()
+        if isinstance(app, QtWidgets.QApplication):
+            app.focusChanged.connect(self._focus_changed)
+
+    def minimumSizeHint(self) -> QtCore.QSize:  # noqa: N802 - Qt's name
+        w = self.widget()
+        bar = self.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_ScrollBarExtent)
+        width = (w.minimumSizeHint().width() if w is not None else 0) + bar + 2 * self.frameWidth()
+        return QtCore.QSize(width, 120)
+
+    def _focus_changed(self, _old, new) -> None:
+        w = self.widget()
+        if new is not None and w is not None and shiboken6.Shiboken.isValid(self) and w.isAncestorOf(new):
+            self.ensureWidgetVisible(new, 8, 8)
 
 
 def status_line(text: str) -> QtWidgets.QLabel:  # pragma: no cover - kept for callers building status bars

@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..paths import resource
 
 THEMES = ("system", "light", "dark")
+MIN_CONTRAST = 4.5  # WCAG AA for body text: text over every highlight is at least this
 
 
 @dataclass
@@ -68,6 +69,66 @@ def apply(prefs: Preferences, app: QtWidgets.QApplication | None = None) -> None
     qss = resource("styles", "dark.qss" if dark else "light.qss")
     app.setStyleSheet(qss.read_text(encoding="utf-8") if qss.exists() else "")
     app.setProperty("pt_dark", dark)
+    redraw_all(app)
+
+
+def redraw_all(app: QtWidgets.QApplication) -> None:
+    """Repaint every widget after a theme change.
+
+    The palette change reaches each widget, and those that mix colours themselves (the reader's
+    highlights, link colours) recompute on it; item views paint through their viewport, which is
+    repainted too.
+    """
+    for w in app.allWidgets():
+        if isinstance(w, QtWidgets.QAbstractScrollArea):
+            w.viewport().update()
+        w.update()
+
+
+def relative_luminance(c: QtGui.QColor) -> float:
+    """WCAG 2 relative luminance of an opaque colour (0 black .. 1 white)."""
+    def lin(v: int) -> float:
+        x = v / 255
+        return x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4
+    return 0.2126 * lin(c.red()) + 0.7152 * lin(c.green()) + 0.0722 * lin(c.blue())
+
+
+def contrast_ratio(a: QtGui.QColor, b: QtGui.QColor) -> float:
+    """WCAG 2 contrast ratio of two opaque colours, 1..21."""
+    la, lb = relative_luminance(a), relative_luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def mix(color: QtGui.QColor, base: QtGui.QColor, strength: float) -> QtGui.QColor:
+    """`color` mixed into `base`: strength 1 is `color`, 0 is `base` (opaque)."""
+    m = lambda a, b: round(a * strength + b * (1 - strength))  # noqa: E731
+    return QtGui.QColor(m(color.red(), base.red()), m(color.green(), base.green()), m(color.blue(), base.blue()))
+
+
+def readable_tint(color: QtGui.QColor, base: QtGui.QColor, text: QtGui.QColor, strength: float = 0.35,
+                  minimum: float = MIN_CONTRAST) -> QtGui.QColor:
+    """A highlight: `color` tinted into the background `base`, as strong as `strength` allows
+    while `text` over it keeps a contrast of at least `minimum` (pale on light, deep on dark)."""
+    s = strength
+    while s > 0:
+        tinted = mix(color, base, s)
+        if contrast_ratio(text, tinted) >= minimum:
+            return tinted
+        s = round(s - 0.05, 2)
+    return QtGui.QColor(base)
+
+
+def readable_pair(background: QtGui.QColor, text: QtGui.QColor,
+                  minimum: float = MIN_CONTRAST) -> tuple[QtGui.QColor, QtGui.QColor]:
+    """(background, text) for a strong highlight: the background darkened (light text) or
+    lightened (dark text) until the text over it reaches `minimum`."""
+    bg = QtGui.QColor(background)
+    dark_text = relative_luminance(text) < 0.5
+    for _ in range(20):
+        if contrast_ratio(bg, text) >= minimum:
+            break
+        bg = bg.lighter(112) if dark_text else bg.darker(112)
+    return bg, QtGui.QColor(text)
 
 
 def light_palette() -> QtGui.QPalette:
@@ -87,7 +148,7 @@ def dark_palette() -> QtGui.QPalette:
     R = QtGui.QPalette.ColorRole
     for role, c in ((R.Window, "#25272b"), (R.WindowText, "#e6e6e6"), (R.Base, "#1c1d20"),
                     (R.AlternateBase, "#2a2c31"), (R.Text, "#e6e6e6"), (R.Button, "#303237"),
-                    (R.ButtonText, "#e6e6e6"), (R.Highlight, "#3d7be0"), (R.HighlightedText, "#ffffff"),
+                    (R.ButtonText, "#e6e6e6"), (R.Highlight, "#2f66c4"), (R.HighlightedText, "#ffffff"),
                     (R.ToolTipBase, "#303237"), (R.ToolTipText, "#e6e6e6"), (R.PlaceholderText, "#8a8f98"),
                     (R.Link, "#7fb0ff"), (R.BrightText, "#ffffff")):
         p.setColor(role, QtGui.QColor(c))

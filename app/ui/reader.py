@@ -17,6 +17,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..core import reader_text
 from ..core.reader_text import RTL_LANGUAGES, OffsetMap, display_text, find_pattern, is_right_to_left  # noqa: F401 - re-exported
+from .preferences import MIN_CONTRAST, contrast_ratio, readable_pair, readable_tint
 from .widgets import escape_tooltip
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,11 +29,16 @@ _NOT_TOLD = object()
 Qt = QtCore.Qt
 
 
-def tint(color: QtGui.QColor, base: QtGui.QColor, strength: float = 0.35) -> QtGui.QColor:
-    """`color` mixed into `base` (the text background), so text stays readable in light and dark."""
-    mix = lambda a, b: round(a * strength + b * (1 - strength))  # noqa: E731
-    return QtGui.QColor(mix(color.red(), base.red()), mix(color.green(), base.green()),
-                        mix(color.blue(), base.blue()))
+FIND_COLOR = QtGui.QColor("#ffd600")  # find matches: yellow, tinted into the theme's background
+
+
+def tint(color: QtGui.QColor, base: QtGui.QColor, strength: float = 0.35,
+         text: QtGui.QColor | None = None) -> QtGui.QColor:
+    """`color` mixed into `base` (the text background); with `text`, no stronger than keeps
+    that text readable over it (contrast of at least 4.5:1) in light and dark themes."""
+    if text is None:
+        text = QtGui.QColor("#000") if base.lightness() > 127 else QtGui.QColor("#fff")
+    return readable_tint(color, base, text, strength, MIN_CONTRAST)
 
 
 def _x(value) -> float:
@@ -148,7 +154,7 @@ class SourceReader(QtWidgets.QWidget):
         self.picker.setAccessibleName("Source document")
         self.picker.setToolTip("Choose the source document to read")
         self.picker.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.picker.setMinimumContentsLength(20)
+        self.picker.setMinimumContentsLength(12)
         self.picker.currentIndexChanged.connect(self._on_picked)
 
         self.track_action = QtGui.QAction("Track as new item…", self)
@@ -166,11 +172,18 @@ class SourceReader(QtWidgets.QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
 
+        # the actions sit in a tool bar: on a narrow window the ones that do not fit move to its
+        # overflow menu (») instead of forcing the window wider; each keeps its key
+        self.tools = QtWidgets.QToolBar(self)
+        self.tools.setAccessibleName("Reader actions")
+        self.tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.tools.setIconSize(QtCore.QSize(1, 1))
+
         def button(action: QtGui.QAction, name: str) -> QtWidgets.QToolButton:
-            b = QtWidgets.QToolButton(self)
-            b.setDefaultAction(action)
+            self.tools.addAction(action)
+            b = cast(QtWidgets.QToolButton, self.tools.widgetForAction(action))
             b.setAccessibleName(name)
-            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             return b
 
         self.track_button = button(self.track_action, "Track as new item")
@@ -234,8 +247,7 @@ class SourceReader(QtWidgets.QWidget):
         top = QtWidgets.QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.picker, 1)
-        for b in (self.track_button, self.cite_button, self.find_button):
-            top.addWidget(b)
+        top.addWidget(self.tools)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -354,7 +366,8 @@ class SourceReader(QtWidgets.QWidget):
         self._cited_items = {c["item_id"] for c in self._citations}
         statuses = {s["key"]: s for s in store.statuses()}
         self._status_labels = {k: s["label"] for k, s in statuses.items()}
-        base = self.text_view.palette().color(QtGui.QPalette.ColorRole.Base)
+        pal = self.text_view.palette()
+        base, text = pal.color(QtGui.QPalette.ColorRole.Base), pal.color(QtGui.QPalette.ColorRole.Text)
         selections = []
         doc = self.text_view.document()
         for c in self._citations:
@@ -362,7 +375,8 @@ class SourceReader(QtWidgets.QWidget):
             if not raw.isValid():
                 raw = QtGui.QColor("#9e9e9e")
             fmt = QtGui.QTextCharFormat()
-            fmt.setBackground(tint(raw, base))
+            fmt.setBackground(tint(raw, base, text=text))
+            fmt.setForeground(text)  # the theme's text colour, which the tint was chosen to carry
             fmt.setUnderlineStyle(QtGui.QTextCharFormat.UnderlineStyle.SingleUnderline)
             fmt.setUnderlineColor(raw)  # a second cue besides the fill colour
             sel = QtWidgets.QTextEdit.ExtraSelection()
@@ -424,32 +438,38 @@ class SourceReader(QtWidgets.QWidget):
             self.flash(start, end)
 
     def flash(self, start: int, end: int) -> None:
-        """Pulse a passage with the selection colour, fading out over `flash_ms`."""
+        """Mark a passage with the selection colour for `flash_ms`, then let it go back to its tint."""
         self._flash_anim.stop()
         sel = QtWidgets.QTextEdit.ExtraSelection()
         sel.cursor = self._cursor(self.text_view.document(), start, end)
-        sel.format = QtGui.QTextCharFormat()
+        sel.format = self.flash_format()
         self._flash_selection, self._flash_range = sel, (start, end)
-        color = QtGui.QColor(self.palette().color(QtGui.QPalette.ColorRole.Highlight))
-        clear = QtGui.QColor(color)
-        clear.setAlpha(0)
+        self._apply_selections()
+        # held, then ended at once: a fade would pass through colours the text cannot be read on
         self._flash_anim.setDuration(max(1, self.flash_ms))
-        self._flash_anim.setKeyValues([(0.0, color), (0.6, color), (1.0, clear)])
+        self._flash_anim.setStartValue(0.0)
+        self._flash_anim.setEndValue(1.0)
         self._flash_anim.start()
+
+    def flash_format(self) -> QtGui.QTextCharFormat:
+        """The selection colours of the theme, adjusted so the text over them is readable."""
+        pal = self.text_view.palette()
+        bg, fg = readable_pair(pal.color(QtGui.QPalette.ColorRole.Highlight),
+                               pal.color(QtGui.QPalette.ColorRole.HighlightedText))
+        if contrast_ratio(bg, fg) < MIN_CONTRAST:  # a system palette with an odd pair: use the plain text colour
+            bg, fg = readable_pair(pal.color(QtGui.QPalette.ColorRole.Highlight),
+                                   pal.color(QtGui.QPalette.ColorRole.Text))
+        fmt = QtGui.QTextCharFormat()
+        fmt.setBackground(bg)
+        fmt.setForeground(fg)
+        return fmt
 
     def flash_range(self) -> tuple[int, int] | None:
         """The passage flashing right now, or None."""
         return self._flash_range
 
     def _on_flash_value(self, value) -> None:
-        if self._flash_selection is None or not isinstance(value, QtGui.QColor):
-            return
-        fmt = QtGui.QTextCharFormat()
-        fmt.setBackground(value)
-        if value.alpha() > 128:
-            fmt.setForeground(self.palette().color(QtGui.QPalette.ColorRole.HighlightedText))
-        self._flash_selection.format = fmt
-        self._apply_selections()
+        pass  # the mark is held for the whole animation; `finished` ends it
 
     def _end_flash(self) -> None:
         self._flash_selection, self._flash_range = None, None
@@ -652,8 +672,11 @@ class SourceReader(QtWidgets.QWidget):
         hi = self._map.to_code_point(max(top, bottom) + FIND_MARGIN)
         first, last = reader_text.matches_to_mark(self._matches, lo, hi, self._match_index, MAX_FIND_HIGHLIGHTS)
         doc = view.document()
+        pal = view.palette()
+        text = pal.color(QtGui.QPalette.ColorRole.Text)
         fmt = QtGui.QTextCharFormat()
-        fmt.setBackground(QtGui.QColor(255, 214, 0, 110))
+        fmt.setBackground(tint(FIND_COLOR, pal.color(QtGui.QPalette.ColorRole.Base), 0.6, text=text))
+        fmt.setForeground(text)
         sels = []
         for s, e in self._matches[first:last]:
             sel = QtWidgets.QTextEdit.ExtraSelection()
@@ -738,4 +761,10 @@ class SourceReader(QtWidgets.QWidget):
     def changeEvent(self, e: QtCore.QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(e)
         if e.type() == QtCore.QEvent.Type.PaletteChange and self._source is not None:
-            self.refresh_highlights()  # tints are mixed with the background: recompute for a new theme
+            # tints are mixed with the background: recompute every mark for the new theme
+            self.refresh_highlights()
+            if self._matches:
+                self._mark_visible_matches()
+            if self._flash_selection is not None:
+                self._flash_selection.format = self.flash_format()
+                self._apply_selections()

@@ -1,4 +1,9 @@
-"""The status history tab: a timeline of an item's updates, newest first, and a form to add one."""
+"""The status history tab: a timeline of an item's updates, newest first, and a form to add one.
+
+Web addresses in notes are links (http/https only, through app.ui.widgets.open_url). The form
+is one column, so the panel stays narrow on a small screen; Enter in the note adds the update,
+Shift+Enter makes a new line.
+"""
 from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
@@ -7,7 +12,7 @@ from ...core import validation as v
 from ...core.model import ValidationError
 from .. import commands as cmds
 from ..models import StatusHistoryModel
-from ..widgets import FieldError, TimelineDelegate, fit_date
+from ..widgets import CommitPlainTextEdit, FieldError, TimelineDelegate, fit_date, open_url, web_links
 from .base import ItemTab, today
 
 Qt = QtCore.Qt
@@ -23,8 +28,12 @@ class StatusTab(ItemTab):
         self.view = QtWidgets.QListView()
         self.view.setModel(self.model)
         self.view.setModelColumn(2)
-        self.view.setItemDelegate(TimelineDelegate(self.view))
+        self.delegate = TimelineDelegate(self.view)
+        self.delegate.link_clicked.connect(self.open_link)
+        self.view.setItemDelegate(self.delegate)
         self.view.setAccessibleName("Status history, newest first")
+        self.view.setAccessibleDescription("Enter on an update opens the first web address in its note")
+        self.view.activated.connect(self._activated)
         self.view.setWordWrap(True)
         self.view.setUniformItemSizes(False)
         self.view.setResizeMode(QtWidgets.QListView.ResizeMode.Adjust)
@@ -48,35 +57,47 @@ class StatusTab(ItemTab):
         self.as_of.setPlaceholderText("YYYY-MM-DD")
         fit_date(self.as_of)
         self.as_of.textEdited.connect(lambda _t: self.check())
+        self.as_of.returnPressed.connect(self.submit)
         self.author = QtWidgets.QLineEdit(self.session.analyst)
         self.author.setAccessibleName("Author")
         self.author.setPlaceholderText("Author")
-        self.note = QtWidgets.QPlainTextEdit()
+        self.author.returnPressed.connect(self.submit)
+        self.note = CommitPlainTextEdit(enter_submits=True)
         self.note.setAccessibleName("Note")
-        self.note.setPlaceholderText("What happened, and the evidence for it")
+        self.note.setAccessibleDescription("Enter adds the update; Shift+Enter starts a new line")
+        self.note.setPlaceholderText("What happened, and the evidence for it (web addresses become links)")
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
-        self.add = QtWidgets.QPushButton("&Add update")
+        self.note.submitted.connect(self.submit)
+        self.add = QtWidgets.QPushButton("Add &update")
         self.add.setAccessibleName("Add update")
         self.add.clicked.connect(self.submit)
         self.error = FieldError()
-        for col, (text, w) in enumerate((("Stat&us", self.status), ("As o&f", self.as_of))):
+        # mnemonics: the menus own F, E, V and H; the panel's fields and tabs own T R K M C D G P I S A L
+        rows = (("Ne&w status", self.status), ("As &of", self.as_of), ("Author", self.author), ("&Note", self.note))
+        for r, (text, w) in enumerate(rows):
             lab = QtWidgets.QLabel(text)
             lab.setBuddy(w)
-            g.addWidget(lab, 0, col * 2)
-            g.addWidget(w, 0, col * 2 + 1)
-        al = QtWidgets.QLabel("Au&thor")
-        al.setBuddy(self.author)
-        g.addWidget(al, 1, 0)
-        g.addWidget(self.author, 1, 1, 1, 4)
-        g.setColumnStretch(4, 1)
-        nl = QtWidgets.QLabel("&Note")
-        nl.setBuddy(self.note)
-        g.addWidget(nl, 2, 0, Qt.AlignmentFlag.AlignTop)
-        g.addWidget(self.note, 2, 1, 1, 4)
-        g.addWidget(self.error, 3, 1, 1, 3)
-        g.addWidget(self.add, 3, 4, Qt.AlignmentFlag.AlignRight)
+            top = Qt.AlignmentFlag.AlignTop if w is self.note else Qt.AlignmentFlag.AlignVCenter
+            g.addWidget(lab, r, 0, top)
+            g.addWidget(w, r, 1, 1, 2)
+        g.setColumnStretch(1, 1)
+        g.addWidget(self.error, 4, 1)
+        g.addWidget(self.add, 4, 2, Qt.AlignmentFlag.AlignRight)
         lay.addWidget(box)
+
+    def open_link(self, url: str) -> bool:
+        """Open a web address from a note in the browser (http/https only)."""
+        if not open_url(url):
+            self.session.error("Only web links (http or https) can be opened.")
+            return False
+        return True
+
+    def _activated(self, index: QtCore.QModelIndex) -> None:
+        row = index.data(Qt.ItemDataRole.UserRole + 5) or {}
+        links = web_links(row.get("note") or "")
+        if links:
+            self.open_link(links[0][2])
 
     def load(self, item: dict | None) -> None:
         changed_item = (item or {}).get("id") != (self.item or {}).get("id")

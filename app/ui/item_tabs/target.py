@@ -1,14 +1,19 @@
-"""The target tab: baseline, target and observations, with a progress bar and a chart."""
+"""The target tab: baseline, target and observations, with a progress bar and a chart.
+
+Laid out in narrow rows so the item panel fits a small screen; Enter in a target field saves
+the target, Enter in an observation field adds the observation. Web addresses in observation
+notes open in the browser (http/https only).
+"""
 from __future__ import annotations
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...core import validation as v
 from ...core.model import ValidationError
 from ...core.progress import progress_percent
 from ...services import editing
 from .. import commands as cmds
-from ..widgets import FieldError, escape_tooltip, fit_date, plain_label
+from ..widgets import FieldError, escape_tooltip, fit_date, open_url, plain_label, web_links
 from .base import ItemTab, fmt_num
 from .chart import TargetChart
 
@@ -29,51 +34,61 @@ class TargetTab(ItemTab):
         self.chart = TargetChart()
         lay.addWidget(self.chart, 1)
 
+        # mnemonics: the menus own F, E, V and H; the panel's fields and tabs own T R K M C D G P I S A L
         box = QtWidgets.QGroupBox("Target")
         g = QtWidgets.QGridLayout(box)
         self.fields: dict[str, QtWidgets.QLineEdit] = {}
-        specs = [("baseline", "&Baseline", 0, 0), ("baseline_on", "on", 0, 2), ("unit", "&Unit", 0, 4),
-                 ("target", "Tar&get value", 1, 0), ("target_on", "by", 1, 2)]
-        for key, label, r, c in specs:
+        specs = [("baseline", "&Baseline", "Baseline", 0, 0), ("baseline_on", "on", "Baseline date", 0, 2),
+                 ("target", "Target val&ue", "Target value", 1, 0), ("target_on", "by", "Target date", 1, 2),
+                 ("unit", "U&nit", "Unit", 2, 0)]
+        for key, label, name, r, c in specs:
             e = QtWidgets.QLineEdit()
-            e.setAccessibleName(label.replace("&", "").replace("on", "Baseline date").replace("by", "Target date")
-                                if key in ("baseline_on", "target_on") else label.replace("&", ""))
+            e.setAccessibleName(name)
             if key.endswith("_on"):
                 e.setPlaceholderText("YYYY-MM-DD")
                 fit_date(e)
+            e.returnPressed.connect(self.save_target)
             lab = QtWidgets.QLabel(label)
             lab.setBuddy(e)
             g.addWidget(lab, r, c)
-            g.addWidget(e, r, c + 1)
+            g.addWidget(e, r, c + 1, 1, 3 if key == "unit" else 1)
             self.fields[key] = e
         self.direction = QtWidgets.QComboBox()
         self.direction.setAccessibleName("Direction")
         for d in ("increase", "decrease", "maintain"):
             self.direction.addItem(d.capitalize(), d)
-        dl = QtWidgets.QLabel("&Direction")
+        dl = QtWidgets.QLabel("Directi&on")
         dl.setBuddy(self.direction)
-        g.addWidget(dl, 1, 4)
-        g.addWidget(self.direction, 1, 5)
-        self.save = QtWidgets.QPushButton("Sa&ve target")
+        g.addWidget(dl, 3, 0)
+        g.addWidget(self.direction, 3, 1, 1, 3)
+        g.setColumnStretch(1, 1)
+        self.save = QtWidgets.QPushButton("Save target")
         self.save.setAccessibleName("Save target")
+        self.save.setToolTip("Save the target (Enter in any of its fields)")
         self.save.clicked.connect(self.save_target)
         self.clear = QtWidgets.QPushButton("Clear target")
         self.clear.setAccessibleName("Clear target")
         self.clear.clicked.connect(self.clear_target)
         self.error = FieldError()
-        g.addWidget(self.error, 2, 0, 1, 4)
-        g.addWidget(self.clear, 2, 4)
-        g.addWidget(self.save, 2, 5)
+        g.addWidget(self.error, 4, 0, 1, 4)
+        buttons = QtWidgets.QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear)
+        buttons.addWidget(self.save)
+        g.addLayout(buttons, 5, 0, 1, 4)
         lay.addWidget(box)
 
         obs = QtWidgets.QGroupBox("Observations")
         ol = QtWidgets.QGridLayout(obs)
         self.obs_list = QtWidgets.QTreeWidget()
         self.obs_list.setAccessibleName("Observations")
+        self.obs_list.setAccessibleDescription("Enter on an observation opens the first web address in its note")
         self.obs_list.setHeaderLabels(["Observed on", "Value", "Note"])
         self.obs_list.setRootIsDecorated(False)
         self.obs_list.setMaximumHeight(110)
-        ol.addWidget(self.obs_list, 0, 0, 1, 6)
+        self.obs_list.itemActivated.connect(lambda it, _c: self._open_note_link(it))
+        self.obs_list.itemClicked.connect(lambda it, c: c == 2 and self._open_note_link(it))
+        ol.addWidget(self.obs_list, 0, 0, 1, 3)
         self.obs_value = QtWidgets.QLineEdit()
         self.obs_value.setAccessibleName("Observed value")
         self.obs_value.setPlaceholderText("value")
@@ -83,19 +98,37 @@ class TargetTab(ItemTab):
         fit_date(self.obs_on)
         self.obs_note = QtWidgets.QLineEdit()
         self.obs_note.setAccessibleName("Observation note")
-        self.obs_note.setPlaceholderText("note / source")
-        self.obs_add = QtWidgets.QPushButton("Add &observation")
+        self.obs_note.setPlaceholderText("note, source or web address")
+        for e in (self.obs_value, self.obs_on, self.obs_note):
+            e.returnPressed.connect(self.add_observation)
+        self.obs_add = QtWidgets.QPushButton("Add observation")
         self.obs_add.setAccessibleName("Add observation")
+        self.obs_add.setToolTip("Add the observation (Enter in any of its fields)")
         self.obs_add.clicked.connect(self.add_observation)
         self.obs_remove = QtWidgets.QPushButton("Remove")
         self.obs_remove.setAccessibleName("Remove observation")
         self.obs_remove.clicked.connect(self.remove_observation)
-        for i, w in enumerate((self.obs_value, self.obs_on, self.obs_note, self.obs_add, self.obs_remove)):
-            ol.addWidget(w, 1, i)
+        ol.addWidget(self.obs_value, 1, 0, 1, 2)
+        ol.addWidget(self.obs_on, 1, 2)
+        ol.addWidget(self.obs_note, 2, 0, 1, 3)
         self.obs_error = FieldError()
-        ol.addWidget(self.obs_error, 2, 0, 1, 6)
+        ol.addWidget(self.obs_error, 3, 0, 1, 3)
+        ol.addWidget(self.obs_remove, 4, 1)
+        ol.addWidget(self.obs_add, 4, 2)
+        ol.setColumnStretch(0, 1)
         lay.addWidget(obs)
         self.obs_rows: list[dict] = []
+
+    def _open_note_link(self, it: QtWidgets.QTreeWidgetItem) -> bool:
+        """Open the first web address in an observation's note; False when it has none."""
+        r = self.obs_list.indexOfTopLevelItem(it)
+        links = web_links(self.obs_rows[r]["note"] or "") if 0 <= r < len(self.obs_rows) else []
+        if not links:
+            return False
+        if not open_url(links[0][2]):
+            self.session.error("Only web links (http or https) can be opened.")
+            return False
+        return True
 
     def load(self, item: dict | None) -> None:
         super().load(item)
@@ -111,6 +144,12 @@ class TargetTab(ItemTab):
         for o in self.obs_rows:
             it = QtWidgets.QTreeWidgetItem([o["observed_on"], fmt_num(o["value"]), " ".join((o["note"] or "").split())])
             it.setToolTip(2, escape_tooltip(o["note"] or ""))
+            if web_links(o["note"] or ""):
+                font = QtGui.QFont(self.obs_list.font())
+                font.setUnderline(True)
+                it.setFont(2, font)
+                it.setForeground(2, self.obs_list.palette().brush(QtGui.QPalette.ColorRole.Link))
+                it.setToolTip(2, escape_tooltip((o["note"] or "") + "\n\nClick or press Enter to open the link."))
             self.obs_list.addTopLevelItem(it)
         self.chart.set_data(t, self.obs_rows)
         pct = progress_percent(t, self.obs_rows)
@@ -125,6 +164,11 @@ class TargetTab(ItemTab):
                                  + (f" by {t['target_on']}" if t["target_on"] else "") + f"; {latest}.")
         else:
             self.summary.setText("This item has no numeric target. Enter one below to follow progress.")
+
+    def changeEvent(self, e: QtCore.QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(e)
+        if e.type() == QtCore.QEvent.Type.PaletteChange and self.item is not None:
+            self.load(self.item)  # link colours in the observation list come from the palette
 
     def _form(self) -> dict:
         d = {k: e.text().strip() or None for k, e in self.fields.items()}
