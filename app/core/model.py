@@ -12,6 +12,36 @@ STATUS_KEYS = (
 RELATION_KINDS = ("same_as", "aligns_with", "supports", "conflicts_with", "supersedes")
 DIRECTIONS = ("increase", "decrease", "maintain")
 
+# The built-in vocabulary exactly as migration 0001 creates it, {key: (label, description)}: an
+# import may repeat these definitions but never change them (tests check they match the migration).
+BUILT_IN = {
+    "statuses": {
+        "proposed": ("Proposed", "Stated or proposed; no decision to act on it yet."),
+        "not_started": ("Not started", "Adopted or committed to, but no sign of work yet."),
+        "in_progress": ("In progress", "Work has visibly begun."),
+        "partially_achieved": ("Partially achieved", "Some of what was stated has been delivered."),
+        "achieved": ("Achieved", "Delivered as stated."),
+        "stalled": ("Stalled", "Work began but has stopped or shows no movement."),
+        "abandoned": ("Abandoned", "Dropped, withdrawn or superseded without delivery."),
+        "unknown": ("Unknown", "Not enough evidence to judge."),
+    },
+    "item_kinds": {
+        "goal": ("Goal", "A stated aim, broader than a single deliverable."),
+        "target": ("Target", "A goal with a measurable value and date."),
+        "proposal": ("Proposal", "Something proposed to others, not yet agreed."),
+        "priority": ("Priority", "A declared priority of a body or statement."),
+        "commitment": ("Commitment", "Something an actor has said it will do."),
+        "indicator": ("Indicator", "A quantity the texts report, tracked over time."),
+    },
+    "relation_kinds": {
+        "same_as": ("Same as", "Both items state the same thing."),
+        "aligns_with": ("Aligns with", "The items point in the same direction."),
+        "supports": ("Supports", "Progress on this item advances the other."),
+        "conflicts_with": ("Conflicts with", "The items pull against each other."),
+        "supersedes": ("Supersedes", "This item replaces the other."),
+    },
+}
+
 # Namespace for ids derived from stable names (the bundled seeds), so that every fresh
 # database built from the seeds gives the same items the same ids and files merge cleanly.
 SEED_NAMESPACE = uuid.UUID("6f1d7c4e-3a52-4e0b-9a57-0c8f3e2d1b90")
@@ -39,6 +69,13 @@ class ValidationError(PolicyTrackerError):
 
 class NotFoundError(PolicyTrackerError):
     pass
+
+
+class Cancelled(PolicyTrackerError):
+    """The person cancelled a long step (an import being prepared); nothing was written."""
+
+    def __init__(self, message: str = "Cancelled; nothing was changed."):
+        super().__init__(message)
 
 
 class ConflictError(PolicyTrackerError):

@@ -9,9 +9,11 @@ import datetime as dt
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any, Literal, overload
 
+from . import bidi
 from . import records as R
 from .model import DIRECTIONS, ITEM_KINDS, RELATION_KINDS, ValidationError
 from .records import (  # noqa: F401 - the window's forms read these limits from here
@@ -27,6 +29,13 @@ from .records import (  # noqa: F401 - the window's forms read these limits from
 )
 
 _CANONICAL_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", re.ASCII)
+
+# Fields shown on one line (titles, refs, labels, names, tags, links): bidirectional embeddings,
+# overrides and isolates are removed from them wherever they come from (see core.bidi).
+SINGLE_LINE_FIELDS = frozenset({f.name for rec in R.all_records() for f in rec.fields if f.type in ("line", "url")}
+                               | {"tag", "label"})
+KEY_LIMIT = 40
+_KEY = re.compile(r"[a-z][a-z0-9_]{0,%d}" % (KEY_LIMIT - 1), re.ASCII)
 
 
 def __getattr__(name: str):
@@ -58,12 +67,20 @@ def parse_date(value, field: str, required: bool = False) -> str | None:
         ) from None
 
 
-def clean_text(value, field: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
+def clean_text(value, field: str, *, required: bool = False, limit: int = MAX_TEXT,
+               single_line: bool | None = None) -> str:
+    """Text checked (no NUL, no lone surrogate, within `limit`, present when required) and trimmed.
+
+    A single-line field (by default: the fields in SINGLE_LINE_FIELDS) loses its bidirectional
+    embeddings, overrides and isolates first, so that it displays the words it stores.
+    """
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise ValidationError(f"{_label(field)} must be text.", field)
     check_unicode(value, field)
+    if single_line if single_line is not None else field in SINGLE_LINE_FIELDS:
+        value = bidi.remove_embeddings(value)
     if required and not value.strip():
         raise ValidationError(f"{_label(field)} cannot be empty.", field)
     if len(value) > limit:
@@ -250,6 +267,37 @@ def clean_item_value(key: str, value):
     if check is None:
         raise ValidationError(f"'{key}' is not a field of an item.")
     return check(value)
+
+
+def vocabulary_key(value, field: str = "key") -> str:
+    """A key of the vocabulary (a status, an item kind, a relation kind): ASCII `[a-z0-9_]`,
+    1 to 40 characters, starting with a letter, so that no key can look like another."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{_label(field)} must be text.", field)
+    if _KEY.fullmatch(value):
+        return value
+    shown = _short(ascii(value)[1:-1] if not value.isprintable() else value)
+    if not value:
+        raise ValidationError(f"{_label(field)} cannot be empty.", field)
+    if len(value) > KEY_LIMIT:
+        raise ValidationError(f"{_label(field)} '{shown}' is {len(value):,} characters long; "
+                              f"the limit is {KEY_LIMIT}.", field)
+    bad = next((ch for i, ch in enumerate(value)
+                if not ("a" <= ch <= "z" or (i and ("0" <= ch <= "9" or ch == "_")))), value[0])
+    what = f"U+{ord(bad):04X} {unicodedata.name(bad, 'an unnamed character')}"
+    if bad in "0123456789_" and bad == value[0]:
+        raise ValidationError(f"{_label(field)} '{shown}' starts with '{bad}'; a key must start with "
+                              f"a letter a-z.", field)
+    raise ValidationError(f"{_label(field)} '{shown}' holds {what}, which is not allowed; a key may hold "
+                          f"only a-z, 0-9 and _.", field)
+
+
+def not_after(value: str | None, latest: str, field: str, allowance: str = "") -> str | None:
+    """A date or moment that is not after `latest` (both in the database's own form, which
+    compares as text); `allowance` is said in the message (e.g. " plus 10 minutes")."""
+    if value is not None and value > latest:
+        raise ValidationError(f"{_label(field)} {value} is in the future (after {latest}{allowance}).", field)
+    return value
 
 
 def status_key(value, known) -> str:

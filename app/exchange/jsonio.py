@@ -12,6 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, NoReturn
@@ -19,7 +22,7 @@ from typing import Any, Callable, NoReturn
 from ..core import anchoring, status_rule
 from ..core import records as R
 from ..core import validation as v
-from ..core.model import STATUS_KEYS, ValidationError
+from ..core.model import BUILT_IN, Cancelled, ValidationError
 from ..store.guard import refuse_database_file
 from ..store.store import Store
 
@@ -31,11 +34,14 @@ READS = (1, 2)
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_LIST = 5_000_000
+MAX_NODES = 20_000_000
+CLOCK_SKEW = dt.timedelta(minutes=10)  # how far ahead of ours another analyst's clock may be
+VOCABULARY = (("statuses", "status"), ("item_kinds", "item kind"), ("relation_kinds", "relation kind"))
 ProgressFn = Callable[[int, int], bool]  # (done, total) -> False to cancel
 
 
-class ImportCancelled(Exception):
-    pass
+class ImportCancelled(Cancelled):
+    """An import cancelled while it was prepared or written; nothing of it stays."""
 
 
 @dataclass
@@ -47,6 +53,10 @@ class ImportReport:
     unplaced: list[str] = field(default_factory=list)
     # items whose `status` in the document disagreed with their history: the history decided
     status_from_history: list[str] = field(default_factory=list)
+    # items the file has whose `status` the document gave otherwise, with no dated update to say so
+    status_kept: list[str] = field(default_factory=list)
+    # what the import adds to the vocabulary: "adds status 'on_hold' (label 'On hold')"
+    vocabulary: list[str] = field(default_factory=list)
 
     def bump(self, what: str, kind: str = "added") -> None:
         d = self.added if kind == "added" else self.updated
@@ -54,7 +64,10 @@ class ImportReport:
 
     def summary(self) -> str:
         parts = [f"{n} {k.replace('_', ' ')}" for k, n in self.added.items() if n]
-        text = ("Added " + ", ".join(parts)) if parts else "Nothing new to add"
+        text = ("Added " + ", ".join(parts)) if parts else "Nothing new to add" if not self.vocabulary else ""
+        if self.vocabulary:
+            said = "; ".join(self.vocabulary)
+            text = f"{text}; {said}" if text else said[0].upper() + said[1:]
         up = [f"{n} {k.replace('_', ' ')}" for k, n in self.updated.items() if n]
         if up:
             text += "; updated " + ", ".join(up)
@@ -65,6 +78,9 @@ class ImportReport:
         if self.status_from_history:
             text += (f"; {len(self.status_from_history)} item(s) take the status of their latest update "
                      f"instead of the one the document gave")
+        if self.status_kept:
+            text += (f"; {len(self.status_kept)} item(s) keep their status, as the document gives no dated "
+                     f"update for the one it states")
         return text + "."
 
 
@@ -81,30 +97,54 @@ def dumps(doc: dict) -> str:
 
 # -- reading ----------------------------------------------------------------------------------
 def load_file(path: Path | str) -> dict:
-    """Read a document a person chose (never one of the open database's own files)."""
+    """Read a document a person chose (never one of the open database's own files).
+
+    Only a regular file, and never more than MAX_FILE_BYTES of it: a device or a file that grows
+    while it is read cannot make the import read without end.
+    """
     refuse_database_file(path, "import")  # before any stat or open: closing one drops our locks
     path = Path(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as e:
         raise ValidationError(f"{path} cannot be read: {e.strerror}.") from None
-    if size > MAX_FILE_BYTES:
-        raise ValidationError(f"{path.name} is {size / 1e6:.0f} MB; the import limit is {MAX_FILE_BYTES / 1e6:.0f} MB.")
-    raw = path.read_bytes()
+    if not stat.S_ISREG(info.st_mode):
+        raise ValidationError(f"{path.name} is not a regular file; choose a JSON document.")
+    if info.st_size > MAX_FILE_BYTES:
+        raise ValidationError(_too_big(path.name, info.st_size))
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as e:
+        raise ValidationError(f"{path} cannot be read: {e.strerror}.") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ValidationError(_too_big(path.name, len(raw)))
     return loads(raw, name=path.name)
 
 
+def _too_big(name: str, size: int) -> str:
+    return f"{name} is {size / 1e6:,.0f} MB; the import limit is {MAX_FILE_BYTES / 1e6:,.0f} MB."
+
+
 def loads(raw: bytes | str, name: str = "The document") -> Any:
-    if isinstance(raw, bytes):
-        if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw:
-            raise ValidationError(f"{name} is UTF-16 or binary; save it as UTF-8 JSON.")
+    """Parse a document within the budgets (bytes, values, depth), all checked before the parser
+    builds anything."""
+    text = raw if isinstance(raw, str) else None
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogatepass")  # for the budgets; a lone surrogate is named at its field
+    elif raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw:
+        raise ValidationError(f"{name} is UTF-16 or binary; save it as UTF-8 JSON.")
+    if len(raw) > MAX_FILE_BYTES:
+        raise ValidationError(_too_big(name, len(raw)))
+    check_budget(raw, name)
+    if text is None:
         try:
-            raw = raw.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as e:
             raise ValidationError(f"{name} is not UTF-8 text (bad byte at position {e.start}).") from None
-    _check_depth(raw, name)
+    del raw
     try:
-        return json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as e:
         raise ValidationError(f"{name} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}.") from None
     except RecursionError:
@@ -113,25 +153,48 @@ def loads(raw: bytes | str, name: str = "The document") -> Any:
         raise ValidationError(f"{name} contains a number that is too long to read ({str(e)[:60]}).") from None
 
 
-def _check_depth(text: str, name: str) -> None:
-    """Refuse deep nesting before the parser recurses into it (100,000 brackets would crash it)."""
-    depth, in_str, esc = 0, False, False
-    for ch in text:
-        if in_str:
-            if esc:
-                esc = False
-            elif ch == "\\":
-                esc = True
-            elif ch == '"':
-                in_str = False
-        elif ch == '"':
-            in_str = True
-        elif ch in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise ValidationError(f"{name} is nested too deeply (more than {MAX_DEPTH} levels).")
-        elif ch in "]}":
-            depth -= 1
+# A JSON string, its escapes included (unrolled, so that long strings cost no backtracking).
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+_INNERMOST = re.compile(rb"\{\}|\[\]")
+
+
+def _bare(raw: bytes) -> bytes:
+    """The document with every string's content removed (a JSON string never holds a raw `"`)."""
+    return _STRING.sub(b'""', raw)
+
+
+def count_nodes(raw: bytes) -> int:
+    """The values a document will become, counted without parsing it (at C speed).
+
+    With every string's content removed, each `{` or `[` opens a container and each `,` adds an
+    element or a member; the document's first value is the one more. An upper bound on what
+    json.loads builds.
+    """
+    return _count(_bare(raw))
+
+
+def _count(bare: bytes) -> int:
+    return bare.count(b"{") + bare.count(b"[") + bare.count(b",") + 1
+
+
+def check_budget(raw: bytes, name: str = "The document") -> None:
+    """Refuse a document of more than MAX_NODES values or MAX_DEPTH levels before it is parsed."""
+    bare = _bare(raw)
+    nodes = _count(bare)
+    if nodes > MAX_NODES:
+        raise ValidationError(f"{name} holds {nodes:,} values or more; the import limit is {MAX_NODES:,}.")
+    # depth: each pass removes every innermost pair, so a document empties in as many passes as it is deep
+    brackets = _NOT_BRACKET.sub(b"", bare)
+    del bare
+    for _ in range(MAX_DEPTH):
+        if not brackets:
+            return
+        brackets, n = _INNERMOST.subn(b"", brackets)
+        if not n:
+            return  # mismatched brackets: the parser names the place
+    if _INNERMOST.search(brackets):
+        raise ValidationError(f"{name} is nested too deeply (more than {MAX_DEPTH} levels).")
 
 
 def _reject_constant(token: str):
@@ -278,8 +341,13 @@ class _Layout:
         return {f.json: ck.plain(f, raw, where) for f in self.plain_fields}
 
 
-def validate_document(doc: Any, store: Store | None = None) -> dict:
-    """Check a whole document; return it normalised. Raises ValidationError naming the place."""
+def validate_document(doc: Any, store: Store | None = None, check: Callable[[], None] | None = None) -> dict:
+    """Check a whole document; return it normalised. Raises ValidationError naming the place.
+
+    Reads the file (when given) but never writes. `check()` is called every few hundred items (it
+    raises to cancel). Linear in the document: sets and dicts for every lookup, one walk up the
+    parents for every item at most once.
+    """
     ck = _Checker(doc)
     ck.obj(doc, "The document", required=("format", "version"))
     if doc.get("format") != FORMAT:
@@ -288,21 +356,17 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
         ck.fail("version", f"is {doc.get('version')!r}; this app reads versions "
                            f"{', '.join(map(str, READS[:-1]))} and {READS[-1]}")
 
-    today = dt.date.today().isoformat()  # one "today" for the whole document
+    # One "now" for the whole document: nothing imported may have happened after it. A moment may
+    # be CLOCK_SKEW ahead (clocks differ); a date may be today, as in the window.
+    latest = v.timestamp((dt.datetime.now(dt.timezone.utc) + CLOCK_SKEW).isoformat(), "now")
+    assert latest is not None
+    today = dt.date.today().isoformat()
+    future = {"moment": (latest, f", now plus {CLOCK_SKEW.seconds // 60} minutes for clocks that differ"),
+              "date": (today, ", today")}
     L = {rec.table: _Layout(rec, today=today) for rec in R.all_records()}
 
-    statuses = {}
-    S = L["statuses"]
-    key_field = S.rec.field("key")
-    for i, s in enumerate(ck.lst(doc.get("statuses"), "statuses", S.rec.most)):
-        w = f"statuses[{i}]"
-        ck.obj(s, w, required=S.required)
-        key = ck.plain(key_field, s, w)
-        if not key.replace("_", "").isalnum():
-            ck.fail(f"{w}.key", "may hold only letters, digits and _")
-        statuses[key] = {"key": key, **S.plain(ck, s, w)}
-    known_status = set(statuses) | ({r["key"] for r in store.statuses()} if store else set(STATUS_KEYS))
-
+    vocabulary = _vocabulary(ck, doc, store)
+    known_status = vocabulary["statuses"]
     sources: list[dict] = []
     src_ids: set[str] = set()
     S = L["sources"]
@@ -321,8 +385,9 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
         real = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if sha is not None and sha.lower() != real:
             ck.fail(f"{w}.sha256", "does not match the text (the text was altered or the hash is wrong)")
-        sources.append({"id": sid, **ck.values(w, S.values, s), **{f.json: ck.plain(f, s, w) for f in others},
-                        "sha256": real, "text": text})
+        sources.append(_not_future({"id": sid, **ck.values(w, S.values, s),
+                                    **{f.json: ck.plain(f, s, w) for f in others}, "sha256": real, "text": text},
+                                   w, future))
 
     frameworks: list[dict] = []
     fw_ids: set[str] = set()
@@ -339,13 +404,15 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
     I, C, U, T, O = L["items"], L["citations"], L["status_updates"], L["targets"], L["observations"]  # noqa: E741 - record initials, like F above
     raw_items = ck.lst(doc.get("items"), R.ITEMS.json, I.rec.most)
     for i, it in enumerate(raw_items):
+        if check is not None and i % 256 == 0:
+            check()
         w = f"items[{i}]"
         ck.obj(it, w, required=I.required)
         iid = ck.ident(it["id"], f"{w}.id", item_ids, I.id_limit)
         # the very rules of the window's item form (core.validation), field by field
         values = ck.values(w, I.values, it)
         status = I.status(ck, it, w, known_status)
-        item = {"id": iid, **I.plain(ck, it, w), **values, **status, **I.stamped(ck, it, w)}
+        item = _not_future({"id": iid, **I.plain(ck, it, w), **values, **status, **I.stamped(ck, it, w)}, w, future)
         cits = []
         for j, c in enumerate(ck.lst(it.get(C.rec.json), f"{w}.{C.rec.json}", C.rec.most)):
             cw = f"{w}.{C.rec.json}[{j}]"
@@ -360,8 +427,8 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
             uw = f"{w}.{U.rec.json}[{j}]"
             ck.obj(u, uw, required=U.required)
             uid = ck.ident(u["id"], f"{uw}.id", sub_ids, U.id_limit)
-            ups.append({"id": uid, **U.status(ck, u, uw, known_status), **ck.values(uw, U.values, u),
-                        **U.plain(ck, u, uw), **U.stamped(ck, u, uw)})
+            ups.append(_not_future({"id": uid, **U.status(ck, u, uw, known_status), **ck.values(uw, U.values, u),
+                                    **U.plain(ck, u, uw), **U.stamped(ck, u, uw)}, uw, future))
         target = it.get(T.rec.json)
         if target is not None:
             tw = f"{w}.{T.rec.json}"
@@ -377,7 +444,7 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
             if cid is not None and cid not in cit_ids:
                 ck.fail(f"{ow}.citation_id", f"'{cid}' is not one of this item's citations")
             oid = ck.ident(o["id"], f"{ow}.id", sub_ids, O.id_limit)
-            obs.append({"id": oid, **ck.values(ow, O.values, o), **linked})
+            obs.append(_not_future({"id": oid, **ck.values(ow, O.values, o), **linked}, ow, future))
         item.update({C.rec.json: cits, U.rec.json: ups, T.rec.json: target, O.rec.json: obs})
         items.append(item)
 
@@ -415,18 +482,7 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
             if c["source_id"] not in src_known:
                 ck.fail(f"items[{i}].citations[{j}].source_id",
                         f"'{c['source_id']}' is not a source in the document or the file")
-    parents = {it["id"]: it["parent_id"] for it in items}
-    for i, it in enumerate(items):  # no item may end up inside itself
-        seen, cur = {it["id"]}, it["parent_id"]
-        while cur:
-            if cur in seen:
-                ck.fail(f"items[{i}].parent_id", "makes the item a parent of itself (a loop of parents)")
-            seen.add(cur)
-            if cur in parents:
-                cur = parents[cur]
-            else:
-                row = store.get_item(cur) if store else None
-                cur = row["parent_id"] if row else None
+    _no_loop_of_parents(ck, items, store)
     for i, r in enumerate(relations):
         for end in ("from_id", "to_id"):
             if r[end] not in item_known:
@@ -454,16 +510,185 @@ def validate_document(doc: Any, store: Store | None = None) -> dict:
             if c["end"] is not None and c["end"] > len(texts[c["source_id"]]):
                 ck.fail(f"items[{i}].citations[{j}].end",
                         f"{c['end']} is beyond the end of its source text ({len(texts[c['source_id']])} characters)")
-    return {"statuses": list(statuses.values()), "sources": sources, "frameworks": frameworks,
-            "items": items, "relations": relations, "_texts": texts}
+    return {"statuses": vocabulary["new"], "vocabulary": vocabulary["said"], "sources": sources,
+            "frameworks": frameworks, "items": items, "relations": relations, "_texts": texts}
 
 
-# -- import ---------------------------------------------------------------------------------
-def import_document(store: Store, doc: Any, progress: ProgressFn | None = None) -> ImportReport:
-    """Validate the whole document, then merge it by id in one transaction (all or nothing)."""
-    clean = validate_document(doc, store)
-    report = ImportReport()
+# Which imported fields say when something happened, and which limit applies to them.
+FACTS = {"created_at": "moment", "updated_at": "moment", "published_on": "date", "observed_on": "date"}
+
+
+def _not_future(row: dict, where: str, future: dict) -> dict:
+    """`row` unchanged, or a refusal naming the first of its dates or moments after now."""
+    for name, kind in FACTS.items():
+        value = row.get(name)
+        if value is not None:
+            limit, why = future[kind]
+            try:
+                v.not_after(value, limit, name, why)
+            except ValidationError as e:
+                raise ValidationError(v.placed(f"{where}.{name}", e)) from None
+    return row
+
+
+def _no_loop_of_parents(ck: _Checker, items: list[dict], store: Store | None) -> None:
+    """Refuse the first item that would end up inside itself; each item is walked through once.
+
+    An item's parent is the document's when the document has the item, else the file's.
+    """
+    parents = {it["id"]: it["parent_id"] for it in items}
+    done: set[str] = set()  # items known to lead up to a top-level item
+    for i, it in enumerate(items):
+        walk: list[str] = []
+        on_walk: set[str] = set()
+        cur = it["id"]
+        while cur and cur not in done:
+            if cur in on_walk:
+                ck.fail(f"items[{i}].parent_id", "makes the item a parent of itself (a loop of parents)")
+            on_walk.add(cur)
+            walk.append(cur)
+            if cur in parents:
+                cur = parents[cur]
+            else:
+                row = store.get_item(cur) if store else None
+                cur = row["parent_id"] if row else None
+        done.update(walk)
+
+
+def _vocabulary(ck: _Checker, doc: dict, store: Store | None) -> dict:
+    """Check the document's statuses (and item or relation kinds, if it lists them).
+
+    A built-in entry (core.model.BUILT_IN) or one the file already has may be repeated exactly,
+    never redefined; a new key must be ASCII (core.validation.vocabulary_key) and its label must
+    not be one that another entry already shows. Only statuses can be added by an import; each one
+    added is said in the summary. Returns {"statuses": every status key the items may use, "new":
+    the status rows to add, "said": the summary's phrases}.
+    """
+    out: dict[str, Any] = {"new": [], "said": []}
+    have = {"statuses": {r["key"]: (r["label"], r["description"]) for r in store.statuses()} if store else {}}
+    for section, what in VOCABULARY:
+        entries = ck.lst(doc.get(section), section, R.STATUSES.most)
+        existing = {**have.get(section, {}), **BUILT_IN[section]}
+        labels = {_same_label(lab): key for key, (lab, _d) in existing.items()}
+        seen: dict[str, int] = {}
+        for i, raw in enumerate(entries):
+            w = f"{section}[{i}]"
+            ck.obj(raw, w, required=("key", "label"))
+            key = ck.clean(f"{w}.key", v.vocabulary_key, raw["key"])
+            if key in seen:
+                ck.fail(f"{w}.key", f"repeats the {what} '{key}' of {section}[{seen[key]}]")
+            seen[key] = i
+            label = ck.clean(f"{w}.label", v.clean_text, raw["label"], "label", required=True,
+                             limit=R.STATUSES.field("label").limit)
+            desc = ck.text(raw.get("description"), f"{w}.description", limit=R.STATUSES.field("description").limit)
+            if key in existing:
+                old_label, old_desc = existing[key]
+                known = "is built in" if key in BUILT_IN[section] else "is already in the file"
+                if label != old_label:
+                    ck.fail(w, f"'{key}' {known}; its label cannot be changed by an import")
+                if desc is not None and desc != old_desc:
+                    ck.fail(w, f"'{key}' {known}; its description cannot be changed by an import")
+                continue
+            if section != "statuses":
+                ck.fail(f"{w}.key", f"'{key}' is not an {what} of this app; an import cannot add {what}s")
+            other = labels.get(_same_label(label))
+            if other is not None:
+                ck.fail(f"{w}.label", f"'{label}' is already the label of the {what} '{other}'; "
+                                      f"give '{key}' a label of its own")
+            labels[_same_label(label)] = key
+            out["new"].append({"key": key, "label": label, "description": desc or ""})
+            out["said"].append(f"adds {what} '{key}' (label '{label}')")
+        if section == "statuses":
+            out["statuses"] = set(existing) | set(seen)
+    return out
+
+
+def _same_label(label: str) -> str:
+    """A label as it looks: compatibility forms folded, case and spacing ignored."""
+    return " ".join(unicodedata.normalize("NFKC", label).casefold().split())
+
+
+# -- import: prepare (read, check, place quotes; no writes), then apply (one short write) ------------
+@dataclass
+class Prepared:
+    """A document checked against a file and its quotes placed, ready to be written.
+
+    `document` is the document as read (undo photographs the records it names); `stamp` tells
+    whether the file changed since: if it did, apply checks the document again in its transaction.
+    Quotes placed stay placed (`anchors`), whatever happens to the file (source texts never change).
+    """
+
+    document: Any
+    clean: dict
+    stamp: tuple
+    anchors: dict = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:  # reads like the document it holds
+        return self.document.get(key, default) if isinstance(self.document, dict) else default
+
+
+def _stamp(store: Store) -> tuple:
+    """Changes whenever this connection or another one has written to the file."""
+    return (store.data_version(), store.conn.total_changes)
+
+
+def prepare_import(store: Store, doc: Any, progress: ProgressFn | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> Prepared:
+    """Check a whole document against the file and place its quotes, writing nothing.
+
+    Every step is linear in the document (or n log n), and the slow one, placing quotes in their
+    source texts, happens here, before any write transaction. `progress(done, total)` hears of each
+    quote placed (returning False cancels, as the window's progress dialog does) and `cancelled()`
+    is asked as often; either raises ImportCancelled (a core.model.Cancelled).
+    """
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise ImportCancelled()
+    check()
+    clean = validate_document(doc, store, check)
+    prepared = Prepared(doc, clean, _stamp(store))
+    _place_quotes(store, prepared, progress, check)
+    return prepared
+
+
+def _place_quotes(store: Store, prepared: Prepared, progress: ProgressFn | None,
+                  check: Callable[[], None]) -> None:
+    """Place every new citation's quote (core.anchoring), once per distinct quote and context."""
+    clean = prepared.clean
+    have = store.existing_ids("citations", [c["id"] for it in clean["items"] for c in it["citations"]])
+    todo = [c for it in clean["items"] for c in it["citations"] if c["id"] not in have]
     texts = clean["_texts"]
+    for n, c in enumerate(todo, start=1):
+        text = texts[c["source_id"]]
+        key = (c["source_id"], len(text), c["quote"], c["prefix"], c["suffix"], c["start"], c["end"])
+        if key not in prepared.anchors:
+            prepared.anchors[key] = _anchor_citation(dict(c), text)
+        c.update(prepared.anchors[key])
+        check()
+        if progress is not None and (n % 50 == 0 or n == len(todo)) and progress(n, len(todo)) is False:
+            raise ImportCancelled()
+
+
+def import_document(store: Store, doc: Any, progress: ProgressFn | None = None) -> ImportReport:
+    """Merge a document by id in one transaction (all or nothing).
+
+    `doc` is a Prepared (prepare_import, run before the transaction: the quick way) or a document
+    as read, which is then prepared here, inside the caller's transaction if there is one.
+    """
+    prepared = doc if isinstance(doc, Prepared) else prepare_import(store, doc, progress)
+    with store.write():
+        if _stamp(store) != prepared.stamp:  # the file changed since: check again, against it now
+            clean = validate_document(prepared.document, store)
+            fresh = Prepared(prepared.document, clean, prepared.stamp, prepared.anchors)
+            _place_quotes(store, fresh, None, lambda: None)
+        else:
+            clean = prepared.clean
+        return _apply(store, clean, progress)
+
+
+def _apply(store: Store, clean: dict, progress: ProgressFn | None) -> ImportReport:
+    """Write a checked document (inside the caller's transaction)."""
+    report = ImportReport(vocabulary=list(clean["vocabulary"]))
     total = len(clean["items"]) + len(clean["sources"]) + len(clean["relations"])
     done = 0
 
@@ -473,69 +698,66 @@ def import_document(store: Store, doc: Any, progress: ProgressFn | None = None) 
         if progress and (done % 200 == 0 or done == total) and progress(done, total) is False:
             raise ImportCancelled()
 
-    with store.write():
-        for s in clean["statuses"]:
-            store.upsert_status(s)
-        have = store.existing_ids("sources", [s["id"] for s in clean["sources"]])
-        for s in clean["sources"]:
-            if s["id"] in have:
-                report.unchanged += 1  # a source already in the file keeps its text
-            else:
-                store.insert_source(s)
-                report.bump("sources")
-            tick()
-        have = store.existing_ids("frameworks", [f["id"] for f in clean["frameworks"]])
-        for f in clean["frameworks"]:
-            if f["id"] in have:
-                cur = store.get_framework(f["id"])
-                assert cur is not None  # in `have`, in this same transaction
-                if any(cur[k] != f[k] for k in R.FRAMEWORKS.content):
-                    store.update_framework(f["id"], f)
-                    report.bump("frameworks", "updated")
-            else:
-                store.insert_framework(f)
-                report.bump("frameworks")
-        have_items = store.existing_ids("items", [it["id"] for it in clean["items"]])
-        sub = [x["id"] for it in clean["items"] for x in it["citations"]]
-        have_cits = store.existing_ids("citations", sub)
-        have_ups = store.existing_ids("status_updates",
-                                      [u["id"] for it in clean["items"] for u in it["status_updates"]])
-        have_obs = store.existing_ids("observations", [o["id"] for it in clean["items"] for o in it["observations"]])
-        deferred_parents = []
-        # an update without a created_at is written now; the status rule must see that same moment
-        now = v.timestamp(dt.datetime.now(dt.timezone.utc).isoformat(), "created_at")
-        for it in clean["items"]:
-            for u in it["status_updates"]:
-                u["created_at"] = u["created_at"] or now
-            for c in it["citations"]:
-                if c["id"] not in have_cits:
-                    _anchor_citation(c, texts[c["source_id"]], it, report)
-            if it["id"] not in have_items:
-                # a new item: its own history decides its status; with none, its stated status stands
-                status = status_rule.current_status(it["status"], it["status_updates"])
-                if status != it["status"]:
-                    report.status_from_history.append(_label(it))
-                    it["status"] = status
-                row = {k: val for k, val in it.items() if val is not None or k == "parent_id"}
-                if it["parent_id"]:
-                    deferred_parents.append((it["id"], it["parent_id"]))
-                    row["parent_id"] = None
-                store.insert_item_tree(row)
-                report.bump("items")
-                report.bump("citations", "added") if it["citations"] else None
-            else:
-                _merge_item(store, it, have_cits, have_ups, have_obs, report, deferred_parents)
-            tick()
-        for iid, pid in deferred_parents:
-            # linking a parent is part of restoring the record, not a new edit: keep updated_at
-            store.update_item(iid, {"parent_id": pid, "updated_at": store.require_item(iid)["updated_at"]})
-        for r in clean["relations"]:
-            if store.get_relation(r["id"]) is None and not store.relation_exists(r["from_id"], r["to_id"], r["kind"]):
-                store.insert_relation(r)
-                report.bump("relations")
-            tick()
-        if report.added.get("citations"):
-            del report.added["citations"]
+    for s in clean["statuses"]:
+        store.upsert_status(s)
+    have = store.existing_ids("sources", [s["id"] for s in clean["sources"]])
+    for s in clean["sources"]:
+        if s["id"] in have:
+            report.unchanged += 1  # a source already in the file keeps its text
+        else:
+            store.insert_source(s)
+            report.bump("sources")
+        tick()
+    have = store.existing_ids("frameworks", [f["id"] for f in clean["frameworks"]])
+    for f in clean["frameworks"]:
+        if f["id"] in have:
+            cur = store.get_framework(f["id"])
+            assert cur is not None  # in `have`, in this same transaction
+            if any(cur[k] != f[k] for k in R.FRAMEWORKS.content):
+                store.update_framework(f["id"], f)
+                report.bump("frameworks", "updated")
+        else:
+            store.insert_framework(f)
+            report.bump("frameworks")
+    have_items = store.existing_ids("items", [it["id"] for it in clean["items"]])
+    sub = [x["id"] for it in clean["items"] for x in it["citations"]]
+    have_cits = store.existing_ids("citations", sub)
+    have_ups = store.existing_ids("status_updates",
+                                  [u["id"] for it in clean["items"] for u in it["status_updates"]])
+    have_obs = store.existing_ids("observations", [o["id"] for it in clean["items"] for o in it["observations"]])
+    deferred_parents = []
+    # an update without a created_at is written now; the status rule must see that same moment
+    now = v.timestamp(dt.datetime.now(dt.timezone.utc).isoformat(), "created_at")
+    for it in clean["items"]:
+        for u in it["status_updates"]:
+            u["created_at"] = u["created_at"] or now
+        for c in it["citations"]:
+            if c["id"] not in have_cits:
+                _report_anchor(c, it, report)
+        if it["id"] not in have_items:
+            # a new item: its own history decides its status; with none, its stated status stands
+            status = status_rule.current_status(it["status"], it["status_updates"])
+            if status != it["status"]:
+                report.status_from_history.append(_label(it))
+            row = {k: val for k, val in it.items() if val is not None or k == "parent_id"}
+            row["status"] = status
+            if it["parent_id"]:
+                deferred_parents.append((it["id"], it["parent_id"]))
+                row["parent_id"] = None
+            store.insert_item_tree(row)
+            report.bump("items")
+        else:
+            _merge_item(store, it, have_cits, have_ups, have_obs, report, deferred_parents)
+        tick()
+    for iid, pid in deferred_parents:
+        # linking a parent is part of restoring the record, not a new edit: keep updated_at
+        store.update_item(iid, {"parent_id": pid, "updated_at": store.require_item(iid)["updated_at"]})
+    for r in clean["relations"]:
+        if store.get_relation(r["id"]) is None and not store.relation_exists(r["from_id"], r["to_id"], r["kind"]):
+            store.insert_relation(r)
+            report.bump("relations")
+        tick()
+    report.added.pop("citations", None)  # they come with their items; the items are counted
     return report
 
 
@@ -557,12 +779,14 @@ def _merge_item(store, it, have_cits, have_ups, have_obs, report, deferred_paren
             store.insert_status_update({**{k: val for k, val in u.items() if val is not None}, "item_id": it["id"]})
             report.bump("status_updates")
             added_updates = True
-    own = it["status"] if newer else cur["status"]
-    status = own
-    if added_updates or own != cur["status"]:  # otherwise neither the history nor the status changes
-        status = status_rule.current_status(own, store.status_updates_for_item(it["id"]))
+    # Only a dated update moves the status of an item the file has (core.status_rule over the united
+    # history): never the document's `status`, whatever its updated_at says.
+    status = cur["status"]
+    if added_updates:
+        status = status_rule.current_status(cur["status"], store.status_updates_for_item(it["id"]))
     if newer and status != it["status"]:
-        report.status_from_history.append(_label(it))
+        (report.status_from_history if added_updates or it["status_updates"] else report.status_kept).append(
+            _label(it))
     upd = {**{k: it[k] for k in fields}, "status": status}
     if newer and any(cur[k] != upd[k] for k in fields):
         if it.get("updated_at"):
@@ -590,20 +814,32 @@ def _label(item: dict) -> str:
     return f"{item['ref'] or ''} {item['title'][:60]}".strip()
 
 
-def _anchor_citation(c: dict, text: str, item: dict, report: ImportReport) -> None:
-    """Make offsets agree with the quote: keep them, re-anchor, or leave the citation unplaced."""
+def _anchor_citation(c: dict, text: str) -> dict:
+    """Make offsets agree with the quote: keep them, re-anchor, or leave the citation unplaced.
+
+    Pure: returns the citation's placed fields (start, end, quote, prefix, suffix) and `_placed`,
+    how it was placed ("kept", "unplaced" or core.anchoring's method)."""
     if c["start"] is not None and text[c["start"]:c["end"]] == c["quote"]:
-        pass
+        method = "kept"
     else:
         found = anchoring.anchor(text, c["quote"], c["prefix"], c["suffix"], c["start"], c["end"])
-        label = _label(item)
         if found is None:
-            c["start"] = c["end"] = None
-            report.unplaced.append(f"{label}: {c['quote'][:60]!r}")
-            return
+            return {"start": None, "end": None, "quote": c["quote"], "prefix": c["prefix"], "suffix": c["suffix"],
+                    "_placed": "unplaced"}
         c["start"], c["end"] = found.start, found.end
         if found.method == "fuzzy":
             c["quote"] = text[found.start:found.end]
-        report.reanchored.append(f"{label}: {found.method}")
+        method = found.method
     if not c["prefix"] and not c["suffix"]:
         c["prefix"], c["suffix"] = anchoring.context(text, c["start"], c["end"])
+    return {"start": c["start"], "end": c["end"], "quote": c["quote"], "prefix": c["prefix"], "suffix": c["suffix"],
+            "_placed": method}
+
+
+def _report_anchor(c: dict, item: dict, report: ImportReport) -> None:
+    """Say in the report how a new citation was placed (the `_placed` mark is not stored)."""
+    method = c.get("_placed", "kept")
+    if method == "unplaced":
+        report.unplaced.append(f"{_label(item)}: {c['quote'][:60]!r}")
+    elif method != "kept":
+        report.reanchored.append(f"{_label(item)}: {method}")

@@ -659,10 +659,12 @@ class ImportDocument(Operation):
     """Merge an exchange document (JSON, or a sheet made into one) into the file, undoably.
 
     `importer(store, doc, progress)` does the merge (jsonio.import_document, or the sheet's
-    wrapper that names spreadsheet lines in its errors). Before it runs, what the merge can change
-    of the records the document names is photographed; the inverse removes what the import added
-    and puts back what it changed, and refuses if another window or program changed any of them
-    since, or hung something of its own on what the import added.
+    wrapper that names spreadsheet lines in its errors). `doc` may be a jsonio.Prepared: checked
+    and its quotes placed before this runs (jsonio.prepare_import, off the write transaction and
+    possibly off the window's thread), so the transaction only writes. Before it runs, what the
+    merge can change of the records the document names is photographed; the inverse removes what
+    the import added and puts back what it changed, and refuses if another window or program
+    changed any of them since, or hung something of its own on what the import added.
     """
 
     doc: Any
@@ -731,6 +733,7 @@ class UndoImport(Operation):
 
 
 def _ids(doc: Any, key: str) -> list[str]:
+    doc = getattr(doc, "document", doc)  # a prepared import (jsonio.Prepared) holds the document as read
     rows = doc.get(key) if isinstance(doc, dict) else None
     if not isinstance(rows, list):
         return []
