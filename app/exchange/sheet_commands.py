@@ -75,9 +75,7 @@ def cmd_import_sheet(args) -> int:
 
 
 def _print_dry_run(plan: sheets.Plan, report) -> None:
-    print(f"Dry run, nothing was written: {plan.summary()}")
-    if plan.new_framework:
-        print(f"The framework “{plan.framework_title}” would be created.")
+    print(f"Dry run (nothing was written). {plan.summary()}")
     for r in plan.rows:
         if r.action == "add":
             print(f"  add     line {r.line}: {r.ref} {r.values.get('title', '')}".rstrip())

@@ -425,7 +425,8 @@ class Plan:
             parts.append(f"the framework “{self.framework_title}” would be created")
         parts.append(f"{self.count('add')} item(s) would be added, {self.count('update')} updated and "
                      f"{self.count('unchanged')} left unchanged")
-        return "; ".join(parts).capitalize() + "."
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:] + "."
 
 
 def find_framework(store: Store, title: str) -> dict | None:
