@@ -186,3 +186,26 @@ def _links_any(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
             f"SELECT id, parent_id FROM items WHERE parent_id IS NOT NULL AND id IN ({','.join('?' * len(chunk))})",
             chunk))
     return out
+
+
+def parent_candidates(conn: sqlite3.Connection, framework_id: str, text: str = "", *, exclude: Iterable[str] = (),
+                      limit: int = 200) -> list[dict]:
+    """Items of a framework a person may choose as a parent, matching `text` in ref or title (words in
+    any order), in natural ref order, at most `limit` (a picker reads one screenful, never them all)."""
+    where, params = ["i.framework_id = ?"], [framework_id]
+    for w in text.split():
+        where.append("(i.ref LIKE ? ESCAPE '\\' OR i.title LIKE ? ESCAPE '\\')")
+        like = "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [like, like]
+    skip = set(exclude)
+    rows = conn.execute(
+        f"SELECT i.id, i.ref, i.title FROM items i WHERE {' AND '.join(where)} "
+        f"ORDER BY {_NATURAL_REF.format(d='ASC')} LIMIT ?", [*params, int(limit) + len(skip)]).fetchall()
+    return [dict(id=r[0], ref=r[1], title=r[2]) for r in rows if r[0] not in skip][:limit]
+
+
+def items_with_ref(conn: sqlite3.Connection, framework_id: str, ref: str) -> list[str]:
+    """Ids of a framework's items whose ref is `ref` (ignoring case and surrounding spaces)."""
+    return [r[0] for r in conn.execute(
+        "SELECT id FROM items WHERE framework_id = ? AND lower(trim(ref)) = lower(trim(?)) ORDER BY seq",
+        (framework_id, ref))]

@@ -281,3 +281,56 @@ class _Titled(OperationCommand):
         if ok and self.outcome is not None:
             self.setText(self._title(self.outcome))
         return ok
+
+
+# -- structure: frameworks, parents, several items at once (app/services/structure_ops.py) ----------------
+def _so():
+    from ..services import structure_ops
+    return structure_ops
+
+
+def EditFramework(session: "Session", framework_id: str, fields: dict) -> OperationCommand:  # noqa: N802
+    """Rename a framework or change its description or actor."""
+    cmd = OperationCommand(session, _so().EditFramework(framework_id, dict(fields)))
+    cmd.framework_id = framework_id
+    return cmd
+
+
+def DeleteFramework(session: "Session", framework_id: str, *, with_items: bool = False) -> OperationCommand:  # noqa: N802
+    """Delete a framework (with_items: and every item in it); undo puts it all back."""
+    fw = session.store.get_framework(framework_id)
+    op = _so().DeleteFrameworkWithItems(framework_id) if with_items else _ops().DeleteFramework(framework_id)
+    cmd = OperationCommand(session, op, f"Delete framework {_short(fw['title'] if fw else '', 30)}")
+    cmd.framework_id = framework_id
+    return cmd
+
+
+def SetParent(session: "Session", item_id: str, parent_id: str | None) -> OperationCommand:  # noqa: N802
+    cmd = OperationCommand(session, _so().SetParent(item_id, parent_id))
+    cmd.item_id = item_id
+    return cmd
+
+
+def MoveUnder(session: "Session", item_ids: list[str], parent_id: str | None,  # noqa: N802
+              framework_id: str | None = None) -> OperationCommand:
+    """Cut and paste or drag: items (with what is below them) go under parent_id, or to the top level."""
+    return OperationCommand(session, _so().MoveUnder(tuple(item_ids), parent_id, framework_id))
+
+
+def MoveToFramework(session: "Session", item_ids: list[str], framework_id: str) -> OperationCommand:  # noqa: N802
+    return OperationCommand(session, _so().MoveToFramework(tuple(item_ids), framework_id))
+
+
+def SetStatusMany(session: "Session", item_ids: list[str], status: str, as_of: str | None,  # noqa: N802
+                  note: str = "") -> OperationCommand:
+    """One dated status update with the same note for every item: one undo step."""
+    return OperationCommand(session, _so().set_status_many(item_ids, status, as_of, note or "", session.analyst))
+
+
+def ChangeTags(session: "Session", item_ids: list[str], add=(), remove=()) -> OperationCommand:  # noqa: N802
+    return OperationCommand(session, _so().ChangeTags(tuple(item_ids), tuple(add), tuple(remove)))
+
+
+def DeleteItems(session: "Session", item_ids: list[str], children: str = "delete") -> OperationCommand:  # noqa: N802
+    """Delete items, their sub-items deleted too ("delete") or moved up a level ("lift"): one undo step."""
+    return OperationCommand(session, _so().DeleteItems(tuple(item_ids), children))

@@ -1,4 +1,5 @@
-"""Dialogs: pick an item to link to, track selected words as a new item, describe a new source."""
+"""Dialogs: pick an item to link to, track selected words as a new item, describe a new source; a
+framework's fields, a parent, a status or framework for several items, and a choice among answers."""
 from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
@@ -108,10 +109,24 @@ class TrackItemDialog(QtWidgets.QDialog):
         form = QtWidgets.QFormLayout(self)
         self.framework = QtWidgets.QComboBox()
         self.framework.setAccessibleName("Framework")
-        for f in session.store.list_frameworks():
-            self.framework.addItem(f["title"], f["id"])
-        if framework_id:
-            self.framework.setCurrentIndex(max(0, self.framework.findData(framework_id)))
+        self._fill_frameworks(framework_id)
+        self.new_framework = QtWidgets.QPushButton("&New Framework…")
+        self.new_framework.setAccessibleName("New framework")
+        self.new_framework.setAutoDefault(False)
+        self.new_framework.clicked.connect(self.create_framework)
+        fw_row = QtWidgets.QHBoxLayout()
+        fw_row.addWidget(self.framework, 1)
+        fw_row.addWidget(self.new_framework)
+        self.parent_id: str | None = None
+        self.parent_label = plain_label("(none: at the top of the framework)", wrap=False, name="Parent")
+        self.choose_parent = QtWidgets.QPushButton("C&hoose…")
+        self.choose_parent.setAccessibleName("Choose parent")
+        self.choose_parent.setAutoDefault(False)
+        self.choose_parent.clicked.connect(self.pick_parent)
+        parent_row = QtWidgets.QHBoxLayout()
+        parent_row.addWidget(self.parent_label, 1)
+        parent_row.addWidget(self.choose_parent)
+        self.framework.currentIndexChanged.connect(lambda _i: self.set_parent(None))
         self.kind = QtWidgets.QComboBox()
         self.kind.setAccessibleName("Kind")
         for k in session.store.item_kinds():
@@ -124,7 +139,8 @@ class TrackItemDialog(QtWidgets.QDialog):
         self.title.setTabChangesFocus(True)
         self.title.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         self.error = FieldError()
-        form.addRow("&Framework:", self.framework)
+        form.addRow("&Framework:", fw_row)
+        form.addRow("Parent:", parent_row)
         form.addRow("&Kind:", self.kind)
         form.addRow("&Ref:", self.ref)
         form.addRow("&Title:", self.title)
@@ -134,8 +150,61 @@ class TrackItemDialog(QtWidgets.QDialog):
         self.title.textChanged.connect(self.check)
         self.check()
 
+    def _fill_frameworks(self, select: str | None) -> None:
+        self.framework.blockSignals(True)
+        self.framework.clear()
+        for f in self.session.store.list_frameworks():
+            self.framework.addItem(f["title"], f["id"])
+        if select:
+            self.framework.setCurrentIndex(max(0, self.framework.findData(select)))
+        self.framework.blockSignals(False)
+
+    def ask_framework_fields(self) -> dict | None:
+        """The seam for the new-framework form (tests replace it)."""
+        dlg = FrameworkDialog(self)
+        return dlg.fields() if dlg.exec() else None
+
+    def create_framework(self) -> str | None:
+        """A new framework, made at once (its own undo step), chosen for the new item."""
+        from . import commands as cmds
+        fields = self.ask_framework_fields()
+        if not fields:
+            return None
+        cmd = cmds.CreateFramework(self.session, fields["title"], fields.get("actor"), fields.get("description") or "")
+        if not self.session.push(cmd):
+            return None
+        self._fill_frameworks(cmd.framework_id)
+        self.set_parent(None)
+        self.check()
+        return cmd.framework_id
+
+    def ask_parent(self, framework_id: str) -> str | None | bool:
+        """The seam for the parent picker: an item id, None for the top level, False for Cancel."""
+        dlg = ParentPickerDialog(self.session, framework_id, None, self, current=self.parent_id)
+        return dlg.parent_id() if dlg.exec() else False
+
+    def pick_parent(self) -> None:
+        fid = self.framework.currentData()
+        if not fid:
+            self.error.show_error("Choose a framework first.")
+            return
+        got = self.ask_parent(fid)
+        if got is not False and got is not True:
+            self.set_parent(got or None)
+
+    def set_parent(self, item_id: str | None) -> None:
+        self.parent_id = item_id
+        row = self.session.store.get_item(item_id) if item_id else None
+        if row is None:
+            self.parent_id = None
+            self.parent_label.setText("(none: at the top of the framework)")
+        else:
+            self.parent_label.setText(f"{row['ref']}  {row['title']}".strip() if row["ref"] else row["title"])
+
     def check(self) -> bool:
         try:
+            if not self.framework.currentData():
+                raise ValidationError("There is no framework yet: make one with New Framework….")
             v.clean_text(self.title.toPlainText(), "title", required=True, limit=v.MAX_TITLE)
         except ValidationError as e:
             self.error.show_error(str(e))
@@ -146,8 +215,11 @@ class TrackItemDialog(QtWidgets.QDialog):
         return True
 
     def fields(self) -> dict:
-        return {"framework_id": self.framework.currentData(), "kind": self.kind.currentData(),
-                "ref": self.ref.text(), "title": " ".join(self.title.toPlainText().split())}
+        out = {"framework_id": self.framework.currentData(), "kind": self.kind.currentData(),
+               "ref": self.ref.text(), "title": " ".join(self.title.toPlainText().split())}
+        if self.parent_id:
+            out["parent_id"] = self.parent_id
+        return out
 
 
 class SourceMetaDialog(QtWidgets.QDialog):
@@ -187,3 +259,201 @@ class SourceMetaDialog(QtWidgets.QDialog):
 
     def meta(self) -> dict:
         return {k: (e.text().strip() or None) for k, e in self.edits.items()}
+
+
+def ask_choice(session: Session, question: str, options: list[str],
+               parent: QtWidgets.QWidget | None = None) -> int | None:
+    """Which of `options` the person chose (its index), or None for Cancel.
+
+    Goes through the session's replaceable seam: an interaction with `choose(question, options)`
+    answers itself; one that only confirms (the tests' RecordingInteraction) answers the first
+    option for Yes; the real one shows a box with one button per option and Cancel."""
+    from .session import Interaction
+    inter = session.interaction
+    choose = getattr(inter, "choose", None)
+    if choose is not None:
+        return choose(question, options)
+    if type(inter).confirm is not Interaction.confirm:
+        return 0 if session.confirm(question) else None
+    box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Question, "Policy Tracker", question,
+                                QtWidgets.QMessageBox.StandardButton.NoButton, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    buttons = [box.addButton(o, QtWidgets.QMessageBox.ButtonRole.AcceptRole) for o in options]
+    cancel = box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return buttons.index(clicked) if clicked in buttons else None
+
+
+class FrameworkDialog(QtWidgets.QDialog):
+    """Title, actor and description of a new framework, or of one being edited."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None, *, heading: str = "New framework",
+                 values: dict | None = None, focus: str = "title"):
+        super().__init__(parent)
+        values = values or {}
+        self.setWindowTitle(heading)
+        self.setAccessibleName(heading)
+        self.resize(520, 0)
+        form = QtWidgets.QFormLayout(self)
+        self.title = QtWidgets.QLineEdit(values.get("title") or "")
+        self.title.setAccessibleName("Framework title")
+        self.title.setPlaceholderText("e.g. Sustainable Development Goals")
+        self.actor = QtWidgets.QLineEdit(values.get("actor") or "")
+        self.actor.setAccessibleName("Actor")
+        self.actor.setPlaceholderText("Who stated it (optional)")
+        self.description = QtWidgets.QPlainTextEdit(values.get("description") or "")
+        self.description.setAccessibleName("Framework description")
+        self.description.setTabChangesFocus(True)
+        self.description.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.error = FieldError()
+        form.addRow("&Title:", self.title)
+        form.addRow("A&ctor:", self.actor)
+        form.addRow("&Description:", self.description)
+        form.addRow("", self.error)
+        form.addRow(_buttons(self))
+        (self.description if focus == "description" else self.title).setFocus()
+
+    def accept(self) -> None:
+        try:
+            v.clean_framework_fields(self.fields(), partial=False)
+        except ValidationError as e:
+            self.error.show_error(str(e))
+            return
+        super().accept()
+
+    def fields(self) -> dict:
+        return {"title": self.title.text(), "actor": self.actor.text().strip() or None,
+                "description": self.description.toPlainText()}
+
+
+class BulkStatusDialog(QtWidgets.QDialog):
+    """One status, date and note for several items at once."""
+
+    def __init__(self, session: Session, n: int, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        from .item_tabs.base import today
+        self.setWindowTitle("Set status")
+        self.setAccessibleName("Set status")
+        self.resize(480, 0)
+        form = QtWidgets.QFormLayout(self)
+        form.addRow(plain_label(f"A dated status update for {n} item{'s' if n != 1 else ''}, with one note for all:"))
+        self.status = QtWidgets.QComboBox()
+        self.status.setAccessibleName("Status")
+        for s in session.store.statuses():
+            self.status.addItem(s["label"], s["key"])
+        self.as_of = QtWidgets.QLineEdit(today())
+        self.as_of.setAccessibleName("As of")
+        self.as_of.setPlaceholderText("YYYY-MM-DD")
+        self.note = QtWidgets.QPlainTextEdit()
+        self.note.setAccessibleName("Note")
+        self.note.setTabChangesFocus(True)
+        self.note.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+        self.error = FieldError()
+        form.addRow("&Status:", self.status)
+        form.addRow("&As of:", self.as_of)
+        form.addRow("&Note:", self.note)
+        form.addRow("", self.error)
+        form.addRow(_buttons(self))
+
+    def accept(self) -> None:
+        try:
+            v.parse_date(self.as_of.text(), "as_of", required=True)
+        except ValidationError as e:
+            self.error.show_error(str(e))
+            return
+        super().accept()
+
+    def value(self) -> tuple[str, str, str]:
+        return self.status.currentData(), self.as_of.text().strip(), self.note.toPlainText()
+
+
+class ChooseFrameworkDialog(QtWidgets.QDialog):
+    """The framework to move items to."""
+
+    def __init__(self, session: Session, n: int, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Move to framework")
+        self.setAccessibleName("Move to framework")
+        self.resize(480, 0)
+        form = QtWidgets.QFormLayout(self)
+        form.addRow(plain_label(f"Move {n} item{'s' if n != 1 else ''}, with everything below them, to:"))
+        self.framework = QtWidgets.QComboBox()
+        self.framework.setAccessibleName("Framework")
+        for f in session.store.list_frameworks():
+            self.framework.addItem(f["title"], f["id"])
+        form.addRow("&Framework:", self.framework)
+        form.addRow(_buttons(self))
+
+    def framework_id(self) -> str | None:
+        return self.framework.currentData()
+
+
+class ParentPickerDialog(QtWidgets.QDialog):
+    """Choose an item's parent among the items of its framework (never itself or one below it).
+
+    Lists at most one screenful that matches what is typed (hierarchy.parent_candidates), so it
+    opens at once however many items the framework holds."""
+
+    LIMIT = 200
+
+    def __init__(self, session: Session, framework_id: str, item_id: str | None = None,
+                 parent: QtWidgets.QWidget | None = None, *, current: str | None = None):
+        super().__init__(parent)
+        from ..store import hierarchy as H
+        self.session = session
+        self.framework_id = framework_id
+        self._exclude = set()
+        if item_id:
+            self._exclude = {item_id, *H.descendants(session.store.conn, [item_id])}
+        self.setWindowTitle("Choose parent")
+        self.setAccessibleName("Choose parent")
+        self.resize(560, 460)
+        lay = QtWidgets.QVBoxLayout(self)
+        self.filter = QtWidgets.QLineEdit()
+        self.filter.setAccessibleName("Filter parents")
+        self.filter.setPlaceholderText("Type words of the ref or title")
+        self.filter.setClearButtonEnabled(True)
+        lay.addWidget(self.filter)
+        self.list = QtWidgets.QListWidget()
+        self.list.setAccessibleName("Possible parents")
+        lay.addWidget(self.list, 1)
+        self.more = plain_label("", wrap=True)
+        lay.addWidget(self.more)
+        lay.addWidget(_buttons(self))
+        self.filter.textChanged.connect(self._fill)
+        self.list.itemActivated.connect(lambda *_: self.accept())
+        self._fill("")
+        if current:
+            self.select(current)
+
+    def _fill(self, text: str) -> None:
+        from ..store import hierarchy as H
+        self.list.clear()
+        top = QtWidgets.QListWidgetItem("(no parent: at the top of the framework)")
+        top.setData(Qt.ItemDataRole.UserRole, "")
+        self.list.addItem(top)
+        rows = H.parent_candidates(self.session.store.conn, self.framework_id, text, exclude=self._exclude,
+                                   limit=self.LIMIT + 1)
+        for r in rows[:self.LIMIT]:
+            label = f"{r['ref']}  {r['title']}" if r["ref"] else r["title"]
+            it = QtWidgets.QListWidgetItem(label)
+            it.setData(Qt.ItemDataRole.UserRole, r["id"])
+            it.setToolTip(escape_tooltip(label))
+            self.list.addItem(it)
+        self.more.setText(f"Only the first {self.LIMIT} are listed; type to narrow them down."
+                          if len(rows) > self.LIMIT else "")
+        self.list.setCurrentRow(1 if self.list.count() > 1 and text else 0)
+
+    def select(self, item_id: str) -> bool:
+        for n in range(self.list.count()):
+            it = self.list.item(n)
+            if it is not None and it.data(Qt.ItemDataRole.UserRole) == item_id:
+                self.list.setCurrentRow(n)
+                return True
+        return False
+
+    def parent_id(self) -> str | None:
+        it = self.list.currentItem()
+        return (it.data(Qt.ItemDataRole.UserRole) or None) if it is not None else None

@@ -106,6 +106,7 @@ class ItemPanel(QtWidgets.QWidget):
         self.framework.setMinimumContentsLength(20)
         self.framework.activated.connect(lambda _i: self.commit("framework_id"))
         self._add_row(form, "framework_id", "&Framework", self.framework)
+        self._add_parent_row(form)
         line("actor", "&Actor", "Who is responsible")
         line("due_on", "&Due", "YYYY-MM-DD (optional)")
         line("tags", "Ta&gs", "comma, separated, words")
@@ -146,6 +147,93 @@ class ItemPanel(QtWidgets.QWidget):
         self.edits[key] = w
         self.errors[key] = err
         w.installEventFilter(self)
+
+    def _add_parent_row(self, form: QtWidgets.QFormLayout) -> None:
+        """Parent: the ref of an item of the same framework (Enter to save), or chosen with "…"."""
+        self.parent_edit = QtWidgets.QLineEdit()
+        self.parent_edit.setAccessibleName("Parent")
+        self.parent_edit.setPlaceholderText("ref of the parent item (empty: top level)")
+        self.parent_edit.returnPressed.connect(self.commit_parent)
+        self.parent_pick = QtWidgets.QToolButton()
+        self.parent_pick.setText("…")
+        self.parent_pick.setAccessibleName("Choose parent")
+        self.parent_pick.setToolTip("Choose the parent among the items of this framework")
+        self.parent_pick.clicked.connect(self.pick_parent)
+        self.parent_title = plain_label("", wrap=False, name="Parent title")
+        self.parent_title.setObjectName("parentTitle")
+        line = QtWidgets.QHBoxLayout()
+        line.setSpacing(4)
+        line.addWidget(self.parent_edit, 1)
+        line.addWidget(self.parent_pick)
+        box = QtWidgets.QVBoxLayout()
+        box.setSpacing(2)
+        box.addLayout(line)
+        box.addWidget(self.parent_title)
+        err = FieldError()
+        box.addWidget(err)
+        lab = QtWidgets.QLabel("Parent")
+        lab.setBuddy(self.parent_edit)
+        form.addRow(lab, box)
+        self.errors["parent_id"] = err
+
+    def _fill_parent(self, item: dict) -> None:
+        parent = self.session.store.get_item(item["parent_id"]) if item.get("parent_id") else None
+        self.parent_edit.setText(parent["ref"] if parent else "")
+        self.parent_title.setText(parent["title"] if parent else "(top level)")
+        self.parent_title.setToolTip(escape_tooltip(parent["title"]) if parent else "")
+        self.errors["parent_id"].show_error(None)
+
+    def ask_parent(self, framework_id: str, item_id: str) -> str | None | bool:
+        """The seam for the parent picker: an item id, None for the top level, False for Cancel."""
+        from .dialogs import ParentPickerDialog
+        dlg = ParentPickerDialog(self.session, framework_id, item_id, self, current=(self.item or {}).get("parent_id"))
+        return dlg.parent_id() if dlg.exec() else False
+
+    def pick_parent(self) -> bool:
+        if self.item is None:
+            return False
+        got = self.ask_parent(self.item["framework_id"], self.item["id"])
+        if got is False or got is True:
+            return False
+        return self.set_parent(got or None)
+
+    def commit_parent(self) -> bool:
+        """Save the parent typed as a ref (one sentence beside the field if it cannot be the parent)."""
+        if self.item is None:
+            return False
+        from ..store import hierarchy as H
+        ref = self.parent_edit.text().strip()
+        if not ref:
+            return self.set_parent(None)
+        found = H.items_with_ref(self.session.store.conn, self.item["framework_id"], ref)
+        if not found:
+            self.errors["parent_id"].show_error(f"No item of this framework has the ref “{ref}”.")
+            return False
+        if len(found) > 1:
+            self.errors["parent_id"].show_error(f"{len(found)} items of this framework have the ref “{ref}”; "
+                                                f"choose the one you mean with “…”.")
+            return False
+        return self.set_parent(found[0])
+
+    def set_parent(self, parent_id: str | None) -> bool:
+        if self.item is None:
+            return False
+        from ..services.structure_ops import check_parent
+        fresh = self.session.store.get_item(self.item["id"])
+        if fresh is None:
+            return False
+        if (fresh["parent_id"] or None) == (parent_id or None):
+            self._fill_parent(fresh)
+            return False
+        try:
+            check_parent(self.session.store, fresh, parent_id)
+        except ValidationError as e:
+            self.errors["parent_id"].show_error(str(e))
+            return False
+        ok = self.session.push(cmds.SetParent(self.session, fresh["id"], parent_id))
+        if ok:
+            self.errors["parent_id"].show_error(None)
+        return ok
 
     def eventFilter(self, obj, e) -> bool:  # noqa: N802 - Qt's name
         """Leaving for another window is not "done typing": the field keeps its text unsaved."""
@@ -199,6 +287,7 @@ class ItemPanel(QtWidgets.QWidget):
                                        Qt.ItemDataRole.ToolTipRole)
         self.framework.setCurrentIndex(max(0, self.framework.findData(item["framework_id"])))
         self.framework.blockSignals(False)
+        self._fill_parent(item)
 
     # -- what is in the fields ---------------------------------------------------------------
     def _display(self, key: str, value) -> str:
@@ -311,11 +400,21 @@ class ItemPanel(QtWidgets.QWidget):
         """Write a valid, changed field as one undoable edit (Tab, Enter, or leaving the field)."""
         if self.item is None:
             return False
+        if key == "framework_id":
+            return self._move_to_framework()
         if self._leaving_window and key in TEXT_FIELDS:
             if self.is_dirty(key):
                 self.errors[key].show_error("Not saved yet: press Enter (Tab in the description) to save it.")
             return False
         return self._save_field(key)
+
+    def _move_to_framework(self) -> bool:
+        """Another framework: the item moves with everything below it, and leaves its parent behind."""
+        assert self.item is not None
+        fid = self.framework.currentData()
+        if not fid or fid == self.item["framework_id"]:
+            return False
+        return self.session.push(cmds.MoveToFramework(self.session, [self.item["id"]], fid))
 
     def _save_field(self, key: str) -> bool:
         clean = self.validate(key)

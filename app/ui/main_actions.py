@@ -61,7 +61,34 @@ def build_actions(win: Any) -> None:
     win.act_redo.setShortcuts(QtGui.QKeySequence.keyBindings(K.Redo) + [QtGui.QKeySequence("Ctrl+Shift+Z")])
     win.act_redo.setObjectName("redo")
     win.act_new_item = action(win, "New &Item…", win.new_item, "Ctrl+Shift+N", "newItem")
-    win.act_delete = action(win, "&Delete Item…", win.delete_current_item, "Ctrl+Delete", "deleteItem")
+    win.act_delete = action(win, "&Delete Items…", lambda: win.table.delete_selected(), "Ctrl+Delete", "deleteItem",
+                            "Delete the selected items (asking what becomes of their sub-items)")
+    # several items at once, and moving them (the table's Ctrl+X / Ctrl+V are its own keys)
+    win.act_bulk_status = action(win, "Set &Status of Selected…", lambda: win.table.set_status_selected(), None,
+                                 "bulkStatus", "One dated status update, with one note, for every selected item")
+    win.act_add_tags = action(win, "&Add Tags to Selected…", lambda: win.table.change_tags_selected(True), None,
+                              "addTags")
+    win.act_remove_tags = action(win, "Remove &Tags from Selected…", lambda: win.table.change_tags_selected(False),
+                                 None, "removeTags")
+    win.act_move_fw = action(win, "&Move Selected to Framework…", lambda: win.table.move_selected_to_framework(),
+                             None, "moveToFramework")
+    win.act_cut_items = action(win, "Cu&t Items (Ctrl+X in the table)", lambda: win.table.cut_selected(), None,
+                               "cutItems")
+    win.act_paste_items = action(win, "&Paste Items Under Current (Ctrl+V)", lambda: win.table.paste_under_current(),
+                                 None, "pasteItems")
+    win.act_paste_top = action(win, "Paste Items at Top &Level (Ctrl+Shift+V)", lambda: win.table.paste_at_top(),
+                               None, "pasteItemsTop")
+    win.act_expand_all = action(win, "E&xpand All Items", lambda: win.table.expandAll(), None, "expandAll")
+    win.act_collapse_all = action(win, "C&ollapse All Items", lambda: win.table.collapseAll(), None, "collapseAll")
+    # frameworks (the navigator's context menu has the same four)
+    win.act_new_framework = action(win, "&New Framework…", lambda: win.navigator.new_framework(), None,
+                                   "newFramework")
+    win.act_rename_framework = action(win, "&Rename Framework…", lambda: win.navigator.rename_framework(), None,
+                                      "renameFramework")
+    win.act_describe_framework = action(win, "Edit &Description…", lambda: win.navigator.describe_framework(), None,
+                                        "describeFramework")
+    win.act_delete_framework = action(win, "De&lete Framework…", lambda: win.navigator.delete_framework(), None,
+                                      "deleteFramework")
     win.act_search = action(win, "&Search…", win.focus_search, ["Ctrl+F", "Ctrl+K"], "search",
                             "Search items, status notes and source texts")
     win.act_clear_filters = action(win, "&Clear Filters", win.clear_filters, "Ctrl+Shift+L", "clearFilters")
@@ -97,9 +124,17 @@ def build_menus(win: Any) -> None:
     e.addSeparator()
     e.addActions([win.act_new_item, win.act_delete])
     e.addSeparator()
+    e.addActions([win.act_bulk_status, win.act_add_tags, win.act_remove_tags, win.act_move_fw])
+    e.addSeparator()
+    e.addActions([win.act_cut_items, win.act_paste_items, win.act_paste_top])
+    e.addSeparator()
     e.addAction(win.act_search)
+    fw = mb.addMenu("Fra&mework")  # Alt+M: a letter no menu or panel label uses
+    fw.addActions([win.act_new_framework, win.act_rename_framework, win.act_describe_framework,
+                   win.act_delete_framework])
     v = mb.addMenu("&View")
     v.addAction(win.act_clear_filters)
+    v.addActions([win.act_expand_all, win.act_collapse_all])
     v.addSeparator()
     v.addActions([win.act_focus_nav, win.act_focus_table, win.act_focus_panel, win.act_focus_reader])
     h = mb.addMenu("&Help")

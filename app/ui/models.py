@@ -14,6 +14,7 @@ from PySide6 import QtCore, QtGui
 
 from ..core import records as R
 from ..core.model import Changes
+from ..store import hierarchy as H
 from ..store.search_queries import open_read_only
 from ..store.store import Store, item_ids_plan, run_id_plan
 from .widgets import escape_tooltip as tooltip
@@ -120,7 +121,45 @@ class ItemFilter:
         return replace(self, **kw)
 
 
-class ItemTableModel(QtCore.QAbstractTableModel):
+class _Cells:
+    """How an item's row reads in a cell (the flat table and the tree write their cells alike)."""
+
+    _labels: dict[str, str]
+    _icons: dict[str, QtGui.QIcon]
+    _cell_types: dict[str, str]
+    _today: str
+
+    def _value(self, row: dict, key: str, role):
+        if role == STATUS_ROLE:
+            return row["status"]
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icons.get(row["status"]) if key == "status" else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if key == "due_on" and row.get("due_on") and row["status"] not in ("achieved", "abandoned") \
+                    and row["due_on"] < self._today:
+                return QtGui.QColor("#c62828")  # overdue
+            return None
+        text = self._text(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(text) if key in ("title", "framework", "tags", "actor") else None
+        return text
+
+    def _text(self, row: dict, key: str) -> str:
+        value: Any = row.get(key)
+        kind = self._cell_types.get(key)
+        if kind == "key":  # a key of the file's vocabulary (a status): its label
+            return self._labels.get(value, value or "")
+        if kind == "choice":
+            return (value or "").capitalize()
+        if kind == "tags":
+            return ", ".join(value or [])
+        if kind == "timestamp":  # the day is enough in a table
+            return (value or "")[:10]
+        return "" if value is None else str(value)
+
+
+
+class ItemTableModel(_Cells, QtCore.QAbstractTableModel):
     """Items matching a filter, in the chosen order, with rows fetched lazily by id.
 
     Only the first `first_ids` ids are listed on the GUI thread (index scans: milliseconds even
@@ -344,34 +383,6 @@ class ItemTableModel(QtCore.QAbstractTableModel):
             else:
                 rd.setData(value)
 
-    def _value(self, row: dict, key: str, role):
-        if role == STATUS_ROLE:
-            return row["status"]
-        if role == Qt.ItemDataRole.DecorationRole:
-            return self._icons.get(row["status"]) if key == "status" else None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if key == "due_on" and row.get("due_on") and row["status"] not in ("achieved", "abandoned") \
-                    and row["due_on"] < self._today:
-                return QtGui.QColor("#c62828")  # overdue
-            return None
-        text = self._text(row, key)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(text) if key in ("title", "framework", "tags", "actor") else None
-        return text
-
-    def _text(self, row: dict, key: str) -> str:
-        value: Any = row.get(key)
-        kind = self._cell_types.get(key)
-        if kind == "key":  # a key of the file's vocabulary (a status): its label
-            return self._labels.get(value, value or "")
-        if kind == "choice":
-            return (value or "").capitalize()
-        if kind == "tags":
-            return ", ".join(value or [])
-        if kind == "timestamp":  # the day is enough in a table
-            return (value or "")[:10]
-        return "" if value is None else str(value)
-
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if not (0 <= column < len(self._columns)):
             return
@@ -417,6 +428,439 @@ class ItemTableModel(QtCore.QAbstractTableModel):
             r = self.row_of(iid)
             if r >= 0 and self._columns:
                 self.dataChanged.emit(self.index(r, 0), self.index(r, len(self._columns) - 1))
+
+
+# -- the item tree ------------------------------------------------------------------------------------
+@dataclass
+class Tree:
+    """Items as a forest over integer keys: `ids[k]` is the item, `parent[k]` its parent's key (-1: a
+    root), `row[k]` its place among its siblings, `kids[k]` its children (`kids[-1]`: the roots).
+    `matched[k]` is False for an ancestor shown only because something below it matches the filter."""
+
+    ids: list[str] = field(default_factory=list)
+    parent: list[int] = field(default_factory=list)
+    row: list[int] = field(default_factory=list)
+    kids: dict[int, list[int]] = field(default_factory=lambda: {-1: []})
+    matched: list[bool] = field(default_factory=list)
+    key_of: dict[str, int] = field(default_factory=dict)
+    n_matched: int = 0
+
+    def shape(self) -> tuple:
+        """What a view shows: every item with its parent, in order (two equal shapes need no reset)."""
+        return tuple(self.ids), tuple(self.parent), tuple(self.matched)
+
+
+def build_tree(order: list[str], links: dict[str, str]) -> Tree:
+    """The forest of `order` (matching ids, in the order siblings should take) and their ancestors.
+
+    `links` is {child: parent} (hierarchy.parent_links). Each node joins its parent's children when
+    it or the first thing below it is met in `order`, so siblings keep the order's order. One pass:
+    every id is added once, each link followed once; a cycle (a damaged file) is cut into a root.
+    """
+    t = Tree()
+    key_of, ids, parent, row, kids, matched = t.key_of, t.ids, t.parent, t.row, t.kids, t.matched
+    for m in order:
+        k = key_of.get(m)
+        if k is not None:
+            if not matched[k]:
+                matched[k] = True
+                t.n_matched += 1
+            continue
+        chain = [m]
+        on_chain = {m}
+        x = m
+        while True:
+            p = links.get(x)
+            if p is None or p in key_of or p in on_chain:
+                break
+            chain.append(p)
+            on_chain.add(p)
+            x = p
+        top_parent = links.get(chain[-1])
+        pk = key_of.get(top_parent, -1) if top_parent is not None else -1
+        for node in reversed(chain):
+            k = len(ids)
+            key_of[node] = k
+            ids.append(node)
+            parent.append(pk)
+            siblings = kids.setdefault(pk, [])
+            row.append(len(siblings))
+            siblings.append(k)
+            matched.append(node == m)
+            pk = k
+        t.n_matched += 1
+    return t
+
+
+class _ListTreeTask(QtCore.QRunnable):
+    """List the matching ids and their parent links on a read-only connection, and build the tree."""
+
+    def __init__(self, relay: _IdsRelay, generation: int, path, plan):
+        super().__init__()
+        self.relay, self.generation, self.path, self.plan = relay, generation, path, plan
+
+    def run(self) -> None:
+        if self.generation != self.relay.current:
+            return
+        result: Tree | Exception
+        try:
+            conn = open_read_only(self.path)
+            try:
+                result = list_tree(conn, self.plan)
+            finally:
+                conn.close()
+        except Exception as e:  # noqa: BLE001 - handed to the GUI thread, which lists synchronously
+            result = e
+        try:
+            self.relay.listed.emit(self.generation, result)
+        except RuntimeError:
+            pass
+
+
+def list_tree(conn, plan, limit: int | None = None) -> Tree:
+    order = run_id_plan(conn, plan, limit)
+    # a few ids: walk up from them; many: every link in one read is cheaper than walking
+    links = H.ancestor_links(conn, order) if len(order) <= 5000 else H.parent_links(conn)
+    return build_tree(order, links)
+
+
+MIME_ITEMS = "application/x-policy-tracker-item-ids"
+
+
+class ItemTreeModel(_Cells, QtCore.QAbstractItemModel):
+    """Items matching a filter as the tree of their parents, siblings in the chosen order (by ref:
+    natural, "1.2" before "1.10"); the ancestors of matching items stay visible (greyed).
+
+    An adapter over ids, like ItemTableModel: it holds the forest of ids (build_tree) and fetches
+    rows per page of siblings. Only the first `first_ids` matches are listed on the GUI thread; when
+    there are more, a worker lists all of them with their links and the tree replaces the first one.
+    The row-based calls of the flat model (`rowCount()`, `item_id(row)`) speak of the top level.
+    """
+
+    ids_completed = QtCore.Signal()
+    first_ids = FIRST_IDS
+
+    def __init__(self, store: Store, parent: QtCore.QObject | None = None, *,
+                 columns: tuple[str, ...] = DEFAULT_COLUMNS):
+        super().__init__(parent)
+        self.store = store
+        self._columns = [c for c in columns if c in table_columns()]
+        self._cell_types = cell_types()
+        self._filter = ItemFilter()
+        self._sort_key, self._descending = "ref", False
+        self._tree = Tree()
+        self._cache: OrderedDict[str, dict] = OrderedDict()
+        self.fetches = 0
+        self._generation = 0
+        self._complete = True
+        self._relay = _IdsRelay()
+        _RELAYS.add(self._relay)
+        self._relay.listed.connect(self._listed)
+        self._list_timer = QtCore.QTimer(self)
+        self._list_timer.setSingleShot(True)
+        self._list_timer.setInterval(LIST_DELAY_MS)
+        self._list_timer.timeout.connect(self._start_listing)
+        self._pending_plan: tuple[int, list[tuple[str, list]]] | None = None
+        self._load_vocab()
+        self._tree = self._query()
+
+    # -- listing -----------------------------------------------------------------------------------
+    def _load_vocab(self) -> None:
+        self._colors = status_colors(self.store)
+        self._labels = status_labels(self.store)
+        self._icons = {k: dot_icon(c) for k, c in self._colors.items()}
+
+    def _plan(self):
+        return H.tree_order_plan(**self._filter.query(), sort=self._sort_key, descending=self._descending)
+
+    def _query(self) -> Tree:
+        self._generation += 1
+        self._relay.current = self._generation
+        self._today = QtCore.QDate.currentDate().toString(Qt.DateFormat.ISODate)
+        plan = self._plan()
+        tree = list_tree(self.store.conn, plan, self.first_ids)
+        self._complete = tree.n_matched < self.first_ids
+        if not self._complete:
+            self._pending_plan = (self._generation, plan)
+            self._list_timer.start()
+        return tree
+
+    def _start_listing(self) -> None:
+        if self._pending_plan is None or self._pending_plan[0] != self._generation:
+            return
+        generation, plan = self._pending_plan
+        self._pending_plan = None
+        QtCore.QThreadPool.globalInstance().start(_ListTreeTask(self._relay, generation, self.store.path, plan))
+
+    def is_complete(self) -> bool:
+        return self._complete
+
+    def ensure_complete(self) -> None:
+        """List every match now, on this thread (for callers that need an item beyond the first page)."""
+        if not self._complete:
+            self._generation += 1
+            self._relay.current = self._generation
+            self._complete = True
+            self._take(list_tree(self.store.conn, self._plan()))
+
+    def _listed(self, generation: int, result) -> None:
+        if generation != self._generation or self._complete:
+            return
+        if isinstance(result, Exception):
+            result = list_tree(self.store.conn, self._plan())
+        self._complete = True
+        self._take(result)
+        self.ids_completed.emit()
+
+    def _take(self, tree: Tree) -> None:
+        if tree.shape() == self._tree.shape():
+            return
+        self.beginResetModel()
+        self._tree = tree
+        self._cache.clear()
+        self.endResetModel()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._tree = self._query()
+        self._cache.clear()
+        self.endResetModel()
+
+    @property
+    def filter(self) -> ItemFilter:
+        return self._filter
+
+    def set_filter(self, flt: ItemFilter) -> None:
+        if flt != self._filter:
+            self._filter = flt
+            self.reload()
+
+    def columns(self) -> list[str]:
+        return list(self._columns)
+
+    def set_columns(self, keys) -> None:
+        keys = [k for k in keys if k in table_columns()] or ["title"]
+        if keys != self._columns:
+            self.beginResetModel()
+            self._columns = keys
+            self.endResetModel()
+
+    def column_of(self, key: str) -> int:
+        return self._columns.index(key) if key in self._columns else -1
+
+    # -- ids ---------------------------------------------------------------------------------------------
+    def matched_count(self) -> int:
+        """How many items match the filter (ancestors shown for context are not counted); until a long
+        list is complete, how many are listed so far."""
+        return self._tree.n_matched
+
+    def ids(self) -> list[str]:
+        """Every item shown, parents before children, in the tree's order."""
+        self.ensure_complete()
+        out: list[str] = []
+        t = self._tree
+        stack = list(reversed(t.kids.get(-1, [])))
+        while stack:
+            k = stack.pop()
+            out.append(t.ids[k])
+            stack += reversed(t.kids.get(k, []))
+        return out
+
+    def item_id(self, row: int) -> str | None:
+        roots = self._tree.kids.get(-1, [])
+        return self._tree.ids[roots[row]] if 0 <= row < len(roots) else None
+
+    def _key(self, item_id: str) -> int | None:
+        k = self._tree.key_of.get(item_id)
+        if k is None and not self._complete:
+            self.ensure_complete()
+            k = self._tree.key_of.get(item_id)
+        return k
+
+    def row_of(self, item_id: str) -> int:
+        """The item's row among its siblings, or -1 if it is not shown."""
+        k = self._key(item_id)
+        return -1 if k is None else self._tree.row[k]
+
+    def index_of(self, item_id: str, column: int = 0) -> QtCore.QModelIndex:
+        k = self._key(item_id)
+        if k is None or not (0 <= column < len(self._columns)):
+            return QtCore.QModelIndex()
+        return self.createIndex(self._tree.row[k], column, k)
+
+    def parent_id_of(self, item_id: str) -> str | None:
+        k = self._key(item_id)
+        if k is None or self._tree.parent[k] < 0:
+            return None
+        return self._tree.ids[self._tree.parent[k]]
+
+    def is_match(self, index: QtCore.QModelIndex) -> bool:
+        return index.isValid() and self._tree.matched[int(index.internalId())]
+
+    def _row(self, k: int) -> dict | None:
+        t = self._tree
+        iid = t.ids[k]
+        hit = self._cache.get(iid)
+        if hit is not None:
+            self._cache.move_to_end(iid)
+            return hit
+        siblings = t.kids.get(t.parent[k], [])
+        start = max(0, t.row[k] - PAGE // 4)
+        page = [t.ids[s] for s in siblings[start:start + PAGE] if t.ids[s] not in self._cache]
+        if iid not in page:
+            page.append(iid)
+        self.fetches += 1
+        for i, r in self.store.items_by_ids(page).items():
+            self._cache[i] = r
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
+        return self._cache.get(iid)
+
+    # -- Qt model ------------------------------------------------------------------------------------------
+    def index(self, row, column, parent=QtCore.QModelIndex()):
+        if column < 0 or column >= len(self._columns) or row < 0:
+            return QtCore.QModelIndex()
+        if parent.isValid():
+            if parent.column() != 0:
+                return QtCore.QModelIndex()
+            pk = int(parent.internalId())
+        else:
+            pk = -1
+        siblings = self._tree.kids.get(pk)
+        if siblings is None or row >= len(siblings):
+            return QtCore.QModelIndex()
+        return self.createIndex(row, column, siblings[row])
+
+    def parent(self, index=QtCore.QModelIndex()):
+        if not index.isValid():
+            return QtCore.QModelIndex()
+        p = self._tree.parent[int(index.internalId())]
+        return QtCore.QModelIndex() if p < 0 else self.createIndex(self._tree.row[p], 0, p)
+
+    def rowCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802
+        if not parent.isValid():
+            return len(self._tree.kids.get(-1, ()))
+        if parent.column() != 0:
+            return 0
+        return len(self._tree.kids.get(int(parent.internalId()), ()))
+
+    def hasChildren(self, parent=QtCore.QModelIndex()) -> bool:  # noqa: N802
+        return self.rowCount(parent) > 0
+
+    def columnCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802
+        return len(self._columns)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
+            key = self._columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return table_columns()[key][0]
+            if role == Qt.ItemDataRole.UserRole:
+                return key
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+                | Qt.ItemFlag.ItemIsDropEnabled)
+
+    def supportedDropActions(self):  # noqa: N802
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self):  # noqa: N802
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [MIME_ITEMS]
+
+    def mimeData(self, indexes) -> QtCore.QMimeData:  # noqa: N802
+        ids = list(dict.fromkeys(ix.data(ITEM_ID_ROLE) for ix in indexes if ix.isValid()))
+        md = QtCore.QMimeData()
+        md.setData(MIME_ITEMS, QtCore.QByteArray("\n".join(ids).encode()))
+        return md
+
+    def dropMimeData(self, data, action, row, column, parent) -> bool:  # noqa: N802
+        return False  # the view moves the items through an undoable command (ItemTableView.dropEvent)
+
+    _ROLES = frozenset(int(r) for r in (
+        Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ForegroundRole)) | {int(STATUS_ROLE)}
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.column() < len(self._columns)):
+            return None
+        k = int(index.internalId())
+        if not (0 <= k < len(self._tree.ids)):
+            return None
+        if role == ITEM_ID_ROLE:
+            return self._tree.ids[k]
+        if int(role) not in self._ROLES:
+            return None
+        row = self._row(k)
+        if row is None:
+            return None
+        key = self._columns[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and not self._tree.matched[k]:
+            return QtGui.QColor("#8a8a8a")  # shown only for what is below it
+        return self._value(row, key, role)
+
+    def multiData(self, index, span) -> None:  # noqa: N802 - Qt's name
+        """All roles of a cell in one call (one Python call per painted cell)."""
+        for rd in span:
+            value = self.data(index, rd.role())
+            if value is None:
+                rd.clearData()
+            else:
+                rd.setData(value)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if not (0 <= column < len(self._columns)):
+            return
+        key = table_columns()[self._columns[column]][1]
+        if key is None:
+            return
+        desc = order == Qt.SortOrder.DescendingOrder
+        if (key, desc) == (self._sort_key, self._descending):
+            return
+        self._sort_key, self._descending = key, desc
+        self.reload()
+
+    # -- refresh ----------------------------------------------------------------------------------------------
+    def apply_changes(self, changes: Changes) -> None:
+        """Refresh what a change named: the rows, or (a structural change) the tree if its shape moved."""
+        if changes.structure:
+            if self._complete and self._tree.n_matched < self.first_ids:
+                tree = self._query()
+                if tree.shape() != self._tree.shape():
+                    self.beginResetModel()
+                    self._tree = tree
+                    self._cache.clear()
+                    self.endResetModel()
+                    return
+            else:  # a long list: keep what is shown until the worker has the new tree
+                self._generation += 1
+                self._relay.current = self._generation
+                self._complete = False
+                self._pending_plan = (self._generation, self._plan())
+                self._list_timer.start()
+            if not changes.items and self._tree.ids and self._columns:
+                self._cache.clear()
+                self._all_changed()
+                return
+        for iid in changes.items:
+            self._cache.pop(iid, None)
+            k = self._tree.key_of.get(iid)
+            if k is not None and self._columns:
+                self.dataChanged.emit(self.createIndex(self._tree.row[k], 0, k),
+                                      self.createIndex(self._tree.row[k], len(self._columns) - 1, k))
+
+    def _all_changed(self) -> None:
+        t = self._tree
+        for siblings in t.kids.values():
+            if siblings:
+                self.dataChanged.emit(self.createIndex(0, 0, siblings[0]),
+                                      self.createIndex(len(siblings) - 1, len(self._columns) - 1, siblings[-1]))
 
 
 def cell_types() -> dict[str, str]:
@@ -555,6 +999,7 @@ class FrameworkTreeModel(QtCore.QAbstractItemModel):
             return top["title"] if col == 0 else str(n)
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [top["title"]] + ([top["actor"]] if top["actor"] else [])
+            lines += [top["description"]] if top.get("description") else []
             lines += [f"{c['label']}: {c['n']}" for c in top["children"]]
             return tooltip("\n".join(lines))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:

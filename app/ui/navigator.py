@@ -1,4 +1,7 @@
-"""The navigator: frameworks with their counts by status; choosing one filters the item table."""
+"""The navigator: frameworks with their counts by status; choosing one filters the item table.
+
+Its context menu (and the window's Framework menu) creates, renames, describes and deletes
+frameworks, each an undoable command; the `ask_*` method is the seam tests replace."""
 from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -70,6 +73,88 @@ class Navigator(QtWidgets.QTreeView):
         self.selectionModel().currentChanged.connect(self._current_changed)
         session.changed.connect(self._on_changed)
         self.setCurrentIndex(self.tree.index(0, 0))
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+
+    # -- frameworks --------------------------------------------------------------------------------------
+    def current_framework(self) -> dict | None:
+        """The framework of the current row (or of the status under it), None on "All items"."""
+        fid = self.currentIndex().data(FRAMEWORK_ID_ROLE) if self.currentIndex().isValid() else None
+        return self.session.store.get_framework(fid) if fid else None
+
+    def ask_framework_fields(self, heading: str, values: dict | None = None, focus: str = "title") -> dict | None:
+        """The seam for the framework form: its fields, or None for Cancel."""
+        from .dialogs import FrameworkDialog
+        dlg = FrameworkDialog(self, heading=heading, values=values, focus=focus)
+        return dlg.fields() if dlg.exec() else None
+
+    def new_framework(self) -> str | None:
+        from . import commands as cmds
+        fields = self.ask_framework_fields("New framework")
+        if not fields:
+            return None
+        cmd = cmds.CreateFramework(self.session, fields["title"], fields.get("actor"), fields.get("description") or "")
+        if not self.session.push(cmd):
+            return None
+        self.select_scope(cmd.framework_id)
+        return cmd.framework_id
+
+    def _edit(self, heading: str, focus: str) -> bool:
+        from . import commands as cmds
+        fw = self.current_framework()
+        if fw is None:
+            self.session.inform("Choose a framework in the list first.")
+            return False
+        fields = self.ask_framework_fields(heading, fw, focus)
+        if not fields:
+            return False
+        changed = {k: val for k, val in fields.items() if (val or None) != (fw.get(k) or None)}
+        if not changed:
+            return False
+        return self.session.push(cmds.EditFramework(self.session, fw["id"], changed))
+
+    def rename_framework(self) -> bool:
+        return self._edit("Rename framework", "title")
+
+    def describe_framework(self) -> bool:
+        return self._edit("Edit framework description", "description")
+
+    def delete_framework(self) -> bool:
+        """Delete the current framework; with items, say how many and delete them too (one undo step)."""
+        from ..store import hierarchy as H
+        from . import commands as cmds
+        fw = self.current_framework()
+        if fw is None:
+            self.session.inform("Choose a framework in the list first.")
+            return False
+        n = H.framework_item_count(self.session.store.conn, fw["id"])
+        if n:
+            question = (f"Delete the framework “{fw['title']}” and its {n} item{'s' if n != 1 else ''}, with their "
+                        "status history, citations and links?\n\nYou can undo this with Edit > Undo.")
+        else:
+            question = f"Delete the empty framework “{fw['title']}”?\n\nYou can undo this with Edit > Undo."
+        if not self.session.confirm(question):
+            return False
+        return self.session.push(cmds.DeleteFramework(self.session, fw["id"], with_items=bool(n)))
+
+    def _context_menu(self, pos) -> None:
+        ix = self.indexAt(pos)
+        if ix.isValid():
+            self.setCurrentIndex(ix)
+        self.context_menu().exec(self.viewport().mapToGlobal(pos))
+
+    def context_menu(self) -> QtWidgets.QMenu:
+        menu = QtWidgets.QMenu(self)
+        has = self.current_framework() is not None
+        ro = self.session.store.readonly
+        for text, slot, enabled in (("&New Framework…", self.new_framework, not ro),
+                                    ("&Rename…", self.rename_framework, has and not ro),
+                                    ("Edit &Description…", self.describe_framework, has and not ro),
+                                    ("&Delete Framework…", self.delete_framework, has and not ro)):
+            a = menu.addAction(text)
+            a.setEnabled(enabled)
+            a.triggered.connect(lambda _c=False, f=slot: f())
+        return menu
 
     def scope(self) -> tuple[str | None, str | None]:
         return self._scope
