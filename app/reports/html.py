@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from ..paths import resource
 from .data import FrameworkSection, ItemReport, Progress, Report, StatusInfo, text_direction
+from .fonts import css_families
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -33,11 +34,25 @@ def color(value: str | None) -> str:
     return value if value and _COLOR.match(value) else "#888888"
 
 
+def _luminance(hex_color: str) -> float:
+    """WCAG relative luminance of #rrggbb."""
+    def lin(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+
+
+def contrast(fg: str, bg: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
+    a, b = sorted((_luminance(color(fg)), _luminance(color(bg))), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
 def text_on(bg: str) -> str:
-    """Black or white, whichever reads better on bg."""
+    """Black or white, whichever contrasts more with bg (always at least 4.5:1, WCAG AA)."""
     bg = color(bg)
-    r, g, b = (int(bg[i:i + 2], 16) for i in (1, 3, 5))
-    return "#111111" if (0.299 * r + 0.587 * g + 0.114 * b) > 160 else "#ffffff"
+    return "#000000" if contrast("#000000", bg) >= contrast("#ffffff", bg) else "#ffffff"
 
 
 def fmt_num(v: float | None) -> str:
@@ -84,7 +99,8 @@ class _R:
     def swatch(self, s: StatusInfo) -> str:
         bg = color(s.color)
         if self.p:
-            return f'<span style="color:{bg}">&#9632;</span>'
+            # a coloured space, not a glyph: the bundled fonts have no geometric shapes
+            return f'<span style="background-color:{bg};font-size:6pt">&nbsp;&nbsp;&nbsp;</span>'
         return f'<span class="swatch" style="background:{bg}"></span>'
 
     def stacked_bar(self, counts: list[tuple[StatusInfo, int]], height: int = 14) -> str:
@@ -114,9 +130,9 @@ class _R:
             done = round(100 * f)
             cells = ""
             if done > 0:
-                cells += f'<td width="{done}%" bgcolor="{fill}" style="font-size:5pt">&nbsp;</td>'
+                cells += f'<td width="{done}%" bgcolor="{fill}" style="font-size:3pt">&nbsp;</td>'
             if done < 100:
-                cells += f'<td width="{100 - done}%" bgcolor="#e3e7ed" style="font-size:5pt">&nbsp;</td>'
+                cells += f'<td width="{100 - done}%" bgcolor="#e3e7ed" style="font-size:3pt">&nbsp;</td>'
             return f'<table class="pbar" width="60%" cellspacing="0" cellpadding="0"><tr>{cells}</tr></table>'
         return (f'<svg class="pbar" viewBox="0 0 1000 10" preserveAspectRatio="none" width="60%" height="10" '
                 f'role="img" aria-label="progress {round(100 * f)}%"><rect x="0" y="0" width="1000" height="10" '
@@ -129,133 +145,144 @@ class _R:
     # -- sections -------------------------------------------------------------------------------------
     def cover(self) -> str:
         c = self.r.cover
-        meta = [("Status as of", c.as_of), ("Prepared by", c.analyst), ("Database", c.database),
+        meta = [("Prepared by", c.analyst), ("Database file", c.database),
                 ("Generated on", c.generated_on)]
-        meta_rows = "".join(f'<tr><th>{esc(k)}</th><td>{self.t(v)}</td></tr>' for k, v in meta if v)
-        sel_rows = "".join(f'<tr><th>{esc(k)}</th><td>{self.t(v)}</td></tr>' for k, v in c.selection)
+        meta_rows = "".join(f'<tr><th>{esc(k)}</th><td{self.dir(v)}>{esc(v)}</td></tr>' for k, v in meta if v)
+        sel_rows = "".join(f'<tr><th>{esc(k)}</th><td{self.dir(v)}>{esc(v)}</td></tr>' for k, v in c.selection)
         totals = self.r.totals()
         items = self.r.items
         n_over = sum(1 for i in items if i.overdue)
         n_stale = sum(1 for i in items if i.stale)
-        figures = (f'<table class="figures" width="100%" cellspacing="0" cellpadding="8"><tr>'
+        figures = (f'<table class="figures" width="100%" cellspacing="0" cellpadding="6"><tr>'
                    f'<td><span class="fig">{len(items):,}</span><br>items reported</td>'
                    f'<td><span class="fig">{len(self.r.frameworks):,}</span><br>frameworks</td>'
                    f'<td><span class="fig">{n_over:,}</span><br>overdue</td>'
                    f'<td><span class="fig">{n_stale:,}</span><br>no update in {self.o.stale_days} days</td>'
                    f'</tr></table>')
+        later = (f' {c.left_out:,} item{"s" if c.left_out != 1 else ""} first recorded after that day '
+                 f'{"are" if c.left_out != 1 else "is"} left out.' if c.left_out else "")
         return (f'<div class="cover">'
                 f'<p class="kicker">POLICY TRACKER · STATUS REPORT</p>'
                 f'{self.t(c.title, "h1", "title")}'
                 f'<p class="asof">Status as of {esc(c.as_of)}</p>'
                 f'<table class="meta" cellspacing="0" cellpadding="3">{meta_rows}</table>'
                 f'<h3>At a glance</h3>{figures}'
-                f'{self.stacked_bar(totals, 18)}{self.legend(totals)}'
+                f'{self.stacked_bar(totals, 14)}{self.legend(totals)}'
                 f'<h3>What this report covers</h3>'
                 f'<table class="meta selection" cellspacing="0" cellpadding="3">{sel_rows}</table>'
                 f'<p class="small">Each item is shown as it stood on {esc(c.as_of)}: its status is that of its '
-                f'latest update dated on or before that day. Quoted words are the exact words of the cited '
-                f'source; sources are listed at the end as [S1], [S2]….</p>'
+                f'latest update dated on or before that day; an item with no dated status by then is shown as '
+                f'“not yet recorded”.{esc(later)} Quoted words are the exact words of the cited source; '
+                f'sources are listed at the end as [S1], [S2]….</p>'
                 f'</div>')
 
+    def breakdown(self, counts: list[tuple[StatusInfo, int]]) -> str:
+        """Each status with items as 'swatch Label n', never broken inside (the words are joined by no-break spaces)."""
+        parts = [f'<span class="nobr">{self.swatch(s)}&nbsp;{"&nbsp;".join(esc(w) for w in s.label.split())}'
+                 f'&nbsp;<b>{n}</b></span>' for s, n in counts if n]
+        return " &nbsp; ".join(parts) or "–"
+
     def summary(self) -> str:
-        used = [s for s, n in self.r.totals() if n] or self.r.statuses[:1]
-        head = "".join(f'<th class="num" bgcolor="{color(s.color)}" style="color:{text_on(s.color)}">'
-                       f'{esc(s.label)}</th>' for s in used)
+        # one column per status cannot fit on a portrait page without breaking its label (eight or nine
+        # statuses, words up to 9 letters): each framework's breakdown is one cell of whole labels instead
         rows = []
         for f in self.r.frameworks:
-            counts = dict((s.key, n) for s, n in f.counts)
-            cells = "".join(f'<td class="num">{counts.get(s.key, 0) or "·"}</td>' for s in used)
-            chart = (f'<br>{self.stacked_bar(f.counts, 8)}' if self.o.include_charts else "")
-            rows.append(f'<tr><td class="fwname">{self.t(f.title)}{chart}</td>{cells}'
+            chart = (f'{self.stacked_bar(f.counts, 6)}' if self.o.include_charts else "")
+            rows.append(f'<tr><td class="fwname"{self.dir(f.title)}>{esc(f.title)}{chart}</td>'
+                        f'<td class="breakdown">{self.breakdown(f.counts)}</td>'
                         f'<td class="num total">{f.total}</td><td class="num">{len(f.overdue) or "·"}</td>'
                         f'<td class="num">{len(f.stale) or "·"}</td></tr>')
-        totals = dict((s.key, n) for s, n in self.r.totals())
-        foot = "".join(f'<td class="num">{totals.get(s.key, 0)}</td>' for s in used)
         items = self.r.items
-        rows.append(f'<tr class="totals"><td><b>All frameworks</b></td>{foot}<td class="num total">{len(items)}</td>'
+        nowrap = 'style="white-space:nowrap"'
+        rows.append(f'<tr class="totals"><td><b>All frameworks</b></td><td class="breakdown">'
+                    f'{self.breakdown(self.r.totals())}</td><td class="num total">{len(items)}</td>'
                     f'<td class="num">{sum(1 for i in items if i.overdue)}</td>'
                     f'<td class="num">{sum(1 for i in items if i.stale)}</td></tr>')
-        return (f'<h2 class="newpage">Summary by framework</h2>'
+        return (f'<h2 class="summaryhead">Summary by framework</h2>'
                 f'<p class="small">Number of items in each status as of {esc(self.r.cover.as_of)}. Overdue: past '
                 f'its due date and not achieved or abandoned. Stale: no update in the {self.o.stale_days} days '
                 f'before that date.</p>'
-                f'<table class="summary" width="100%" cellspacing="0" cellpadding="4" border="1">'
-                f'<thead><tr><th class="fwcol" width="34%">Framework</th>{head}<th class="num">Total</th>'
-                f'<th class="num">Overdue</th><th class="num">Stale</th></tr></thead>'
+                f'<table class="summary" width="100%" cellspacing="0" cellpadding="3" border="1">'
+                f'<thead><tr><th class="fwcol" width="32%">Framework</th><th width="44%">Items by status</th>'
+                f'<th class="num" width="8%" {nowrap}>Total</th><th class="num" width="8%" {nowrap}>Overdue</th>'
+                f'<th class="num" width="8%" {nowrap}>Stale</th></tr></thead>'
                 f'<tbody>{"".join(rows)}</tbody></table>')
 
-    def watchlist(self, title: str, items: list[ItemReport]) -> str:
-        if not items:
-            return ""
-        rows = "".join(f'<tr><td class="ref">{esc(i.ref)}</td><td{self.dir(i.title)}>{esc(i.title)}</td>'
-                       f'<td>{esc(i.status.label)}</td><td>{esc(i.due_on or "")}</td>'
-                       f'<td>{esc(i.status_on or "none")}</td></tr>' for i in items)
-        return (f'<h4>{esc(title)}</h4><table class="watch" width="100%" cellspacing="0" cellpadding="3" border="1">'
-                f'<thead><tr><th class="ref">Ref</th><th>Item</th><th>Status</th><th>Due</th>'
-                f'<th>Last update</th></tr></thead><tbody>{rows}</tbody></table>')
-
     def framework(self, n: int, f: FrameworkSection) -> str:
-        out = [f'<h2 class="newpage framework"><a name="fw-{n}"></a>{self.t(f.title)}</h2>']
+        out = [f'<h2 class="newpage framework"{self.dir(f.title)}><a name="fw-{n}"></a>{esc(f.title)}</h2>']
         if f.actor:
-            out.append(f'<p class="fwactor">{self.t(f.actor)}</p>')
+            out.append(self.t(f.actor, "p", "fwactor"))
         if f.description:
             out.append(self.t(f.description, "p", "fwdesc"))
-        out.append(f'<p class="small">{f.total} item{"s" if f.total != 1 else ""} in this report.</p>')
-        out.append(self.stacked_bar(f.counts, 14) + self.legend(f.counts))
-        out.append(self.watchlist("Overdue", f.overdue))
-        out.append(self.watchlist(f"No update in the last {self.o.stale_days} days", f.stale))
+        marks = [f"{f.total} item{'s' if f.total != 1 else ''}"]
+        if f.overdue:
+            marks.append(f"{len(f.overdue)} overdue")
+        if f.stale:
+            marks.append(f"{len(f.stale)} with no update in {self.o.stale_days} days")
+        out.append(f'<p class="small">{esc(", ".join(marks))}; each is listed once below, with its marks.</p>')
+        out.append(self.stacked_bar(f.counts, 10) + self.legend(f.counts))
+        if f.items:
+            out.append(self.item_head())
         for k, item in enumerate(f.items):
             out.append(self.item(f"{n}-{k}", item))
         if not f.items:
             out.append('<p class="small">No item of this framework matches the selection.</p>')
         return "".join(out)
 
+    # the item table's columns; each item is its own one-row table (so a page break falls between
+    # items), and the header above the first one makes them read as one table per framework
+    _COLS = ('width="7%"', 'width="73%"', 'width="2%"', 'width="18%"')  # the third keeps text off the badge
+
+    def item_head(self) -> str:
+        """The header over a framework's items; its anchor lets the page loop keep it with the first item."""
+        names = ("Ref", "Item", "", f"Status on {self.r.cover.as_of}; due")
+        mark = '<a name="ihead"></a>'
+        cells = "".join(f'<th {w}>{mark if k == 0 else ""}{esc(n)}</th>'
+                        for k, (w, n) in enumerate(zip(self._COLS, names, strict=True)))
+        return f'<table class="ihead" width="100%" cellspacing="0" cellpadding="3"><tr>{cells}</tr></table>'
+
     def item(self, anchor: str, i: ItemReport) -> str:
         since = (f"since {esc(i.status_on)}" if i.status_on else
-                 "not yet recorded" if i.status_basis == "not_yet_recorded" else "undated")
+                 "no dated status" if i.status_basis == "not_yet_recorded" else "undated")
         meta = [esc(i.kind_label)]
         if i.actor:
-            meta.append(self.t(i.actor))
-        if i.due_on:
-            meta.append(f'due {esc(i.due_on)}' + (' <b class="warn">(overdue)</b>' if i.overdue else ""))
+            meta.append(f'<span{self.dir(i.actor)}>{esc(i.actor)}</span>')
         if i.tags:
-            meta.append("tags: " + ", ".join(self.t(t) for t in i.tags))
-        if i.stale:
-            meta.append(f'<span class="warn">no update in {self.o.stale_days} days</span>')
-        # the cell carries the title's direction: QTextDocument takes direction from blocks, not spans
-        rows = [f'<tr><td class="ititle"{self.dir(i.title)}><a name="item-{anchor}"></a><span class="iref">'
-                f'{esc(i.ref)}</span> <span class="ttl">{esc(i.title)}</span></td>'
-                f'<td class="istatus" width="22%" align="right">{self.badge(i.status)}'
-                f'<span class="since">{since}</span></td></tr>',
-                f'<tr><td colspan="2" class="imeta">{" · ".join(meta)}</td></tr>']
+            meta.append(", ".join(f'<span{self.dir(t)}>{esc(t)}</span>' for t in i.tags))
+        # the kind, actor and tags follow the title on its line: one line less per item
+        body = [f'<p class="ititle"{self.dir(i.title)}>{esc(i.title)} &nbsp;<span class="imeta">'
+                f'{" · ".join(meta)}</span></p>']
         if i.description:
-            rows.append(f'<tr><td colspan="2">{self.t(i.description, "p", "idesc")}</td></tr>')
+            body.append(self.t(i.description, "p", "idesc"))
         if i.progress:
-            rows.append(f'<tr><td colspan="2">{self.progress(i.progress)}</td></tr>')
-        if i.notes:
-            notes = "".join(
-                f'<tr><td class="ndate">{esc(nt.as_of)}</td><td class="nstatus">{self.swatch(nt.status)} '
-                f'{esc(nt.status.label)}</td><td>{self.t(nt.text, "p", "ntext")}'
-                + (f'<span class="small">— {esc(nt.author)}</span>' if nt.author else "") + '</td></tr>'
-                for nt in i.notes)
-            rows.append(f'<tr><td colspan="2"><p class="label">Latest notes</p>'
-                        f'<table class="notes" width="100%" cellspacing="0" cellpadding="2">{notes}</table></td></tr>')
-        if i.quotes:
-            qs = "".join(
-                f'<table class="quote" width="100%" cellspacing="0" cellpadding="5"><tr>'
-                f'<td class="qbar" width="3" bgcolor="#9aa7b8"></td>'
-                f'<td class="qtext">{self.t("“" + q.text + "”", "p", "qwords")}'
-                f'<p class="cite">{self.t(q.citation)} [S{q.source_number}]</p></td></tr></table>'
-                for q in i.quotes)
-            rows.append(f'<tr><td colspan="2"><p class="label">In the source’s words</p>{qs}</td></tr>')
-        if i.related:
-            rel = "".join(f'<li>{esc(r.relation)}: <b>{esc(r.ref)}</b> {self.t(r.title)} '
-                          f'<span class="small">({self.t(r.framework)}; {esc(r.status.label)})</span></li>'
-                          for r in i.related)
-            rows.append(f'<tr><td colspan="2"><p class="label">Related items in other frameworks</p>'
-                        f'<ul class="related">{rel}</ul></td></tr>')
-        return (f'<table class="item" width="100%" cellspacing="0" cellpadding="5">{"".join(rows)}</table>'
-                f'<p class="gap">&nbsp;</p>')
+            body.append(self.progress(i.progress))
+        for nt in i.notes:
+            who = f' <span class="ndate">— {esc(nt.author)}</span>' if nt.author else ""
+            body.append(f'<p class="note"{self.dir(nt.text)}><span class="ndate">{esc(nt.as_of)}</span> '
+                        f'{self.swatch(nt.status)}&nbsp;{esc(nt.status.label)}: {esc(nt.text)}{who}</p>')
+        for q in i.quotes:
+            rtl = text_direction(q.text) == "rtl"
+            words = f"«{q.text}»" if rtl else f"“{q.text}”"
+            body.append(f'<p class="qwords"{self.dir(q.text)}>{esc(words)} '
+                        f'<span class="cite">[S{q.source_number}]</span></p>')
+        for r in i.related:
+            body.append(f'<p class="related">{esc(r.relation)}: <b>{esc(r.ref)}</b> '
+                        f'<span{self.dir(r.title)}>{esc(r.title)}</span> '
+                        f'<span class="ndate">(<span{self.dir(r.framework)}>{esc(r.framework)}</span>; '
+                        f'{esc(r.status.label)})</span></p>')
+        marks = []
+        if i.due_on:
+            marks.append(f'<p class="due">due {esc(i.due_on)}</p>')
+        if i.overdue:
+            marks.append('<p class="flag">overdue</p>')
+        if i.stale:
+            marks.append(f'<p class="flag">no update in {self.o.stale_days} days</p>')
+        c = self._COLS
+        return (f'<table class="item" width="100%" cellspacing="0" cellpadding="1"><tr>'
+                f'<td class="iref" {c[0]}><a name="item-{anchor}"></a>{esc(i.ref)}</td>'
+                f'<td class="ibody" {c[1]}>{"".join(body)}</td>'
+                f'<td {c[2]}></td><td class="istatus" {c[3]}>{self.badge(i.status)}<span class="since">{since}</span>'
+                f'{"".join(marks)}</td></tr></table>')
 
     def progress(self, pr: Progress) -> str:
         goal = {"increase": "raise to", "decrease": "bring down to", "maintain": "keep at"}.get(pr.direction, "reach")
@@ -264,11 +291,13 @@ class _R:
         if pr.baseline is not None:
             parts.append(f'baseline {esc(with_unit(pr.baseline, pr.unit))}'
                          + (f' ({esc(pr.baseline_on)})' if pr.baseline_on else ""))
+        else:
+            parts.append("baseline not yet recorded")
         parts.append(f'latest {esc(with_unit(pr.latest, pr.unit))} ({esc(pr.latest_on)})'
                      if pr.latest is not None else "no observation yet")
         if pr.fraction is not None:
             parts.append(f'<b>{round(100 * pr.fraction)}%</b> of the way')
-        return f'<p class="label">Progress</p><p class="progress">{"; ".join(parts)}.</p>{self.progress_bar(pr)}'
+        return f'<p class="progress">{"; ".join(parts)}.</p>{self.progress_bar(pr)}'
 
     def appendix(self) -> str:
         if not self.r.sources:
@@ -281,7 +310,7 @@ class _R:
                         f'<p class="small">{self.t(" · ".join(detail))}</p>'
                         + (f'<p class="small url">{esc(s.url)}</p>' if s.url else "")
                         + f'</td><td class="num">{s.cited_by}</td></tr>')
-        return (f'<h2 class="newpage">Appendix: sources</h2>'
+        return (f'<h2 class="newpage"><a name="sec-appendix"></a>Appendix: sources</h2>'
                 f'<table class="sources" width="100%" cellspacing="0" cellpadding="4" border="1">'
                 f'<thead><tr><th class="ref">No.</th><th>Source</th><th class="num">Items citing it</th></tr></thead>'
                 f'<tbody>{"".join(rows)}</tbody></table>')
@@ -298,8 +327,62 @@ def render_body(report: Report, *, for_print: bool = False) -> str:
     return _R(report, for_print).body()
 
 
+# Styles of the compact item table, for both flavours (QTextDocument's subset first).
+_EXTRA_PRINT = """
+.kicker { margin-top: 40pt; }
+h2.summaryhead { margin-top: 18pt; }
+table.summary th { font-size: 7.5pt; }
+td.breakdown { font-size: 7.5pt; }
+table.ihead { margin-top: 6pt; font-size: 7.5pt; color: #5b6675; background-color: #e8ecf2; }
+table.ihead th { font-weight: bold; text-align: left; }
+table.item { margin-top: 0; border-top-width: 0.6pt; border-top-color: #9aa7b8; font-size: 8pt; }
+td.ibody p { line-height: 90%; }
+td.iref { font-size: 8pt; font-weight: bold; color: #5b6675; }
+.ititle { font-size: 8.5pt; font-weight: bold; margin-top: 0; margin-bottom: 0; }
+.imeta { font-size: 7pt; font-weight: normal; color: #5b6675; margin-top: 0; margin-bottom: 0; }
+.idesc { font-size: 7.5pt; margin-top: 0; margin-bottom: 0; }
+.progress { font-size: 7.5pt; margin-top: 0; margin-bottom: 0; }
+.note { font-size: 7pt; margin-top: 0; margin-bottom: 0; }
+.ndate { color: #5b6675; }
+.qwords { font-size: 7pt; font-style: italic; color: #2b3544; margin-top: 0; margin-bottom: 0;
+          margin-left: 8pt; margin-right: 8pt; }
+.cite { font-style: normal; color: #5b6675; }
+.related { font-size: 7pt; margin-top: 0; margin-bottom: 0; }
+td.istatus { font-size: 7pt; }
+.due { font-size: 7pt; margin-top: 1pt; margin-bottom: 0; }
+table.pbar { margin-top: 0; margin-bottom: 1pt; }
+.flag { font-size: 7pt; color: #b3261e; font-weight: bold; margin-top: 0; margin-bottom: 0; }
+.badge { font-size: 7.5pt; }
+.since { font-size: 7pt; }
+"""
+_EXTRA_SCREEN = """
+table.summary thead th { white-space: nowrap; }
+.nobr { white-space: nowrap; }
+td.breakdown { font-size: 8.5pt; }
+table.ihead { width: 100%; margin-top: 3mm; background: #e8ecf2; font-size: 8pt; color: #1b2330; }
+table.ihead th { text-align: left; padding: 2pt 4pt; }
+table.item { margin: 0; border-top: 0.6pt solid #9aa7b8; font-size: 9pt; }
+table.item td { padding: 3pt 4pt; }
+td.iref { font-weight: bold; color: #5b6675; }
+.ititle { font-size: 10.5pt; font-weight: bold; margin: 0; }
+.imeta { font-weight: normal; font-size: 8pt; }
+.idesc, .progress { margin: 0 0 1pt; }
+.note, .related { margin: 0; font-size: 8.5pt; }
+.ndate { color: #5b6675; }
+.qwords { font-size: 8.5pt; margin: 1pt 8pt 0; }
+.cite { font-style: normal; color: #5b6675; }
+.flag { color: #b3261e; font-weight: bold; margin: 1pt 0 0; font-size: 8pt; }
+.due { margin: 1pt 0 0; font-size: 8pt; }
+"""
+
+
 def stylesheet(*, for_print: bool = False) -> str:
-    return _resource_text("report-print.css" if for_print else "report.css")
+    """The flavour's style sheet; the print one names the bundled fonts (app/reports/fonts.py)."""
+    if not for_print:
+        return _resource_text("report.css") + _EXTRA_SCREEN
+    families = css_families()
+    css = _resource_text("report-print.css").replace('"DejaVu Serif"', families).replace('"DejaVu Sans"', families)
+    return css + _EXTRA_PRINT
 
 
 def render_html(report: Report, *, for_print: bool = False) -> str:

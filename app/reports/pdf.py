@@ -4,7 +4,10 @@ Why our own page loop: `QTextDocument.print_()` can neither draw a running heade
 item's block on one page. Here the document is laid out at a fixed 96 dpi (so CSS px and pt mean
 what they mean in a browser, whatever the screen), item blocks that would straddle a page are
 moved to the next page before the final layout, and each page is drawn with a header (report
-title, the framework on that page) and a footer (database, page X of N).
+title, the section on that page, right to left when it is Persian) and a footer (page X of N).
+
+Every font is a family list over the bundled fonts (app/reports/fonts.py): Latin from Noto Sans,
+Persian and Arabic from Noto Sans Arabic, whatever the machine has installed.
 """
 from __future__ import annotations
 
@@ -31,17 +34,20 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
     QTextFrame,
+    QTextOption,
 )
 
 from ..core.model import PolicyTrackerError
 from ..exchange.atomic import atomic_path
-from .data import Report
+from . import fonts
+from .data import Report, text_direction
 from .html import render_html
 
 LOGICAL_DPI = 96  # layout units: CSS pixels
 PDF_DPI = 300
-MARGINS_MM = (18.0, 24.0, 18.0, 20.0)  # left, top, right, bottom; header and footer sit inside top/bottom
+MARGINS_MM = (18.0, 21.0, 18.0, 18.0)  # left, top, right, bottom; header and footer sit inside top/bottom
 ProgressFn = Callable[[int, int], bool]  # (page done, pages) -> False to cancel
+KEEP_WHOLE = 0.5  # item blocks up to half a page are kept on one page; taller ones would leave gaps
 
 
 def ensure_app() -> QGuiApplication:
@@ -74,7 +80,7 @@ class Laid:
     body: QRectF  # where the document's pages go on a sheet
     framework_pages: list[tuple[int, str]]  # (first page, framework title), in order
     moved: int  # item blocks moved to a new page to keep them whole
-    split: int  # item blocks still crossing a page (taller than a page)
+    split: int  # item blocks of at most KEEP_WHOLE of a page still crossing a page (should be 0)
     _keep: object = None  # the layout's paint device must outlive the document
 
     @property
@@ -98,7 +104,10 @@ def lay_out(html: str, size: str = "A4", *, keep_together: bool = True) -> Laid:
     doc = QTextDocument()
     doc.documentLayout().setPaintDevice(device)
     doc.setDocumentMargin(0)
-    doc.setDefaultFont(QFont("DejaVu Serif", 10))
+    fonts.register()
+    default = fonts.font()
+    default.setPointSizeF(10)
+    doc.setDefaultFont(default)
     doc.setHtml(html)
     _repeat_table_headers(doc)
     moved = 0
@@ -106,6 +115,8 @@ def lay_out(html: str, size: str = "A4", *, keep_together: bool = True) -> Laid:
         doc.setTextWidth(body.width())  # natural (unpaginated) layout, to measure blocks
         moved = _keep_items_whole(doc, body.height())
     doc.setPageSize(body.size())
+    if keep_together:
+        moved += _mend_splits(doc, body.height())
     split = _count_split_items(doc, body.height())
     return Laid(doc, page_w, page_h, body, _framework_pages(doc, body.height()), moved, split, device)
 
@@ -195,13 +206,10 @@ def _keep_items_whole(doc: QTextDocument, page_h: float) -> int:
             y_top = margin if prev_bottom is not None else top
         else:
             y_top = y + (top - prev_bottom)
-        if y_top + h > page_h:
-            keep = kind == "frame" and _first_anchor(unit).startswith("item-") and h <= page_h - margin
+        if y_top + h > page_h - 3:  # a little slack: the final layout rounds differently
+            keep = kind == "frame" and _first_anchor(unit).startswith("item-") and h <= page_h * KEEP_WHOLE
             if keep:
-                target = n
-                if n and units[n - 1][0] == "block" and units[n - 1][1].blockFormat().headingLevel() \
-                        and not _breaks_before(*units[n - 1]):
-                    target = n - 1
+                target = _with_lead_in(units, n)
                 to_break.append(target)
                 y_top = margin + (top - geo[target][0]) if target != n else margin
             else:
@@ -214,8 +222,9 @@ def _keep_items_whole(doc: QTextDocument, page_h: float) -> int:
     return len(to_break)
 
 
-def _count_split_items(doc: QTextDocument, page_h: float) -> int:
-    n = 0
+def _split_items(doc: QTextDocument, page_h: float) -> list[tuple[QTextFrame, float]]:
+    """Item blocks that cross a page boundary in the current layout, with their heights."""
+    out = []
     lay = doc.documentLayout()
     for kind, unit in _units(doc):
         if kind == "frame":
@@ -225,11 +234,50 @@ def _count_split_items(doc: QTextDocument, page_h: float) -> int:
             top = lay.blockBoundingRect(unit.firstCursorPosition().block()).top()
             bottom = lay.frameBoundingRect(unit).bottom()
             if int((top + 0.5) // page_h) != int((bottom - 0.5) // page_h):
-                n += 1
-    return n
+                out.append((unit, bottom - top))
+    return out
+
+
+def _with_lead_in(units: list, n: int) -> int:
+    """The unit to break before so that item n moves with its framework's item header and a heading."""
+    target = n
+    if target and units[target - 1][0] == "frame" and _first_anchor(units[target - 1][1]) == "ihead" \
+            and not _breaks_before(*units[target - 1]):
+        target -= 1
+    if target and units[target - 1][0] == "block" and units[target - 1][1].blockFormat().headingLevel() \
+            and not _breaks_before(*units[target - 1]):
+        target -= 1
+    return target
+
+
+def _count_split_items(doc: QTextDocument, page_h: float) -> int:
+    return sum(1 for _, h in _split_items(doc, page_h) if h <= page_h * KEEP_WHOLE)
+
+
+def _mend_splits(doc: QTextDocument, page_h: float, rounds: int = 6) -> int:
+    """Break before item blocks the paginated layout still splits (the simulation drifts a little).
+
+    The first split is mended and the layout checked again, a few rounds; what remains after that
+    is mended in one go.
+    """
+    mended = 0
+    for r in range(rounds + 1):
+        splits = [f for f, h in _split_items(doc, page_h) if h <= page_h * KEEP_WHOLE]
+        if not splits:
+            break
+        units = list(_units(doc))
+        index = {u.firstPosition(): k for k, (kind, u) in enumerate(units) if kind == "frame"}
+        for f in (splits if r == rounds else splits[:1]):
+            target = _with_lead_in(units, index[f.firstPosition()])
+            if _breaks_before(*units[target]):
+                continue  # already starts a page: it cannot be helped
+            _set_break_before(*units[target])
+            mended += 1
+    return mended
 
 
 def _framework_pages(doc: QTextDocument, page_h: float) -> list[tuple[int, str]]:
+    """(first page, title) of each section a running header names: frameworks, then the appendix."""
     out = []
     lay = doc.documentLayout()
     for kind, unit in _units(doc):
@@ -237,7 +285,7 @@ def _framework_pages(doc: QTextDocument, page_h: float) -> list[tuple[int, str]]
             continue
         it = unit.begin()
         while not it.atEnd():
-            if any(a.startswith("fw-") for a in it.fragment().charFormat().anchorNames()):
+            if any(a.startswith(("fw-", "sec-")) for a in it.fragment().charFormat().anchorNames()):
                 # the bottom: a block that starts a page may report its top on the page before
                 out.append((int((lay.blockBoundingRect(unit).bottom() - 1) // page_h), unit.text().strip()))
                 break
@@ -281,43 +329,53 @@ def paint(laid: Laid, device: QPagedPaintDevice, report: Report, progress: Progr
         painter.end()
 
 
+def _line(painter: QPainter, rect: QRectF, text: str, fm: QFontMetricsF, *, right: bool = False) -> None:
+    """One line of furniture in rect: elided to fit, right to left (and right-aligned) when it is Persian."""
+    rtl = text_direction(text) == "rtl"
+    text = fm.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.NoWrap)
+    option.setTextDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+    option.setAlignment((Qt.AlignmentFlag.AlignRight if (rtl or right) else Qt.AlignmentFlag.AlignLeft)
+                        | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignBottom)
+    painter.drawText(rect, text, option)
+
+
 def _furniture(painter: QPainter, laid: Laid, report: Report, page: int, count: int) -> None:
     """Running header and footer of one page (every page but the cover)."""
     body = laid.body
     ink, muted = QColor("#1e3a5f"), QColor("#5b6675")
-    font = QFont("DejaVu Sans")
-    font.setPixelSize(11)
+    font = fonts.font(11)
     painter.setFont(font)
     fm = QFontMetricsF(font)
     section = ""
     for first, title in laid.framework_pages:
         if first <= page:
             section = title
-    header_y = body.top() - _mm(7)
-    left = report.cover.title
+    line_h = fm.height()
+    header_y = body.top() - _mm(7)  # baseline of the first header line
     right = f"Status as of {report.cover.as_of}"
+    right_w = fm.horizontalAdvance(right) + 4
     painter.setPen(ink)
-    painter.drawText(QPointF(body.left(), header_y),
-                     fm.elidedText(left, Qt.TextElideMode.ElideRight, body.width() * 0.55))
+    _line(painter, QRectF(body.left(), header_y - line_h, body.width() - right_w - _mm(4), line_h + fm.descent()),
+          report.cover.title, fm)
     painter.setPen(muted)
-    painter.drawText(QPointF(body.right() - fm.horizontalAdvance(right), header_y), right)
+    _line(painter, QRectF(body.right() - right_w, header_y - line_h, right_w, line_h + fm.descent()), right, fm,
+          right=True)
     if section:
-        small = QFont(font)
-        small.setPixelSize(10)
-        small.setItalic(True)
+        small = fonts.font(10, italic=True)  # Persian finds no italic face: it is drawn upright, never as boxes
         painter.setFont(small)
         sfm = QFontMetricsF(small)
-        painter.drawText(QPointF(body.left(), header_y + sfm.height()),
-                         sfm.elidedText(section, Qt.TextElideMode.ElideRight, body.width()))
+        _line(painter, QRectF(body.left(), header_y + 1, body.width(), sfm.height() + 1), section, sfm)
         painter.setFont(font)
     painter.setPen(QPen(ink, 0.8))
     rule_y = body.top() - _mm(2.5)
     painter.drawLine(QPointF(body.left(), rule_y), QPointF(body.right(), rule_y))
-    foot_y = body.bottom() + _mm(9)
+    foot_y = body.bottom() + _mm(8.5)
     painter.setPen(QPen(QColor("#c9d0da"), 0.6))
     painter.drawLine(QPointF(body.left(), foot_y - _mm(4.5)), QPointF(body.right(), foot_y - _mm(4.5)))
     painter.setPen(muted)
-    info = f"{report.cover.database} · generated {report.cover.generated_on}"
+    info = " · ".join(x for x in (report.cover.database, f"generated {report.cover.generated_on}") if x)
     painter.drawText(QPointF(body.left(), foot_y),
                      fm.elidedText(info, Qt.TextElideMode.ElideMiddle, body.width() * 0.6))
     num = f"Page {page + 1} of {count}"
