@@ -579,7 +579,7 @@ def _vocabulary(ck: _Checker, doc: dict, store: Store | None) -> dict:
                 ck.fail(f"{w}.key", f"repeats the {what} '{key}' of {section}[{seen[key]}]")
             seen[key] = i
             label = ck.clean(f"{w}.label", v.clean_text, raw["label"], "label", required=True,
-                             limit=R.STATUSES.field("label").limit)
+                             limit=R.STATUSES.field("label").limit).strip()
             desc = ck.text(raw.get("description"), f"{w}.description", limit=R.STATUSES.field("description").limit)
             if key in existing:
                 old_label, old_desc = existing[key]

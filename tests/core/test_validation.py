@@ -98,3 +98,60 @@ def test_placed_keeps_sentences_that_do_not_start_with_the_label():
     err = ValidationError("The target date is before the baseline date.", "target_on")
     assert (v.placed("items[0].target.target_on", err)
             == "items[0].target.target_on: the target date is before the baseline date")
+
+
+# -- vocabulary keys, dates after now, what every write path cleans (issue 18) ----------------------------
+@pytest.mark.parametrize("key,message", [
+    ("\u0430chieved", "Key 'аchieved' holds U+0430 CYRILLIC SMALL LETTER A, which is not allowed; "
+                      "a key may hold only a-z, 0-9 and _."),
+    ("On_hold", "Key 'On_hold' holds U+004F LATIN CAPITAL LETTER O, which is not allowed; "
+                "a key may hold only a-z, 0-9 and _."),
+    ("on hold", "Key 'on hold' holds U+0020 SPACE, which is not allowed; a key may hold only a-z, 0-9 and _."),
+    ("on\u202ehold", "Key 'on\\u202ehold' holds U+202E RIGHT-TO-LEFT OVERRIDE, which is not allowed; "
+                     "a key may hold only a-z, 0-9 and _."),
+    ("2nd", "Key '2nd' starts with '2'; a key must start with a letter a-z."),
+    ("", "Key cannot be empty."),
+    ("k" * 41, "Key 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk…' is 41 characters long; the limit is 40."),
+])
+def test_vocabulary_keys_are_ascii_and_the_refusal_names_the_character(key, message):
+    """A key that is not [a-z][a-z0-9_]{0,39} is refused naming the first character not allowed."""
+    with pytest.raises(ValidationError) as e:
+        v.vocabulary_key(key)
+    assert str(e.value) == message
+
+
+def test_plain_keys_pass_unchanged():
+    """Keys of letters, digits and _ starting with a letter, up to 40 characters, pass as they are."""
+    assert [v.vocabulary_key(k) for k in ("on_hold", "q3_2025", "x", "k" * 40)] == ["on_hold", "q3_2025", "x", "k" * 40]
+
+
+def test_not_after_compares_in_the_databases_own_form():
+    """A moment or date after the limit is refused naming the field; the limit itself passes."""
+    assert v.not_after("2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z", "updated_at") == \
+        "2026-01-01T00:00:00.000Z"
+    with pytest.raises(ValidationError) as e:
+        v.not_after("2026-01-01T00:00:00.001Z", "2026-01-01T00:00:00.000Z", "updated_at", ", now")
+    assert str(e.value) == ("Updated at 2026-01-01T00:00:00.001Z is in the future "
+                            "(after 2026-01-01T00:00:00.000Z, now).")
+
+
+def test_the_built_in_vocabulary_is_the_one_the_migrations_make(empty_store):
+    """core.model.BUILT_IN holds exactly the rows a fresh file's statuses, kinds and relation kinds have."""
+    from app.core.model import BUILT_IN, ITEM_KINDS, RELATION_KINDS, STATUS_KEYS
+    got = {"statuses": empty_store.statuses(), "item_kinds": empty_store.item_kinds(),
+           "relation_kinds": empty_store.relation_kinds()}
+    assert {t: {r["key"]: (r["label"], r["description"]) for r in rows} for t, rows in got.items()} == BUILT_IN
+    assert (tuple(BUILT_IN["statuses"]), tuple(BUILT_IN["item_kinds"]), tuple(BUILT_IN["relation_kinds"])) == \
+        (STATUS_KEYS, ITEM_KINDS, RELATION_KINDS)
+
+
+def test_the_windows_writes_remove_overrides_from_titles(store):
+    """An item made and edited the window's way stores its title and tags without U+202E; its description keeps it."""
+    from app.services import editing
+    fid = store.list_frameworks()[0]["id"]
+    iid, _ = editing.create_item(store, {"framework_id": fid, "kind": "goal", "title": "Pay \u202eevig\u202c debt",
+                                         "description": "a \u202eb", "tags": ["x\u2067y"]})
+    row = store.get_item(iid)
+    assert (row["title"], row["description"], row["tags"]) == ("Pay evig debt", "a \u202eb", ["xy"])
+    editing.update_item(store, iid, {"ref": "\u20661.2\u2069"})
+    assert store.get_item(iid)["ref"] == "1.2"

@@ -368,3 +368,257 @@ def test_placed_names_the_place_in_the_importers_form():
     with pytest.raises(ValidationError) as e:
         v.clean_text("x" * 201, "ref", limit=200)
     assert v.placed("items[3].ref", e.value) == "items[3].ref: is 201 characters long; the limit is 200"
+
+
+# -- 4. vocabulary, keys and text that lies (issue 18) ------------------------------------------------------
+def _statuses(store, *extra) -> list[dict]:
+    """The file's statuses as an export gives them, plus `extra` entries."""
+    return [*jsonio.export_document(store)["statuses"], *extra]
+
+
+def _snapshot(store) -> tuple:
+    return (store.status_rows(), store.count_items(), store.item_kinds(), store.relation_kinds())
+
+
+def test_a_label_swap_of_two_built_in_statuses_is_refused(store):
+    """The reported hole: swapping the labels of not_started and achieved is refused naming the entry."""
+    statuses = _statuses(store)
+    i, j = [n for n, s in enumerate(statuses) if s["key"] in ("not_started", "achieved")]
+    statuses[i]["label"], statuses[j]["label"] = statuses[j]["label"], statuses[i]["label"]
+    before = _snapshot(store)
+    with pytest.raises(ValidationError) as e:
+        jsonio.import_document(store, {**_doc(), "frameworks": [], "statuses": statuses})
+    assert str(e.value) == f"statuses[{i}]: 'not_started' is built in; its label cannot be changed by an import"
+    assert _snapshot(store) == before
+
+
+def test_a_built_in_description_cannot_be_changed_either(store):
+    """Giving a built-in status another meaning (its description) is refused too."""
+    doc = {**_doc(), "frameworks": [], "statuses": [{"key": "achieved", "label": "Achieved",
+                                                     "description": "Announced."}]}
+    with pytest.raises(ValidationError) as e:
+        jsonio.import_document(store, doc)
+    assert str(e.value) == "statuses[0]: 'achieved' is built in; its description cannot be changed by an import"
+
+
+def test_repeating_the_built_in_vocabulary_exactly_is_nothing_new(store):
+    """A document that repeats every built-in status (and kinds) as they are adds nothing and says so."""
+    from app.core.model import BUILT_IN
+    kinds = [{"key": k, "label": lab, "description": d} for k, (lab, d) in BUILT_IN["item_kinds"].items()]
+    doc = {**_doc(), "frameworks": [], "statuses": _statuses(store), "item_kinds": kinds,
+           "relation_kinds": [{"key": "supports", "label": "Supports"}]}
+    before = _snapshot(store)
+    report = jsonio.import_document(store, doc)
+    assert report.summary() == "Nothing new to add."
+    assert _snapshot(store) == before
+
+
+def test_a_new_status_is_added_only_as_the_summary_says(empty_store):
+    """A custom status is added, and the summary names its key and label."""
+    doc = _doc(_item(status="on_hold"))
+    doc["statuses"] = [{"key": "on_hold", "label": "On hold", "description": "Paused by the ministry."}]
+    report = jsonio.import_document(empty_store, doc)
+    assert report.summary() == "Added 1 frameworks, 1 items; adds status 'on_hold' (label 'On hold')."
+    assert empty_store.status_rows()["on_hold"]["label"] == "On hold"
+    assert jsonio.import_document(empty_store, doc).summary() == "Nothing new to add."  # repeated: nothing new
+
+
+def test_a_status_already_in_the_file_cannot_be_relabelled(empty_store):
+    """A custom status the file has keeps its label: an import that relabels it is refused."""
+    doc = _doc(frameworks=())
+    doc["statuses"] = [{"key": "on_hold", "label": "On hold"}]
+    jsonio.import_document(empty_store, doc)
+    doc["statuses"] = [{"key": "on_hold", "label": "Achieved soon"}]
+    with pytest.raises(ValidationError) as e:
+        jsonio.import_document(empty_store, doc)
+    assert str(e.value) == "statuses[0]: 'on_hold' is already in the file; its label cannot be changed by an import"
+
+
+@pytest.mark.parametrize("label", ["Achieved", "  achieved ", "ACHIEVED", "Ａｃｈｉｅｖｅｄ"])
+def test_a_new_status_cannot_wear_a_built_in_label(empty_store, label):
+    """A new status labelled like a built-in one (case, spacing, full-width forms) is refused."""
+    doc = _doc(frameworks=())
+    doc["statuses"] = [{"key": "achieved_too", "label": label}]
+    with pytest.raises(ValidationError) as e:
+        jsonio.import_document(empty_store, doc)
+    assert str(e.value) == (f"statuses[0].label: '{label.strip()}' is already the label of the status 'achieved'; "
+                            f"give 'achieved_too' a label of its own")
+
+
+def test_a_look_alike_key_is_refused_naming_the_character(empty_store):
+    """The reported hole: 'achieved' spelled with a Cyrillic а, labelled Achieved, is refused."""
+    doc = _doc(_item(status="\u0430chieved"))
+    doc["statuses"] = [{"key": "\u0430chieved", "label": "Achieved"}]
+    with pytest.raises(ValidationError) as e:
+        jsonio.import_document(empty_store, doc)
+    assert str(e.value) == ("statuses[0].key: 'аchieved' holds U+0430 CYRILLIC SMALL LETTER A, which is not "
+                            "allowed; a key may hold only a-z, 0-9 and _")
+    assert "\u0430chieved" not in empty_store.status_rows()
+
+
+def test_kinds_cannot_be_added_or_relabelled(empty_store):
+    """Item and relation kinds are the app's own: a new one or a relabelled one is refused."""
+    with pytest.raises(ValidationError) as e:
+        jsonio.import_document(empty_store, {**_doc(), "item_kinds": [{"key": "wish", "label": "Wish"}]})
+    assert str(e.value) == "item_kinds[0].key: 'wish' is not an item kind of this app; an import cannot add item kinds"
+    with pytest.raises(ValidationError) as e:
+        jsonio.import_document(empty_store, {**_doc(), "relation_kinds": [{"key": "supports", "label": "Opposes"}]})
+    assert str(e.value) == "relation_kinds[0]: 'supports' is built in; its label cannot be changed by an import"
+
+
+def test_a_status_key_repeated_in_the_document_is_refused(empty_store):
+    """Two entries for one key would leave which one counts to chance: refused."""
+    doc = _doc(frameworks=())
+    doc["statuses"] = [{"key": "on_hold", "label": "On hold"}, {"key": "on_hold", "label": "Held"}]
+    with pytest.raises(ValidationError) as e:
+        jsonio.import_document(empty_store, doc)
+    assert str(e.value) == "statuses[1].key: repeats the status 'on_hold' of statuses[0]"
+
+
+def test_an_override_in_a_title_is_removed_and_kept_in_the_description(empty_store):
+    """U+202E leaves titles, refs, tags and labels on import; the description keeps it."""
+    doc = _doc(_item(title="Pay \u202eevig\u202c debt", ref="\u20661.1\u2069", tags=["wa\u202eter"],
+                     description="Long \u202etext", status="on_hold"))
+    doc["statuses"] = [{"key": "on_hold", "label": "On \u202ehold"}]
+    doc["frameworks"] = [{**FW, "title": "Plan \u202e2030"}]
+    jsonio.import_document(empty_store, doc)
+    row = empty_store.get_item("item-1")
+    assert (row["title"], row["ref"], row["tags"], row["description"]) == \
+        ("Pay evig debt", "1.1", ["water"], "Long \u202etext")
+    assert empty_store.get_framework("fw-1")["title"] == "Plan 2030"
+    assert empty_store.status_rows()["on_hold"]["label"] == "On hold"
+
+
+# -- 5. imported history obeys the rules (issue 18) -----------------------------------------------------------
+def _now(minutes: float = 0) -> str:
+    moment = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=minutes)
+    return v.timestamp(moment.isoformat(), "now")
+
+
+def test_a_newer_copy_without_an_update_cannot_move_a_status(store):
+    """The reported hole: a copy of an item with no history, dated now, says 'achieved'; the status stays."""
+    fid = store.list_frameworks()[0]["id"]
+    iid, _ = editing.create_item(store, {"framework_id": fid, "kind": "goal", "title": "Open ten clinics",
+                                         "status": "not_started"})
+    doc = jsonio.export_document(store)
+    item = next(it for it in doc["items"] if it["id"] == iid)
+    before = item["status"]
+    item.update(status="achieved", title=item["title"] + " (revised)", updated_at=_now())
+    doc["items"] = [item]
+    report = jsonio.import_document(store, doc)
+    row = store.get_item(item["id"])
+    assert (row["status"], row["title"]) == (before, item["title"])
+    assert report.status_kept == [jsonio._label(item)]
+    assert report.summary().endswith("1 item(s) keep their status, as the document gives no dated update "
+                                     "for the one it states.")
+
+
+@pytest.mark.parametrize("where,edit", [
+    ("items[0].updated_at", lambda it: it.update(updated_at="2999-01-01T00:00:00Z")),
+    ("items[0].created_at", lambda it: it.update(created_at="2999-01-01T00:00:00Z")),
+    ("items[0].status_updates[0].created_at",
+     lambda it: it["status_updates"].append(_update("u1", "achieved", "2024-01-01", "2999-01-01T00:00:00Z"))),
+    ("items[0].observations[0].observed_on",
+     lambda it: it["observations"].append({"id": "o1", "value": 1, "observed_on": "2999-01-01"})),
+])
+def test_no_imported_moment_or_date_may_be_in_the_future(empty_store, where, edit):
+    """A moment after now plus ten minutes, or a date after today, is refused naming its field."""
+    item = _item()
+    edit(item)
+    with pytest.raises(ValidationError) as e:
+        jsonio.import_document(empty_store, _doc(item))
+    assert str(e.value).startswith(f"{where}: 2999-01-01") and "is in the future (after " in str(e.value)
+    assert empty_store.count_items() == 0
+
+
+def test_a_source_published_in_the_future_is_refused(empty_store):
+    """A source's publication date may not be after today."""
+    src = {"id": "s1", "title": "Speech", "text": "We will connect every village.", "published_on": "2999-01-01"}
+    with pytest.raises(ValidationError) as e:
+        jsonio.import_document(empty_store, _doc(sources=[src], frameworks=[]))
+    assert str(e.value) == f"sources[0].published_on: 2999-01-01 is in the future (after {dt.date.today()}, today)"
+
+
+def test_moments_within_the_clock_allowance_pass(empty_store):
+    """A colleague's clock five minutes ahead is not refused; due and target dates may lie ahead."""
+    item = _item(updated_at=_now(5), due_on="2999-01-01",
+                 target={"unit": "%", "target": 90, "target_on": "2999-01-01"})
+    jsonio.import_document(empty_store, _doc(item))
+    assert empty_store.get_item("item-1")["due_on"] == "2999-01-01"
+
+
+# -- 6. prepare before the transaction, linear checks, cancel (issue 18) -----------------------------------
+def test_a_loop_of_parents_is_found_where_it_starts(empty_store):
+    """A chain of 3,000 items whose last one points back into it is refused at the first item leading in."""
+    n = 3_000
+    items = [_item(id=f"i{k}", parent_id=f"i{k + 1}" if k + 1 < n else "i1500") for k in range(n)]
+    with pytest.raises(ValidationError) as e:
+        jsonio.validate_document(_doc(*items))
+    assert str(e.value) == "items[0].parent_id: makes the item a parent of itself (a loop of parents)"
+    items[-1]["parent_id"] = None
+    assert len(jsonio.validate_document(_doc(*items))["items"]) == n
+
+
+def test_a_loop_through_an_item_the_file_has_is_found(empty_store):
+    """Document item -> file's item -> document item is a loop too."""
+    jsonio.import_document(empty_store, _doc(_item(id="a"), _item(id="b", parent_id="a")))
+    with pytest.raises(ValidationError) as e:
+        jsonio.validate_document(_doc(_item(id="a", parent_id="b")), empty_store)
+    assert str(e.value) == "items[0].parent_id: makes the item a parent of itself (a loop of parents)"
+
+
+def _cited_doc(text="We will connect every village. Then every school.") -> dict:
+    src = {"id": "s1", "title": "Speech", "text": text}
+    return _doc(_item(citations=[{"id": "c1", "source_id": "s1", "quote": "every school"}]), sources=[src])
+
+
+def test_quotes_are_placed_before_the_write_transaction(empty_store, monkeypatch):
+    """prepare_import places every quote outside any transaction and writes nothing; apply only writes."""
+    from app.core import anchoring
+    seen = []
+    real = anchoring.anchor
+    monkeypatch.setattr(anchoring, "anchor", lambda *a, **k: seen.append(empty_store.in_write) or real(*a, **k))
+    prepared = jsonio.prepare_import(empty_store, _cited_doc())
+    assert seen == [False] and empty_store.count_items() == 0
+    jsonio.import_document(empty_store, prepared)
+    assert seen == [False]  # not placed again inside the transaction
+    c = empty_store.get_citation("c1")
+    assert (c["start"], c["end"]) == (36, 48)
+
+
+def test_prepare_can_be_cancelled_and_writes_nothing(empty_store):
+    """A cancel check answering True stops preparing with ImportCancelled, a core.model.Cancelled."""
+    from app.core.model import Cancelled
+    with pytest.raises(Cancelled):
+        jsonio.prepare_import(empty_store, _cited_doc(), cancelled=lambda: True)
+    calls = []
+    with pytest.raises(jsonio.ImportCancelled):
+        jsonio.prepare_import(empty_store, _cited_doc(), progress=lambda done, total: calls.append((done, total)) and 0
+                              or False)
+    assert calls == [(1, 1)] and empty_store.count_items() == 0
+
+
+def test_a_file_changed_after_prepare_is_checked_again(empty_store, empty_path):
+    """If another program deletes the parent a prepared item points at, apply refuses in one sentence."""
+    from app.store.store import Store
+    jsonio.import_document(empty_store, _doc(_item(id="parent")))
+    prepared = jsonio.prepare_import(empty_store, _doc(_item(id="child", parent_id="parent")))
+    with Store(empty_path) as other:
+        with other.write():
+            other.delete_items(["parent"])
+    with pytest.raises(ValidationError) as e:
+        jsonio.import_document(empty_store, prepared)
+    assert str(e.value) == "items[0].parent_id: 'parent' is not an item in the document or the file"
+    assert empty_store.count_items() == 0
+
+
+def test_a_prepared_import_undoes_and_redoes(empty_store):
+    """ImportDocument takes a prepared document: undo removes what it added, redo adds it again."""
+    from app.services import operations as ops
+    h = ops.History(empty_store)
+    h.do(ops.ImportDocument(jsonio.prepare_import(empty_store, _cited_doc()), jsonio.import_document, "Import"))
+    assert empty_store.count_items() == 1
+    h.undo()
+    assert empty_store.count_items() == 0
+    h.redo()
+    assert empty_store.get_citation("c1")["start"] == 36
