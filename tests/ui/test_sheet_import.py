@@ -119,7 +119,8 @@ def test_a_second_import_of_the_same_sheet_previews_updates_not_additions(window
     dlg.framework_combo.setCurrentText("Again")
     dlg.refresh()
     assert dlg.do_import()
-    write_csv(path, ["ref", "title", "kind"], [["1", "Ports", "goal"], ["2", "Railways", "goal"], ["3", "Roads", "goal"]])
+    write_csv(path, ["ref", "title", "kind"],
+              [["1", "Ports", "goal"], ["2", "Railways", "goal"], ["3", "Roads", "goal"]])
     dlg2 = SheetImportDialog(window.session, window)
     dlg2.load_file(path)
     dlg2.framework_combo.setCurrentText("Again")
