@@ -78,3 +78,34 @@ def test_no_charts_leaves_out_svg(report_store):
     """--no-charts gives a report without charts."""
     p = _parse(render_html(build_report(report_store, ReportOptions(include_charts=False))))
     assert "svg" not in p.tags
+
+
+def test_coloured_labels_meet_wcag_contrast(report_store):
+    """Every badge, header and swatch label with a background colour has text at 4.5:1 or more."""
+    import re
+
+    from app.reports.html import contrast
+    for for_print in (False, True):
+        html = render_html(build_report(report_store, ReportOptions()), for_print=for_print)
+        pairs = re.findall(r'style="background(?:-color)?:(#[0-9a-fA-F]{6});color:(#[0-9a-fA-F]{6})', html)
+        assert len(pairs) >= len(build_report(report_store, ReportOptions()).items)  # one badge per item at least
+        assert [(bg, fg) for bg, fg in pairs if contrast(fg, bg) < 4.5] == []
+
+
+def test_status_colours_of_the_vocabulary_get_readable_text():
+    """Light and mid greys (white on them was unreadable) get black text; dark blue keeps white."""
+    from app.reports.html import contrast, text_on
+    assert text_on("#90a4ae") == "#000000" and text_on("#e8ecf2") == "#000000"
+    assert text_on("#1e3a5f") == "#ffffff"
+    assert round(contrast("#000000", "#ffffff"), 1) == 21.0
+
+
+def test_summary_labels_are_whole_in_html(report_store):
+    """The summary writes each status label with no-break spaces inside a nobr span, so it never wraps inside."""
+    report = build_report(report_store, ReportOptions(as_of=dt.date(2025, 7, 1)))
+    html = render_html(report)
+    summary = html[html.index('<table class="summary"'):]
+    summary = summary[:summary.index("</table>")]
+    for s, n in report.totals():
+        if n:
+            assert "&nbsp;".join(s.label.split()) + f"&nbsp;<b>{n}</b></span>" in summary

@@ -136,3 +136,48 @@ def test_unwritable_output_is_one_sentence(qapp, store, tmp_path):
     from app.reports.pdf import write_pdf
     with pytest.raises(PolicyTrackerError, match="does not exist"):
         write_pdf(build_report(store, ReportOptions()), tmp_path / "missing" / "r.pdf")
+
+
+def _broken_words(doc, table) -> list[str]:
+    """Words of a laid-out table's cells that a line break cuts in two (e.g. 'Propos|ed')."""
+    out = []
+    for r in range(table.rows()):
+        for c in range(table.columns()):
+            cell = table.cellAt(r, c)
+            block = cell.firstCursorPosition().block()
+            while block.isValid() and block.position() <= cell.lastPosition():
+                text, lay = block.text(), block.layout()
+                for n in range(lay.lineCount() - 1):
+                    end = lay.lineAt(n).textStart() + lay.lineAt(n).textLength()
+                    if 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+                        out.append(text)
+                block = block.next()
+    return out
+
+
+def test_summary_and_item_headers_never_break_a_word(qapp, report_store):
+    """Every header and status label of the summary and the item tables is laid out with whole words."""
+    from app.reports.pdf import _units, lay_out_report
+    from app.services import editing
+    fid = report_store.test_ids["framework"]
+    for n, status in enumerate(s["key"] for s in report_store.statuses()):  # every status in use
+        iid, _ = editing.create_item(report_store, {"framework_id": fid, "kind": "goal", "ref": f"S{n}", "title": "x"})
+        editing.add_status_update(report_store, iid, status, "2025-01-01", "")
+    laid = lay_out_report(build_report(report_store, ReportOptions(as_of=dt.date(2025, 7, 1))))
+    tables = [u for k, u in _units(laid.doc) if k == "frame" and hasattr(u, "rows")]
+    summary = next(t for t in tables if t.cellAt(0, 0).firstCursorPosition().block().text() == "Framework")
+    text = "\n".join(summary.cellAt(r, 1).firstCursorPosition().block().text() for r in range(summary.rows()))
+    for s in report_store.statuses():
+        assert s["label"].replace(" ", "\xa0") in text  # joined by no-break spaces
+    heads = [t for t in tables if t.rows() == 1 and t.cellAt(0, 0).firstCursorPosition().block().text() == "Ref"]
+    assert len(heads) == len(laid.framework_pages) - 1  # one item header per framework (not the appendix)
+    assert [w for t in [summary, *heads] for w in _broken_words(laid.doc, t)] == []
+
+
+def test_broken_word_check_finds_a_word_cut_by_a_narrow_column(qapp):
+    """The check above is real: the old summary's narrow 'Proposed' column cuts the word and is reported."""
+    from app.reports.pdf import _units, lay_out
+    laid = lay_out('<table width="100%" border="1"><tr><th width="99%">Framework</th><th width="1%">Proposed</th>'
+                   '</tr></table>')
+    table = next(u for k, u in _units(laid.doc) if k == "frame")
+    assert set(_broken_words(laid.doc, table)) == {"Proposed"}
