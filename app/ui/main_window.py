@@ -584,8 +584,12 @@ class PanelScroll(QtWidgets.QScrollArea):
 
     def _focus_changed(self, _old, new) -> None:
         w = self.widget()
-        if new is not None and w is not None and shiboken6.Shiboken.isValid(self) and w.isAncestorOf(new):
-            self.ensureWidgetVisible(new, 8, 8)
+        if new is None or w is None or not shiboken6.Shiboken.isValid(self) or not w.isAncestorOf(new):
+            return
+        # the whole field, not only its text cursor (ensureWidgetVisible shows just the cursor of a text box)
+        r = QtCore.QRect(new.mapTo(w, QtCore.QPoint(0, 0)), new.size())
+        half = self.viewport().height() // 2
+        self.ensureVisible(r.center().x(), r.center().y(), 8, min(r.height() // 2 + 8, half))
 
 
 def status_line(text: str) -> QtWidgets.QLabel:  # pragma: no cover - kept for callers building status bars

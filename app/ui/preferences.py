@@ -75,11 +75,15 @@ def apply(prefs: Preferences, app: QtWidgets.QApplication | None = None) -> None
 def redraw_all(app: QtWidgets.QApplication) -> None:
     """Repaint every widget after a theme change.
 
-    The palette change reaches each widget, and those that mix colours themselves (the reader's
-    highlights, link colours) recompute on it; item views paint through their viewport, which is
-    repainted too.
+    Widgets that mix colours themselves (the reader's highlights, link colours) have a
+    `theme_changed()` method, called here once the new palette and style sheet are both in force:
+    a PaletteChange event can reach a widget while its children still hold the old palette. Item
+    views paint through their viewport, which is repainted too.
     """
     for w in app.allWidgets():
+        hook = getattr(w, "theme_changed", None)
+        if callable(hook):
+            hook()  # after both palette and style sheet are in force, whatever order events came in
         if isinstance(w, QtWidgets.QAbstractScrollArea):
             w.viewport().update()
         w.update()

@@ -760,11 +760,18 @@ class SourceReader(QtWidgets.QWidget):
 
     def changeEvent(self, e: QtCore.QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(e)
-        if e.type() == QtCore.QEvent.Type.PaletteChange and self._source is not None:
-            # tints are mixed with the background: recompute every mark for the new theme
-            self.refresh_highlights()
-            if self._matches:
-                self._mark_visible_matches()
-            if self._flash_selection is not None:
-                self._flash_selection.format = self.flash_format()
-                self._apply_selections()
+        if e.type() == QtCore.QEvent.Type.PaletteChange:
+            # the text view may receive the new palette after this widget does: recompute once the
+            # change has reached every widget (a palette set by the platform arrives this way too)
+            QtCore.QTimer.singleShot(0, self, self.theme_changed)
+
+    def theme_changed(self) -> None:
+        """Recompute every mark from the theme now in force (tints are mixed with its background)."""
+        if self._source is None:
+            return
+        self.refresh_highlights()
+        if self._matches:
+            self._mark_visible_matches()
+        if self._flash_selection is not None:
+            self._flash_selection.format = self.flash_format()
+            self._apply_selections()

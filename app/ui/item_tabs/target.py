@@ -148,7 +148,7 @@ class TargetTab(ItemTab):
                 font = QtGui.QFont(self.obs_list.font())
                 font.setUnderline(True)
                 it.setFont(2, font)
-                it.setForeground(2, self.obs_list.palette().brush(QtGui.QPalette.ColorRole.Link))
+                it.setForeground(2, self.palette().brush(QtGui.QPalette.ColorRole.Link))
                 it.setToolTip(2, escape_tooltip((o["note"] or "") + "\n\nClick or press Enter to open the link."))
             self.obs_list.addTopLevelItem(it)
         self.chart.set_data(t, self.obs_rows)
@@ -167,8 +167,13 @@ class TargetTab(ItemTab):
 
     def changeEvent(self, e: QtCore.QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(e)
-        if e.type() == QtCore.QEvent.Type.PaletteChange and self.item is not None:
-            self.load(self.item)  # link colours in the observation list come from the palette
+        if e.type() == QtCore.QEvent.Type.PaletteChange:
+            QtCore.QTimer.singleShot(0, self, self.theme_changed)
+
+    def theme_changed(self) -> None:
+        """Link colours in the observation list come from the palette: fill it again."""
+        if self.item is not None:
+            self.load(self.item)
 
     def _form(self) -> dict:
         d = {k: e.text().strip() or None for k, e in self.fields.items()}

@@ -1,0 +1,84 @@
+"""Small screens (issue 12, part 7): the window fits 1024x768 and every control of the item panel is reachable."""
+from __future__ import annotations
+
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+Qt = QtCore.Qt
+
+
+@pytest.fixture
+def small(window, qtbot):
+    """The window at 1024x768, active (so focus moves as it would for a person)."""
+    window.resize(1024, 768)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QtWidgets.QApplication.activeWindow() is window, timeout=3000)
+    return window
+
+
+def test_minimum_size_fits_1024_by_768(window, gdp_id):
+    """The window's minimum size is within 1024x768 with an item open on each of its tabs."""
+    window.go_to_item(gdp_id)
+    for tab in (window.panel.history, window.panel.sources, window.panel.target, window.panel.related):
+        window.panel.tabs.setCurrentWidget(tab)
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1024, (tab, hint)
+        assert hint.height() <= 768, (tab, hint)
+
+
+def test_window_takes_1024_by_768(small):
+    """Nothing forces the window wider or taller than a 1024x768 screen."""
+    assert (small.width(), small.height()) == (1024, 768)
+    assert small.splitter.width() <= 1024
+
+
+def _controls(tab: QtWidgets.QWidget) -> list[QtWidgets.QWidget]:
+    return [w for w in tab.findChildren(QtWidgets.QWidget)
+            if w.isVisible() and w.focusPolicy() != Qt.FocusPolicy.NoFocus and w.isEnabled()
+            and isinstance(w, (QtWidgets.QAbstractButton, QtWidgets.QLineEdit, QtWidgets.QPlainTextEdit,
+                               QtWidgets.QComboBox))]
+
+
+def test_every_item_panel_control_comes_into_view_at_1024_by_768(small, gdp_id, qtbot):
+    """Each field and button of each item tab, once focused, lies inside the window and the panel's view."""
+    small.go_to_item(gdp_id)
+    panel, scroll = small.panel, small.panel_scroll
+    seen = 0
+    for tab in (panel.history, panel.sources, panel.target, panel.related):
+        panel.tabs.setCurrentWidget(tab)
+        for w in _controls(tab):
+            w.setFocus(Qt.FocusReason.TabFocusReason)
+            qtbot.waitUntil(w.hasFocus, timeout=2000)
+            top_left = w.mapTo(small, QtCore.QPoint(0, 0))
+            rect = QtCore.QRect(top_left, w.size())
+            assert small.rect().contains(rect), (w.accessibleName(), rect)
+            view = QtCore.QRect(scroll.viewport().mapTo(small, QtCore.QPoint(0, 0)), scroll.viewport().size())
+            assert view.contains(rect), (w.accessibleName(), rect, view)
+            seen += 1
+    assert seen == 23  # every control of the four tabs (a tab left out would change the count)
+
+
+def test_add_update_button_is_reachable_and_works_at_1024_by_768(small, almaty_id, qtbot):
+    """"Add update" scrolls into view on focus and records the update from the keyboard."""
+    small.go_to_item(almaty_id)
+    tab = small.panel.history
+    small.panel.tabs.setCurrentWidget(tab)
+    before = len(small.session.store.status_updates_for_item(almaty_id))
+    tab.note.setPlainText("Seen at 1024x768")
+    tab.add.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(tab.add.hasFocus, timeout=2000)
+    view = QtCore.QRect(small.panel_scroll.viewport().mapTo(small, QtCore.QPoint(0, 0)),
+                        small.panel_scroll.viewport().size())
+    assert view.contains(QtCore.QRect(tab.add.mapTo(small, QtCore.QPoint(0, 0)), tab.add.size()))
+    qtbot.keyClick(tab.add, Qt.Key.Key_Space)
+    assert len(small.session.store.status_updates_for_item(almaty_id)) == before + 1
+
+
+def test_reader_actions_move_to_an_overflow_instead_of_widening_the_window(small):
+    """The reader's actions sit in a tool bar whose overflow takes what does not fit: the reader is narrow."""
+    reader = small.reader
+    assert reader.tools.actions() == [reader.track_action, reader.cite_action, reader.find_action]
+    assert [a.shortcut().toString() for a in reader.tools.actions()] == ["Ctrl+Shift+T", "Ctrl+Shift+C", ""]
+    assert reader.minimumSizeHint().width() <= 320
+    narrow = reader.tools.minimumSizeHint().width()
+    assert narrow < reader.tools.sizeHint().width()  # it can shrink below showing every action
