@@ -229,7 +229,10 @@ def verify_backup(path: Path) -> int:
     if not path.is_file():
         raise BackupError(f"The backup {path} does not exist.")
     try:
-        with open(path, "rb") as fh:
+        # O_NONBLOCK: should the name have become a pipe since the check above, opening it does not hang
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)), "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise BackupError(f"{path} is not a regular file, so it is not a backup; nothing was restored.")
             if not fh.read(16).startswith(b"SQLite format 3"):
                 raise BackupError(f"{path.name} is not a backup of a Policy Tracker database.")
         conn = sqlite3.connect(read_only_uri(path), uri=True)
