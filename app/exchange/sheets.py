@@ -384,6 +384,7 @@ class Row:
     changed: list[str] = field(default_factory=list)  # for an update, the fields that change
     problems: list[str] = field(default_factory=list)
     item: dict | None = None  # the exchange document's item
+    cells: dict[str, str] = field(default_factory=dict)  # each mapped field's cell as written
 
 
 @dataclass
@@ -475,7 +476,8 @@ def plan(store: Store, sheet: Sheet, columns: dict[str, int], framework: str,
     for line, cells in sheet.rows:
         problems = [msg for (ln, _c), msg in sorted(sheet.bad_cells.items()) if ln == line]
         raw_ref = (cell(cells, "ref") or "").strip()
-        row = Row(line, raw_ref, {}, problems=problems)
+        row = Row(line, raw_ref, {}, problems=problems,
+                  cells={name: cell(cells, name) or "" for name in columns})
         if not raw_ref:
             row.problems.append("the ref is empty; every row needs one, so that importing the sheet again "
                                 "updates its item instead of adding it twice")

@@ -237,8 +237,9 @@ class SheetImportDialog(QtWidgets.QDialog):
         self._show_rows(self.plan)
         p = self.plan
         bad = len({ln.split(":", 1)[0] for ln in p.errors})
-        text = [f"{len(p.rows)} rows into “{p.framework_title}”" + (" (a new framework)" if p.new_framework else "")
-                + f": {p.count('add')} to add, {p.count('update')} to update, {p.count('unchanged')} unchanged."]
+        into = f"“{_isolated(p.framework_title)}”" + (" (a new framework)" if p.new_framework else "")
+        text = [f"{len(p.rows)} rows into {into}: {p.count('add')} to add, {p.count('update')} to update, "
+                f"{p.count('unchanged')} unchanged."]
         if bad:
             text.append(f"{bad} row{'s have' if bad != 1 else ' has'} problems (shown beside them); fix the sheet "
                         f"or the columns, as nothing is imported while any row is bad.")
@@ -252,7 +253,7 @@ class SheetImportDialog(QtWidgets.QDialog):
 
     def _show_rows(self, p: sheets.Plan | None) -> None:
         fields = [n for n in sheets.FIELDS if p and n in p.columns]
-        heads = ["Line", "Import"] + [sheets.field_label(n) for n in fields] + ["Problems"]
+        heads = ["Line", "Import", "Problems"] + [sheets.field_label(n) for n in fields]
         self.preview.clear()
         self.preview.setColumnCount(len(heads))
         self.preview.setHorizontalHeaderLabels(heads)
@@ -263,9 +264,9 @@ class SheetImportDialog(QtWidgets.QDialog):
         for i, r in enumerate(rows):
             does = {"add": "add", "update": "update: " + ", ".join(r.changed), "unchanged": "unchanged"}.get(
                 r.action, "not imported")
-            cells = [str(r.line), does]
+            cells = [str(r.line), does, "; ".join(r.problems)]
             for n in fields:
-                val = r.values.get(n)
+                val = r.values.get(n, r.cells.get(n))  # a bad cell shows as written
                 if n == "kind":
                     val = kinds.get(val, val)
                 elif n == "status":
@@ -273,17 +274,16 @@ class SheetImportDialog(QtWidgets.QDialog):
                 elif n == "tags":
                     val = ", ".join(val or [])
                 cells.append("" if val is None else str(val))
-            cells.append("; ".join(r.problems))
             for c, text in enumerate(cells):
                 item = QtWidgets.QTableWidgetItem(text.replace("\n", " ")[:300])
                 if r.problems:
                     item.setBackground(PROBLEM_BG)
-                if c == len(cells) - 1 and r.problems:
+                if c == 2 and r.problems:
                     item.setToolTip("\n".join(r.problems))
                 self.preview.setItem(i, c, item)
         self.preview.resizeColumnsToContents()
-        for c in range(self.preview.columnCount() - 1):
-            self.preview.setColumnWidth(c, min(self.preview.columnWidth(c), 260))
+        for c in range(self.preview.columnCount()):
+            self.preview.setColumnWidth(c, min(self.preview.columnWidth(c), 320 if c == 2 else 240))
 
     # -- importing --------------------------------------------------------------------------------------------
     def do_import(self) -> bool:
@@ -327,6 +327,11 @@ class SheetImportDialog(QtWidgets.QDialog):
                             f"Edit > Undo takes the whole import back.")
         self.accept()
         return True
+
+
+def _isolated(text: str) -> str:
+    """Text shown inside a sentence in its own direction (a Persian title in an English sentence)."""
+    return "\u2068" + text + "\u2069"
 
 
 def open_sheet_import(window: Any, path: Path | str | None = None) -> SheetImportDialog | None:

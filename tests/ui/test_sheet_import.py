@@ -51,12 +51,13 @@ def test_the_menu_function_asks_for_a_file_and_previews_an_xlsx_plan(window, tmp
     assert [c.currentData() for c in dlg.combos] == [None]
     dlg.sheet_combo.setCurrentText("Annex 2")
     assert [c.currentData() for c in dlg.combos] == ["ref", "title", "kind", "parent", "status", "due_on", "tags"]
-    assert heads(dlg) == ["Line", "Import", "Ref", "Title", "Kind", "Parent", "Status", "Due", "Tags", "Problems"]
+    assert heads(dlg) == ["Line", "Import", "Problems", "Ref", "Title", "Kind", "Parent", "Status", "Due", "Tags"]
     assert dlg.preview.rowCount() == 9
-    assert cells(dlg, 0) == ["2", "add", "1.1", "هدف فرعی 1 از هدف 1", "Target", "1", "In progress", "2030-03-20",
-                             "اقتصاد دیجیتال, شاخص", ""]
+    assert cells(dlg, 0) == ["2", "add", "", "1.1", "هدف فرعی 1 از هدف 1", "Target", "1", "In progress", "2030-03-20",
+                             "اقتصاد دیجیتال, شاخص"]
     assert dlg.framework_combo.currentText() == "annex"
-    assert dlg.summary.text() == "9 rows into “annex” (a new framework): 9 to add, 0 to update, 0 unchanged."
+    assert dlg.summary.text() == ("9 rows into “\u2068annex\u2069” (a new framework): 9 to add, 0 to update, "
+                                  "0 unchanged.")
     assert dlg.import_button.isEnabled()
     dlg.close()
 
@@ -67,9 +68,10 @@ def test_bad_rows_show_their_problems_beside_them_and_block_the_import(window, t
             ["3", "Roads", "goal", "", "", "", ""]]
     dlg = SheetImportDialog(window.session, window)
     assert dlg.load_file(write_csv(tmp_path / "bad.csv", HEADER, rows))
-    assert cells(dlg, 0)[1] == "not imported" and cells(dlg, 0)[-1].startswith("kind 'wish' is not one of: Goal, ")
-    assert cells(dlg, 1)[-1] == "the parent '9' is not a ref in the sheet or in the framework"
-    assert cells(dlg, 2)[1:2] + cells(dlg, 2)[-1:] == ["add", ""]
+    assert cells(dlg, 0)[1] == "not imported" and cells(dlg, 0)[2].startswith("kind 'wish' is not one of: Goal, ")
+    assert cells(dlg, 0)[5] == "wish"  # the bad cell as written
+    assert cells(dlg, 1)[2] == "the parent '9' is not a ref in the sheet or in the framework"
+    assert cells(dlg, 2)[1:3] == ["add", ""]
     assert dlg.preview.item(0, 0).background().color().alpha() == 70  # a bad row is tinted
     assert dlg.preview.item(2, 0).background().style() == QtCore.Qt.BrushStyle.NoBrush
     assert not dlg.import_button.isEnabled()
@@ -96,8 +98,8 @@ def test_choosing_a_column_remaps_and_imports_one_undoable_step(window, tmp_path
     choose(dlg, 1, "title")
     dlg.framework_combo.setCurrentText("Ports plan")
     dlg.refresh()
-    assert dlg.summary.text() == ("2 rows into “Ports plan” (a new framework): 2 to add, 0 to update, 0 unchanged. "
-                                  "Not imported: Budget (choose a field for a column to import it).")
+    assert dlg.summary.text() == ("2 rows into “\u2068Ports plan\u2069” (a new framework): 2 to add, 0 to update, "
+                                  "0 unchanged. Not imported: Budget (choose a field for a column to import it).")
     assert dlg.import_button.isEnabled()
     dlg.import_button.click()
     assert store.count_items() == n + 2 and dlg.result() == QtWidgets.QDialog.DialogCode.Accepted
@@ -126,7 +128,7 @@ def test_a_second_import_of_the_same_sheet_previews_updates_not_additions(window
     dlg2.framework_combo.setCurrentText("Again")
     dlg2.refresh()
     assert [cells(dlg2, r)[1] for r in range(3)] == ["unchanged", "update: title", "unchanged"]
-    assert dlg2.summary.text() == "3 rows into “Again”: 0 to add, 1 to update, 2 unchanged."
+    assert dlg2.summary.text() == "3 rows into “\u2068Again\u2069”: 0 to add, 1 to update, 2 unchanged."
 
 
 def test_two_columns_for_one_field_are_named_instead_of_guessed(window, tmp_path):
