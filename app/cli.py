@@ -97,14 +97,21 @@ def cmd_import(args) -> int:
 
 
 def cmd_add_source(args) -> int:
-    from .services.sources import add_source_file
+    from .exchange.extract import extract
+    from .exchange.extract.plain import MARKDOWN, TEXT
+    from .services import operations
+    from .services.sources import default_title
     store = open_store(args, create=True)
     try:
-        sid, _ = add_source_file(store, args.file, title=args.title, published_on=args.published_on,
-                                 publisher=args.publisher, url=args.url, author=args.author, kind=args.kind)
+        got = extract(args.file)
+        meta = {"title": args.title or got.title or default_title(got.text, Path(args.file).stem),
+                "published_on": args.published_on, "publisher": args.publisher, "url": args.url,
+                "author": args.author, "kind": args.kind}
+        original = None if got.media_type in (TEXT, MARKDOWN) else got.original()
+        sid = operations.perform(store, operations.AddSource(got.text, meta, original=original)).result
     finally:
         store.close()
-    print(f"Added source {sid}.")
+    print(f"Added source {sid}" + (f" ({len(got.pages)} pages)." if got.pages else "."))
     return 0
 
 
@@ -151,9 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("import", parents=[common], help="merge a JSON document or CSV sheet into the database")
     s.add_argument("file", metavar="FILE")
     s.set_defaults(func=cmd_import)
-    s = sub.add_parser("add-source", parents=[common], help="add a UTF-8 text or Markdown source document")
+    s = sub.add_parser("add-source", parents=[common],
+                       help="add a source document: PDF, Word (.docx), OpenDocument (.odt), a saved web page "
+                            "(.html), UTF-8 text or Markdown")
     s.add_argument("file", metavar="FILE")
-    s.add_argument("--title", help="the document's title (default: its first line)")
+    s.add_argument("--title", help="the document's title (default: the file's own title, else its first line)")
     s.add_argument("--published-on", metavar="YYYY-MM-DD")
     s.add_argument("--publisher")
     s.add_argument("--author", help="author or speaker")

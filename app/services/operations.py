@@ -569,18 +569,23 @@ SOURCE_META = ("title", "kind", "publisher", "author", "event", "published_on", 
 
 @dataclass(frozen=True, eq=False)
 class AddSource(Operation):
-    """Store a source document (its text already read and checked); undo removes it if nobody cites it."""
+    """Store a source document (its text already read and checked); undo removes it if nobody cites it.
+
+    original: the file it was read from, with its sha256 and pages (exchange.extract's
+    Extracted.original()), for a PDF, Word, ODT or web page source; None for text."""
 
     text: str
     meta: dict
     source_id: str = field(default_factory=new_id)
+    original: dict | None = None
 
     @property
     def label(self) -> str:
         return f"Add source {_short(self.meta.get('title', ''))}"
 
     def run(self, store: Store) -> Outcome:
-        sid, changes = sources.add_source(store, self.text, source_id=self.source_id, **self.meta)
+        sid, changes = sources.add_source(store, self.text, source_id=self.source_id, original=self.original,
+                                          **self.meta)
         return Outcome(sid, changes, expecting(store, RemoveSource(sid), sources_=[sid]))
 
 
@@ -606,8 +611,7 @@ class RestoreSource(Operation):
         return "Restore source"
 
     def run(self, store: Store) -> Outcome:
-        store.insert_source(self.row)  # the very row, imported_at included
-        sid = self.row["id"]
+        sid = sources.restore_source(store, self.row)  # the very row, imported_at included, and its file
         return Outcome(sid, Changes(sources=frozenset({sid})), expecting(store, RemoveSource(sid), sources_=[sid]))
 
 

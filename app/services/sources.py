@@ -1,4 +1,10 @@
-"""Adding source documents: a UTF-8 text or Markdown file becomes an unalterable source."""
+"""Adding source documents: a text, Markdown, PDF, Word, ODT or web page file becomes an unalterable source.
+
+The file is read by app/exchange/extract (the caller does that: services do not import exchange)
+into its canonical text; the text, and for other formats than text the original file with its
+sha256 and page boundaries, are stored here. `read_text_file` is the text-only reader the window
+still uses; app/exchange/extract/plain.py applies the same rules.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -6,6 +12,7 @@ from pathlib import Path
 
 from ..core import validation as v
 from ..core.model import Changes, ValidationError, new_id
+from ..store import source_files
 from ..store.guard import refuse_database_file
 from ..store.store import Store
 
@@ -49,16 +56,41 @@ def guess_language(text: str) -> str:
     return "fa" if arabic / letters > 0.3 else "en"
 
 
+def default_title(text: str, fallback: str) -> str:
+    """A document's first line (Markdown's # taken off), at most 200 characters, else fallback."""
+    first = next((ln.strip().lstrip("#").strip() for ln in text.splitlines() if ln.strip()), "")
+    return first[:200] or fallback
+
+
+def check_original(text: str, original: dict) -> None:
+    """The file kept with a source must be whole and its pages must lie, in order, within the text."""
+    content = original.get("content")
+    if not isinstance(content, (bytes, bytearray)) or len(content) != original.get("size"):
+        raise ValidationError("The original file's bytes do not match its size.")
+    if hashlib.sha256(content).hexdigest() != original.get("sha256"):
+        raise ValidationError("The original file's bytes do not match its sha256.")
+    last = 0
+    for n, (page, start, end) in enumerate(original.get("pages") or (), start=1):
+        if page != n or not (last <= start <= end <= len(text)):
+            raise ValidationError(f"Page {page} of the original file does not lie within its text in page order.")
+        last = end
+
+
 def add_source(store: Store, text: str, *, title: str, kind: str = "document", publisher: str | None = None,
                author: str | None = None, event: str | None = None, published_on: str | None = None,
-               url: str | None = None, language: str | None = None, source_id: str | None = None
-               ) -> tuple[str, Changes]:
-    """Store a source text exactly as given, with its sha256; the same text twice is refused."""
+               url: str | None = None, language: str | None = None, source_id: str | None = None,
+               original: dict | None = None) -> tuple[str, Changes]:
+    """Store a source text exactly as given, with its sha256; the same text twice is refused.
+
+    original: the file the text was read from ({file_name, media_type, sha256, size, content,
+    pages}), kept with it for a PDF, Word, ODT or web page source."""
     v.check_unicode(text, "text")
     if len(text) > v.MAX_SOURCE_TEXT:
         raise ValidationError("The text is too long to import.")
     url = v.web_url(url)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if original is not None:
+        check_original(text, original)
     sid = source_id or new_id()
     row = {"id": sid, "title": v.clean_text(title, "title", required=True, limit=v.MAX_TITLE),
            "kind": kind or "document", "publisher": v.clean_text(publisher, "publisher", limit=500) or None,
@@ -70,25 +102,37 @@ def add_source(store: Store, text: str, *, title: str, kind: str = "document", p
         if dup:
             raise ValidationError(f"This text is already in the file as '{dup['title']}'.")
         store.insert_source(row)
+        if original is not None:
+            source_files.insert_original(store, sid, original)
     return sid, Changes(sources=frozenset({sid}))
 
 
 def add_source_file(store: Store, path: Path | str, *, title: str | None = None, **meta) -> tuple[str, Changes]:
     path = Path(path)
     text = read_text_file(path)
-    if not title:
-        first = next((ln.strip().lstrip("#").strip() for ln in text.splitlines() if ln.strip()), "")
-        title = first[:200] or path.stem
-    return add_source(store, text, title=title, **meta)
+    return add_source(store, text, title=title or default_title(text, path.stem), **meta)
 
 
 def remove_source(store: Store, source_id: str) -> tuple[dict, Changes]:
-    """Delete a source nobody cites (the inverse of add_source, for undo)."""
+    """Delete a source nobody cites (the inverse of add_source, for undo).
+
+    The row returned holds what restore_source needs: the source, and its original file and pages
+    under "original" (None for a text source), which the delete removes with it."""
     with store.write():
         row = store.get_source(source_id)
         if row is None:
             raise ValidationError("That source no longer exists.")
         if any(s["id"] == source_id and s["citation_count"] for s in store.list_sources()):
             raise ValidationError("Items cite this source; remove their citations first.")
-        store.delete_source(source_id)
+        row["original"] = source_files.get_original(store, source_id)
+        store.delete_source(source_id)  # its file and pages go with it (ON DELETE CASCADE)
     return row, Changes(sources=frozenset({source_id}))
+
+
+def restore_source(store: Store, row: dict) -> str:
+    """Put back a removed source exactly (imported_at included), with its original file and pages."""
+    with store.write():
+        store.insert_source(row)
+        if row.get("original"):
+            source_files.insert_original(store, row["id"], row["original"])
+    return row["id"]
