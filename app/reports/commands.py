@@ -1,4 +1,4 @@
-"""`policy-tracker report`: write a status report as PDF or HTML, headless (no display needed).
+"""`policy-tracker report`: write a status report as PDF, HTML, Word or Excel, headless (no display needed).
 
 Qt is imported only when a PDF is asked for, and only after `ensure_app` has chosen the
 offscreen platform on a machine without a display (otherwise Qt aborts the whole process).
@@ -15,11 +15,13 @@ from .data import PAGE_SIZES, ReportOptions, build_report, load_preset, parse_as
 
 def add_commands(subparsers, common) -> None:
     s = subparsers.add_parser(
-        "report", parents=[common], help="write a printable status report (PDF or HTML)",
+        "report", parents=[common], help="write a printable status report (PDF, HTML, Word or Excel)",
         description="Write a status report: a cover, a summary per framework, then each item with its status "
                     "as of a date, latest notes, target progress, the source's words and related items.")
-    s.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write (.pdf or .html)")
-    s.add_argument("--format", choices=("pdf", "html"), help="pdf or html (default: from FILE's extension, else pdf)")
+    s.add_argument("-o", "--output", metavar="FILE", required=True,
+                   help="the file to write (.pdf, .html, .docx or .xlsx)")
+    s.add_argument("--format", choices=FORMATS,
+                   help="pdf, html, docx (Word) or xlsx (Excel); default: from FILE's extension, else pdf")
     s.add_argument("--framework", action="append", metavar="ID_OR_TITLE", default=[],
                    help="only this framework (its id, title or the start of its title); repeatable")
     s.add_argument("--status", action="append", metavar="STATUS", default=[],
@@ -35,6 +37,7 @@ def add_commands(subparsers, common) -> None:
     s.add_argument("--no-quotes", action="store_true", help="leave out quoted source words and the source list")
     s.add_argument("--no-charts", action="store_true", help="leave out charts")
     s.add_argument("--page-size", metavar="|".join(PAGE_SIZES), help="A4 (default) or Letter")
+    s.add_argument("--show-file", action="store_true", help="name the database file on the cover and in the footer")
     s.add_argument("--preset", metavar="NAME", help="start from saved report settings; other options override them")
     s.set_defaults(func=cmd_report)
 
@@ -89,7 +92,38 @@ def options_from_args(store, args) -> ReportOptions:
         opts.include_charts = False
     if args.page_size:
         opts.page_size = parse_page_size(args.page_size)
+    if getattr(args, "show_file", False):
+        opts.show_file = True
     return opts
+
+
+FORMATS = ("pdf", "html", "docx", "xlsx")
+
+
+def format_for(path: Path, fmt: str | None) -> str:
+    """The format asked for, else the one the file name's extension names, else pdf."""
+    if fmt:
+        return fmt
+    ext = path.suffix.lower().lstrip(".")
+    return {"htm": "html"}.get(ext, ext) if ext in (*FORMATS, "htm") else "pdf"
+
+
+def write_report(report, path: Path, fmt: str, progress=None) -> str:
+    """Write a built report in one of FORMATS; returns what was written, for the message."""
+    n = len(report.items)
+    if fmt == "html":
+        write_html(report, path)
+    elif fmt == "docx":
+        from .docx_report import write_docx
+        write_docx(report, path)
+    elif fmt == "xlsx":
+        from .xlsx_report import write_xlsx
+        write_xlsx(report, path)
+    else:
+        from .pdf import write_pdf
+        laid = write_pdf(report, path, progress)
+        return f"{laid.page_count} pages, {n} items"
+    return f"{n} items"
 
 
 def _check_output(path: Path) -> None:
@@ -108,7 +142,7 @@ def write_html(report, path: Path) -> None:
 def cmd_report(args) -> int:
     from ..cli_support import open_store
     out = Path(args.output).expanduser()
-    fmt = args.format or ("html" if out.suffix.lower() in (".html", ".htm") else "pdf")
+    fmt = format_for(out, args.format)
     _check_output(out)
     if args.as_of:
         parse_as_of(args.as_of)  # a bad date is refused before the database is opened
@@ -119,17 +153,11 @@ def cmd_report(args) -> int:
     finally:
         store.close()
     try:
-        if fmt == "html":
-            write_html(report, out)
-        else:
-            from .pdf import write_pdf
-            laid = write_pdf(report, out)
-            print(f"Wrote {out} ({laid.page_count} pages, {len(report.items)} items).", file=sys.stderr)
-            return 0
+        what = write_report(report, out, fmt)
     except OSError as e:
         raise PolicyTrackerError(f"{out} could not be written: {e.strerror or e}.") from None
-    print(f"Wrote {out} ({len(report.items)} items).", file=sys.stderr)
+    print(f"Wrote {out} ({what}).", file=sys.stderr)
     return 0
 
 
-__all__ = ["add_commands", "cmd_report", "options_from_args"]
+__all__ = ["FORMATS", "add_commands", "cmd_report", "format_for", "options_from_args", "write_report"]
