@@ -32,6 +32,7 @@ ZWNJ = "\u200c"
 _JOINS_NEXT = set("بپتثجچحخسشصضطظعغفقکگلمنهیيكئـ")
 _ALEFS = set("اآأإ")
 _LEADING_PUNCT = re.compile(r"^([.،؛:!؟?»)\]]+)\s*(?=[\u0600-\u06ff])")
+_PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 _CONTROLS = re.compile(r"[\x00\x01\x03-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -44,11 +45,8 @@ def is_arabic_letter(ch: str) -> bool:
 
 
 def unpresent(text: str) -> str:
-    """Arabic presentation forms (U+FB50..U+FDFF, U+FE70..U+FEFF) back to letters; nothing else changes."""
-    if not any("\ufb50" <= c <= "\ufdff" or "\ufe70" <= c <= "\ufefe" for c in text):
-        return text
-    return "".join(unicodedata.normalize("NFKC", c) if "\ufb50" <= c <= "\ufdff" or "\ufe70" <= c <= "\ufefe"
-                   else c for c in text)
+    """Arabic presentation forms (U+FB50..U+FDFF, U+FE70..U+FEFE) back to letters; nothing else changes."""
+    return _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
 @dataclass
