@@ -272,6 +272,8 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         self.apply_filters()
 
     def apply_filters(self) -> None:
+        if self.welcome_shown():
+            self.close_welcome()  # choosing a framework or a filter asks for the items: show them
         fid, status = self.navigator.scope()
         flt = self.filter_bar.apply_to(ItemFilter(framework_ids=(fid,) if fid else None), status)
         self.table.items.set_filter(flt)
