@@ -160,6 +160,30 @@ def delete_preset(name: str) -> None:
         _write_presets(presets)
 
 
+def last_options_path() -> Path:
+    return presets_path().with_name("report-last.json")
+
+
+def load_last_options() -> ReportOptions:
+    """The settings the report dialog was last confirmed with (defaults when none or unreadable).
+
+    An unreadable file is not the person's doing here (they asked for no file), so it is not an
+    error: the dialog starts from the defaults, and the next confirmation writes a good file.
+    """
+    path = last_options_path()
+    try:
+        return ReportOptions.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, PolicyTrackerError, TypeError):
+        return ReportOptions()
+
+
+def save_last_options(options: ReportOptions) -> None:
+    """Keep the dialog's settings for the next Preview, Print or Export, and the next start."""
+    path = last_options_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, json.dumps(options.to_dict(), ensure_ascii=False, indent=2, sort_keys=True))
+
+
 def _write_presets(presets: dict) -> Path:
     path = presets_path()
     path.parent.mkdir(parents=True, exist_ok=True)

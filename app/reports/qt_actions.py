@@ -1,8 +1,12 @@
-"""The window's report actions: File > Print Preview..., Print..., Export Report as PDF / HTML.
+"""The window's report actions: File > Print Preview..., Print..., Export Report as PDF / HTML / Word / Excel.
 
 Each first asks what to report (`ReportOptionsDialog`, with saved settings), then lays the report
 out once and paints it to the preview, the printer or a PDF, with a progress dialog that can
 cancel a long report. Errors a person can act on are shown in one message box.
+
+The dialog opens with the settings it was last confirmed with (data.load_last_options), so
+Preview, Print and Export share them, and so does the next start of the app; named presets
+are kept beside them.
 """
 from __future__ import annotations
 
@@ -10,10 +14,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QApplication,
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -39,7 +44,9 @@ from ..core.model import PolicyTrackerError
 from . import data
 from .data import PAGE_SIZES, ReportOptions, build_report
 
-EXPORT_FILTERS = {"pdf": "PDF document (*.pdf)", "html": "Web page (*.html)"}
+EXPORT_FILTERS = {"pdf": "PDF document (*.pdf)", "html": "Web page (*.html)", "docx": "Word document (*.docx)",
+                  "xlsx": "Excel workbook (*.xlsx)"}
+FORMAT_NAMES = {"pdf": "PDF", "html": "HTML", "docx": "Word", "xlsx": "Excel"}
 
 
 class ReportOptionsDialog(QDialog):
@@ -57,12 +64,14 @@ class ReportOptionsDialog(QDialog):
         self.as_of = QDateEdit()
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
+        _roomy_calendar(self.as_of.calendarWidget())
         self.title = QLineEdit()
         self.analyst = QLineEdit()
         self.notes = QCheckBox("Latest notes")
         self.notes_per_item = QSpinBox(minimum=1, maximum=50)
         self.quotes = QCheckBox("Quoted source words and the list of sources")
         self.charts = QCheckBox("Charts")
+        self.show_file = QCheckBox("Name the database file on the cover")
         self.stale_days = QSpinBox(minimum=1, maximum=3650, suffix=" days")
         self.page_size = QComboBox()
         self.page_size.addItems(PAGE_SIZES)
@@ -90,6 +99,7 @@ class ReportOptionsDialog(QDialog):
         form.addRow("Include", notes_row)
         form.addRow("", self.quotes)
         form.addRow("", self.charts)
+        form.addRow("", self.show_file)
         form.addRow("Flag items without an update in", self.stale_days)
         form.addRow("Page size", self.page_size)
         presets = QHBoxLayout()
@@ -146,6 +156,7 @@ class ReportOptionsDialog(QDialog):
         self.notes_per_item.setValue(max(1, o.notes_per_item))
         self.quotes.setChecked(o.include_quotes)
         self.charts.setChecked(o.include_charts)
+        self.show_file.setChecked(o.show_file)
         self.stale_days.setValue(max(1, o.stale_days))
         self.page_size.setCurrentText(o.page_size)
 
@@ -159,7 +170,8 @@ class ReportOptionsDialog(QDialog):
             include_notes=self.notes.isChecked(), notes_per_item=self.notes_per_item.value(),
             include_quotes=self.quotes.isChecked(), include_charts=self.charts.isChecked(),
             stale_days=self.stale_days.value(), title=self.title.text().strip() or "Status report",
-            analyst=self.analyst.text().strip(), page_size=self.page_size.currentText())
+            analyst=self.analyst.text().strip(), page_size=self.page_size.currentText(),
+            show_file=self.show_file.isChecked())
 
     # -- presets -----------------------------------------------------------------------------------
     def _refresh_presets(self, select: str | None = None) -> None:
@@ -195,6 +207,21 @@ class ReportOptionsDialog(QDialog):
             self._refresh_presets()
 
 
+def _roomy_calendar(cal: QCalendarWidget) -> None:
+    """Wide enough for the locale's short weekday names (the popup's default width elides them to '…')."""
+    cal.setHorizontalHeaderFormat(QCalendarWidget.HorizontalHeaderFormat.ShortDayNames)
+    fm = cal.fontMetrics()
+    locale = cal.locale()
+    widest = max(fm.horizontalAdvance(locale.dayName(d, QLocale.FormatType.ShortFormat)) for d in range(1, 8))
+    widest = max(widest, fm.horizontalAdvance("00"))
+    cal.setMinimumWidth(calendar_min_width(widest))
+
+
+def calendar_min_width(widest_day: int) -> int:
+    """Seven day columns and the week-number column, each with room for a name and its cell margins."""
+    return 8 * (widest_day + 14) + 8
+
+
 def _error(parent, exc: Exception) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, "Report", str(exc), QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
@@ -220,8 +247,22 @@ class _Progress:
 
 
 def ask_options(parent, store, action: str) -> ReportOptions | None:
-    dlg = ReportOptionsDialog(store, parent, action=action)
-    return dlg.options() if dlg.exec() == QDialog.DialogCode.Accepted else None
+    """The report dialog, opened on the last confirmed settings; confirming keeps them for next time."""
+    dlg = ReportOptionsDialog(store, parent, options=data.load_last_options(), action=action)
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return None
+    options = dlg.options()
+    remember(options, parent)
+    return options
+
+
+def remember(options: ReportOptions, parent=None) -> None:
+    """Keep options as the dialog's next starting point; a settings folder that cannot be written is said once."""
+    try:
+        data.save_last_options(options)
+    except (OSError, PolicyTrackerError) as e:
+        if parent is not None:
+            _error(parent, PolicyTrackerError(f"The report settings could not be kept for next time ({e})."))
 
 
 def _prepare(parent, store, options: ReportOptions):
@@ -293,36 +334,32 @@ def print_report(parent, store, options: ReportOptions | None = None) -> bool:
 
 def export_report(parent, store, fmt: str, options: ReportOptions | None = None, path: str | None = None, *,
                   choose_path: Callable[[str, str, str], str] | None = None) -> Path | None:
-    """File > Export Report as PDF / HTML: returns the file written, or None.
+    """File > Export Report as PDF / HTML / Word / Excel: returns the file written, or None.
 
     Without `path`, `choose_path(caption, suggested, filter)` asks for it: the window passes its
     own file dialog, which never opens the files it lists (app/ui/file_dialogs.py).
     """
     if fmt not in EXPORT_FILTERS:
         raise ValueError(fmt)
-    options = options or ask_options(parent, store, f"Export as {fmt.upper()}...")
+    options = options or ask_options(parent, store, f"Export as {FORMAT_NAMES[fmt]}...")
     if options is None:
         return None
     if path is None:
         suggested = str(Path.home() / f"{options.title or 'report'}.{fmt}")
         if choose_path is None:
             raise ValueError("export_report needs a path or a way to choose one")
-        path = choose_path(f"Export Report as {fmt.upper()}", suggested, EXPORT_FILTERS[fmt])
+        path = choose_path(f"Export Report as {FORMAT_NAMES[fmt]}", suggested, EXPORT_FILTERS[fmt])
         if not path:
             return None
     out = Path(path)
     try:
-        if fmt == "html":
-            from .commands import _check_output, write_html
-            _check_output(out)
-            write_html(build_report(store, options), out)
-        else:
-            from .pdf import write_pdf
-            progress = _Progress(parent, "Writing the PDF...")
-            try:
-                write_pdf(build_report(store, options), out, progress)
-            finally:
-                progress.close()
+        from .commands import _check_output, write_report
+        _check_output(out)
+        progress = _Progress(parent, f"Writing the {FORMAT_NAMES[fmt]} report...")
+        try:
+            write_report(build_report(store, options, progress), out, fmt, progress if fmt == "pdf" else None)
+        finally:
+            progress.close()
     except (PolicyTrackerError, OSError) as e:
         _error(parent, e if isinstance(e, PolicyTrackerError) else PolicyTrackerError(f"{out} could not be written."))
         return None
