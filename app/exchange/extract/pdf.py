@@ -22,6 +22,7 @@ import re
 import statistics
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ...core.model import ValidationError
 from ._common import MAX_PAGES, join, paragraph
@@ -40,8 +41,12 @@ def is_arabic(ch: str) -> bool:
     return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\u08a0" <= ch <= "\u08ff"
 
 
+_LETTERS = frozenset(chr(c) for c in (*range(0x600, 0x700), *range(0x750, 0x780), *range(0x8A0, 0x900))
+                     if unicodedata.category(chr(c)) in ("Lo", "Lm"))
+
+
 def is_arabic_letter(ch: str) -> bool:
-    return is_arabic(ch) and unicodedata.category(ch) in ("Lo", "Lm")
+    return ch in _LETTERS
 
 
 def unpresent(text: str) -> str:
@@ -49,16 +54,12 @@ def unpresent(text: str) -> str:
     return _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
-@dataclass
-class Box:
+class Box(NamedTuple):
+    """A character's box on the page, in points: pdfium gives the letters of one glyph the very same box."""
     left: float
     right: float
     bottom: float
     top: float
-
-    def same(self, other: "Box") -> bool:
-        return abs(self.left - other.left) < 0.01 and abs(self.right - other.right) < 0.01 \
-            and abs(self.bottom - other.bottom) < 0.01
 
 
 def read(data: bytes, name: str) -> tuple[str, list[tuple[int, int, int]], str | None]:
@@ -139,7 +140,7 @@ def page_paragraphs(tp) -> list[str]:
         boxes = None
         if aligned:
             idx = range(start, start + len(text)) if rtl else (start, start + len(text) - 1)
-            got = [_box(tp, i) for i in idx]
+            got = _boxes(tp, idx)
             boxes = got if rtl else None
             ends = [b for b in got if b.right > b.left]
             if ends:
@@ -164,11 +165,34 @@ def _first_strong_rtl(text: str) -> bool:
     return False
 
 
-def _box(tp, i: int) -> Box:
-    import pypdfium2.raw as raw
+_FAST: list = []
+
+
+def _char_box_function():
+    """FPDFText_GetCharBox without ctypes' argument conversion (half the cost of a call), if it can be had."""
+    if not _FAST:
+        import pypdfium2.raw as raw
+        try:
+            import pypdfium2_raw.bindings as bindings
+            fn = ctypes.CDLL(bindings._libs["pdfium"]._name).FPDFText_GetCharBox
+            fn.restype = ctypes.c_int
+            _FAST.append((fn, True))
+        except (ImportError, AttributeError, KeyError, OSError):  # another build of pypdfium2: the plain binding
+            _FAST.append((raw.FPDFText_GetCharBox, False))
+    return _FAST[0]
+
+
+def _boxes(tp, indices) -> list[Box]:
+    """The boxes of characters of a text page (one pdfium call each, the doubles reused)."""
+    get, bare = _char_box_function()
+    page = ctypes.c_void_p(ctypes.cast(tp.raw, ctypes.c_void_p).value) if bare else tp.raw
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    raw.FPDFText_GetCharBox(tp.raw, i, left, right, bottom, top)
-    return Box(left.value, right.value, bottom.value, top.value)
+    refs = [ctypes.byref(x) for x in (left, right, bottom, top)]
+    out = []
+    for i in indices:
+        get(page, i, *refs)
+        out.append(Box(left.value, right.value, bottom.value, top.value))
+    return out
 
 
 def _baseline(tp, i: int) -> float:
@@ -235,7 +259,9 @@ def repair(text: str, boxes: list[Box] | None) -> str:
 def _visual_order(chars: list[str], boxes: list[Box]) -> bool:
     forward = backward = 0
     for i in range(len(chars) - 1):
-        if is_arabic_letter(chars[i]) and is_arabic_letter(chars[i + 1]) and not boxes[i].same(boxes[i + 1]):
+        if forward + backward >= 24:  # enough letters to tell
+            break
+        if chars[i] in _LETTERS and chars[i + 1] in _LETTERS and boxes[i] != boxes[i + 1]:
             a = (boxes[i].left + boxes[i].right) / 2
             b = (boxes[i + 1].left + boxes[i + 1].right) / 2
             if b > a:
@@ -270,26 +296,27 @@ def _from_visual(chars: list[str], boxes: list[Box]) -> tuple[list[str], list[Bo
 def _unreverse_ligatures(chars: list[str], boxes: list[Box]) -> list[str]:
     """Letters that share one box came from one glyph (a ligature); pdfium gives them reversed."""
     out = list(chars)
+    n = len(chars)
     i = 0
-    while i < len(chars):
+    while i < n - 1:
+        if boxes[i + 1] != boxes[i] or chars[i] not in _LETTERS or boxes[i][1] <= boxes[i][0]:
+            i += 1
+            continue
         j = i + 1
-        while j < len(chars) and is_arabic_letter(chars[j]) and boxes[j].same(boxes[i]) \
-                and boxes[i].right > boxes[i].left:
+        while j < n and chars[j] in _LETTERS and boxes[j] == boxes[i]:
             j += 1
-        if j - i > 1 and is_arabic_letter(chars[i]):
-            out[i:j] = chars[i:j][::-1]
+        out[i:j] = chars[i:j][::-1]
         i = j
     return out
 
 
 def _restore_zwnj(chars: list[str], boxes: list[Box]) -> str:
     out = []
+    last = len(chars) - 1
     for i, ch in enumerate(chars):
         out.append(ch)
-        if i + 1 < len(chars) and ch in _JOINS_NEXT and is_arabic_letter(chars[i + 1]) \
-                and not boxes[i].same(boxes[i + 1]):
+        if i < last and ch in _JOINS_NEXT and chars[i + 1] in _LETTERS:
             a, b = boxes[i], boxes[i + 1]
-            size = max(a.top - a.bottom, b.top - b.bottom, 1.0)
-            if a.left - b.right > max(0.4, 0.04 * size):  # apart on the page, so not joined
-                out.append(ZWNJ)
+            if a != b and a[0] - b[1] > max(0.4, 0.04 * max(a[3] - a[2], b[3] - b[2])):
+                out.append(ZWNJ)  # a joining letter apart from the next one on the page: it ended at a ZWNJ
     return "".join(out)
