@@ -18,6 +18,7 @@ Right-to-left text needs repairs, each one checked against the characters' boxes
 from __future__ import annotations
 
 import ctypes
+import importlib
 import re
 import statistics
 import unicodedata
@@ -173,7 +174,7 @@ def _char_box_function():
     if not _FAST:
         import pypdfium2.raw as raw
         try:
-            import pypdfium2_raw.bindings as bindings
+            bindings = importlib.import_module("pypdfium2_raw.bindings")  # the library pypdfium2 loaded
             fn = ctypes.CDLL(bindings._libs["pdfium"]._name).FPDFText_GetCharBox
             fn.restype = ctypes.c_int
             _FAST.append((fn, True))
