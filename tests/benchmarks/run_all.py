@@ -80,6 +80,12 @@ def run_report(ctx) -> list:
     return _as_results(out, name)
 
 
+def run_office(ctx) -> list:
+    """The 1,000-item report as Word and as Excel, each against the same content written with the library."""
+    from . import bench_report as mod
+    return [r for row in mod.bench_docx_xlsx(repeats=min(ctx.repeats, 3)) for r in _as_results(row, row["name"])]
+
+
 def _as_results(out, name: str) -> list:
     """Accept what bench_report() returns: Result(s), a dict, or (app, baseline)."""
     if isinstance(out, Result):
@@ -123,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from . import bench_filter, bench_gui, bench_import, bench_open_item, bench_search, bench_sources
     plan = [("startup", bench_gui.run_startup), ("search", bench_search.run), ("filter", bench_filter.run),
-            ("open", bench_open_item.run), ("import", bench_import.run), ("report", run_report),
+            ("open", bench_open_item.run), ("import", bench_import.run), ("report", run_report), ("office", run_office),
             ("sources", bench_sources.run), ("memory", bench_gui.run_memory)]
     results: list[Result] = []
     try:
