@@ -187,12 +187,11 @@ def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
         raise ValidationError(f"{path.name} unpacks to {unzipped / 1e6:.0f} MB; the limit is "
                               f"{MAX_UNZIPPED / 1e6:.0f} MB.")
     import openpyxl  # here: only a workbook needs it
-    from openpyxl.utils.exceptions import InvalidFileException
 
     def open_book(data_only: bool):
         try:
             return openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+        except Exception as e:  # noqa: BLE001 - InvalidFileException, BadZipFile, a parser's error: a bad file
             raise ValidationError(f"{path.name} could not be read as an XLSX workbook ({type(e).__name__}).") from None
 
     values_book = open_book(True)  # the values the spreadsheet program saved
@@ -219,20 +218,27 @@ def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
                 raise ValidationError(f"{path.name} line {line} has {len(vals):,} columns; the limit is "
                                       f"{MAX_COLUMNS:,}.")
             texts = [cell_text(x) for x in vals]
+            bad_here = False
             for col, c in enumerate(cells):
                 if getattr(c, "data_type", None) == "f":
                     saved = vals[col] if col < len(vals) else None
                     where = f"column {column_letter(col)}"
                     if saved is None:
+                        bad_here = True
                         bad[(line, col)] = (f"{where} holds a formula saved without its value; open the file in "
                                             f"a spreadsheet program and save it, or paste values")
                     elif isinstance(saved, str) and saved.strip() in EXCEL_ERRORS:
+                        bad_here = True
                         bad[(line, col)] = f"{where} holds a formula whose value is the error {saved.strip()}"
             if header is None:
                 header = [(t or "").strip() for t in texts]
                 continue
-            if any(t and t.strip() for t in texts) or any(k[0] == line for k in bad):
+            if any(t and t.strip() for t in texts) or bad_here:
                 rows.append((line, texts))
+    except ValidationError:
+        raise
+    except Exception as e:  # noqa: BLE001 - a damaged or crafted workbook: the parser's error is not the person's
+        raise ValidationError(f"{path.name} could not be read as an XLSX workbook ({type(e).__name__}).") from None
     finally:
         values_book.close()
         formulas_book.close()
@@ -446,6 +452,8 @@ def find_framework(store: Store, title: str) -> dict | None:
 def plan(store: Store, sheet: Sheet, columns: dict[str, int], framework: str,
          *, now: str | None = None) -> Plan:
     """Check every row of the sheet against the rules and the file, and say what each would do."""
+    if not framework.strip():
+        raise ValidationError("The framework's title is empty; name the framework the rows go into.")
     title = v.clean_framework_fields({"title": framework}, partial=True)["title"]
     if "ref" not in columns:
         raise ValidationError(f"{sheet.name} needs a ref column (one headed 'ref', or --map ref=COLUMN): "
@@ -470,11 +478,14 @@ def plan(store: Store, sheet: Sheet, columns: dict[str, int], framework: str,
             return None
         return cells[c]
 
+    bad_cells: dict[int, list[str]] = {}
+    for (ln, _c), msg in sorted(sheet.bad_cells.items()):
+        bad_cells.setdefault(ln, []).append(msg)
     rows: list[Row] = []
     seen: dict[str, int] = {}
     current: dict[int, dict | None] = {}  # row index: the item as the file has it (None: a new one)
     for line, cells in sheet.rows:
-        problems = [msg for (ln, _c), msg in sorted(sheet.bad_cells.items()) if ln == line]
+        problems = list(bad_cells.get(line, ()))
         raw_ref = (cell(cells, "ref") or "").strip()
         row = Row(line, raw_ref, {}, problems=problems,
                   cells={name: cell(cells, name) or "" for name in columns})

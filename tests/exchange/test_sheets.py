@@ -348,3 +348,46 @@ def test_a_status_changed_in_the_sheet_moves_by_a_dated_update(store, tmp_path):
     assert p.rows[0].changed == ["status"] and item["status"] == "achieved"
     assert [(u["status"], u["as_of"], u["note"]) for u in updates] == [
         ("achieved", dt.date.today().isoformat(), "Status set by importing s.csv.")]
+
+
+# -- files that are not what they claim ---------------------------------------------------------------
+def test_a_semicolon_sheet_is_read_and_a_bom_is_ignored(store, tmp_path):
+    """A sheet saved with ; between cells (and a UTF-8 byte order mark) reads like a comma one."""
+    path = tmp_path / "semi.csv"
+    path.write_bytes("\ufeffref;title;kind\r\n1;بندر;goal\r\n".encode())
+    s = sheets.read(path)
+    assert (s.header, s.rows) == (["ref", "title", "kind"], [(2, ["1", "بندر", "goal"])])
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("fake.xlsx", b"PK\x03\x04 not really a zip", "fake.xlsx is not an XLSX workbook (it is damaged, or another kind "
+                                                  "of file)."),
+    ("text.xlsx", b"ref,title\n1,a\n", "text.xlsx is not an XLSX workbook (it is damaged, or another kind of file)."),
+    ("old.xls", b"\xd0\xcf\x11\xe0", "old.xls is not a CSV or XLSX file; save it as .xlsx or .csv first."),
+    ("book.csv", b"PK\x03\x04", "book.csv is a zipped file (an Excel workbook?); name it .xlsx or save it as CSV."),
+    ("wide.csv", b"\xff\xfer\x00e\x00f\x00", "wide.csv is UTF-16 or binary; save it as UTF-8 CSV."),
+    ("empty.csv", b"", "empty.csv is empty; its first row must name the columns."),
+])
+def test_files_that_are_not_sheets_are_one_sentence(tmp_path, name, content, message):
+    """A damaged workbook, an old .xls, a zip named .csv, UTF-16 and an empty file are each refused in one sentence."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ValidationError) as e:
+        sheets.read(path)
+    assert str(e.value) == message
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_parsing(tmp_path, monkeypatch):
+    """The unpacked size is checked from the zip's directory, before openpyxl reads a byte of XML."""
+    path = write_xlsx(tmp_path / "bomb.xlsx", ["ref"], [["1"]] * 50)
+    monkeypatch.setattr(sheets, "MAX_UNZIPPED", 1_000)
+    with pytest.raises(ValidationError, match=r"^bomb\.xlsx unpacks to 0 MB; the limit is 0 MB\.$"):
+        sheets.read(path)
+
+
+def test_an_empty_framework_title_is_refused(store, tmp_path):
+    """--framework '  ' is one sentence, not a new framework with no name."""
+    s = sheets.read(write_csv(tmp_path / "x.csv", ["ref", "title", "kind"], [["1", "a", "goal"]]))
+    with pytest.raises(ValidationError) as e:
+        sheets.plan(store, s, sheets.mapping(s.header), "  ")
+    assert str(e.value) == "The framework's title is empty; name the framework the rows go into."
