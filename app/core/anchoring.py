@@ -12,7 +12,9 @@ no longer fit, the quote is placed again:
 A quote that cannot be placed with confidence is reported unplaced, never attached elsewhere.
 
 Work is bounded (issue 18): an `Anchorer(text)` builds the normalised view and the word index
-once, lazily, in time linear in the text, and reuses them for every quote of that source. No
+once, lazily (the word indexes once INDEX_AFTER quotes have been served by scanning), in time
+linear in the text, and reuses them for every quote of that source; `anchor()` keeps the
+Anchorers of the last RECENT texts. No
 quote scores more than MAX_CANDIDATES places; a quote found in more places than that, whose
 offsets and context do not decide between them, is left unplaced. `Anchorer.scored` counts the
 places scored, for tests and benchmarks.
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -34,6 +36,7 @@ FUZZY_MIN_SCORE = 90.0
 MAX_CANDIDATES = 200       # places scored for one quote, at most
 MAX_POSTINGS = 4 * MAX_CANDIDATES  # places of the quote's words looked at to find candidates, at most
 SEED_WORDS = 8             # the rarest words of a quote that vote for where it is
+INDEX_AFTER = 16           # quotes of one text searched by scanning it before its words are indexed
 
 _FOLD = str.maketrans(CHAR_MAP)
 # what the normalised view leaves out or shortens: a hyphen between letters (with the line break
@@ -125,6 +128,7 @@ class Anchorer:
     def __init__(self, text: str):
         self.text = text
         self.scored = 0  # places scored (context or resemblance) over all quotes so far
+        self.served = 0  # quotes asked for so far: the word indexes are built once enough have been
         self._norm: str | None = None
         self._segments: list[int] = []
         self._origins: list[int] = []
@@ -185,6 +189,8 @@ class Anchorer:
 
     def find(self, quote: str, limit: int = MAX_CANDIDATES) -> list[int]:
         """Where quote occurs in the text (the first limit + 1 places at most)."""
+        if self._starts is None and self.served < INDEX_AFTER:  # a few quotes: a scan costs less than an index
+            return occurrences(self.text, quote, limit)
         if self._starts is None:
             starts: dict[str, list[int]] = {}
             for m in _WORD.finditer(self.text):
@@ -195,6 +201,8 @@ class Anchorer:
     def find_normalised(self, q: str, limit: int = MAX_CANDIDATES) -> list[int]:
         """Where the normalised quote q occurs in the normalised view."""
         norm, _ = self.view()
+        if self._index is None and self.served < INDEX_AFTER:
+            return occurrences(norm, q, limit)
         words, index = self._word_index()
         return _find(norm, q, limit, lambda w: index.get(w, ()), lambda k: words[k][0])
 
@@ -203,6 +211,7 @@ class Anchorer:
                start: int | None = None, end: int | None = None) -> Anchor | None:
         """Place quote in the text; None when it cannot be placed unambiguously."""
         text = self.text
+        self.served += 1
         if not quote:
             return None
         if start is not None and end is not None and 0 <= start <= end <= len(text) and text[start:end] == quote:
@@ -323,15 +332,20 @@ class Anchorer:
         return Anchor(s, e, "fuzzy")
 
 
-_last: Anchorer | None = None
+_recent: OrderedDict[int, Anchorer] = OrderedDict()
+RECENT = 8  # texts whose Anchorer anchor() keeps: an import's citations move between a few sources
 
 
 def anchorer(text: str) -> Anchorer:
-    """The Anchorer of this very text object (the last one is kept, so a loop over quotes builds it once)."""
-    global _last
-    if _last is None or _last.text is not text:
-        _last = Anchorer(text)
-    return _last
+    """The Anchorer of this very text object: the last RECENT are kept, so a loop over quotes builds each once."""
+    a = _recent.get(id(text))
+    if a is None or a.text is not text:
+        a = _recent[id(text)] = Anchorer(text)
+        while len(_recent) > RECENT:
+            _recent.popitem(last=False)
+    else:
+        _recent.move_to_end(id(text))
+    return a
 
 
 def anchor(text: str, quote: str, prefix: str = "", suffix: str = "",
