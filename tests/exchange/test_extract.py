@@ -225,3 +225,20 @@ def test_ligature_and_zwnj_repairs_follow_the_boxes():
     xs = [(60, 63), (50, 60), (42, 50), (42, 50), (34, 42.1), (30, 34.2), (20, 30.1)]
     assert pdfmod.repair(text, _boxes(xs)) == "اطلاعات"
     assert pdfmod.repair(".است", None) == "است."
+
+
+def test_encrypted_word_and_odt_files_are_refused(tmp_path):
+    """A password-protected .docx (an OLE container) and an .odt whose manifest has encryption data are refused."""
+    import zipfile
+    (tmp_path / "locked.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    assert refusal(tmp_path / "locked.docx") == ("locked.docx is encrypted or is an old-style Word file, not a "
+                                                 "Word document (.docx); save it as a Word document (.docx) "
+                                                 "without a password and add it again.")
+    with zipfile.ZipFile(DATA / "report.odt") as src, zipfile.ZipFile(tmp_path / "locked.odt", "w") as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "META-INF/manifest.xml":
+                data = data.replace(b"</manifest:manifest>", b"<manifest:encryption-data/></manifest:manifest>")
+            out.writestr(info, data)
+    assert refusal(tmp_path / "locked.odt") == ("locked.odt is encrypted (password-protected); save it without a "
+                                                "password and add it again.")
