@@ -314,11 +314,11 @@ def SetParent(session: "Session", item_id: str, parent_id: str | None) -> Operat
 def MoveUnder(session: "Session", item_ids: list[str], parent_id: str | None,  # noqa: N802
               framework_id: str | None = None) -> OperationCommand:
     """Cut and paste or drag: items (with what is below them) go under parent_id, or to the top level."""
-    return OperationCommand(session, _so().MoveUnder(tuple(item_ids), parent_id, framework_id))
+    return _Titled(session, _so().MoveUnder(tuple(item_ids), parent_id, framework_id), lambda out: out.inverse.label)
 
 
 def MoveToFramework(session: "Session", item_ids: list[str], framework_id: str) -> OperationCommand:  # noqa: N802
-    return OperationCommand(session, _so().MoveToFramework(tuple(item_ids), framework_id))
+    return _Titled(session, _so().MoveToFramework(tuple(item_ids), framework_id), lambda out: out.inverse.label)
 
 
 def SetStatusMany(session: "Session", item_ids: list[str], status: str, as_of: str | None,  # noqa: N802

@@ -236,6 +236,15 @@ class ItemTableView(QtWidgets.QTreeView):
             acts[name] = a
         return acts
 
+    def keyPressEvent(self, e: QtGui.QKeyEvent) -> None:  # noqa: N802
+        """Ctrl+X / Ctrl+V / Ctrl+Shift+V also when the key reaches the table itself (no shortcut map)."""
+        for name, key in (("paste_top", "Ctrl+Shift+V"), ("cut", "Ctrl+X"), ("paste", "Ctrl+V")):
+            if QtGui.QKeySequence(e.keyCombination()) == QtGui.QKeySequence(key):
+                self.actions_[name].trigger()
+                e.accept()
+                return
+        super().keyPressEvent(e)
+
     def horizontalHeader(self) -> QtWidgets.QHeaderView:  # noqa: N802 - the table's name, kept for callers
         return self.header()
 

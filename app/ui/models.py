@@ -459,25 +459,47 @@ def build_tree(order: list[str], links: dict[str, str]) -> Tree:
     """
     t = Tree()
     key_of, ids, parent, row, kids, matched = t.key_of, t.ids, t.parent, t.row, t.kids, t.matched
+    roots = kids[-1]
+    get_link, get_key = links.get, key_of.get
+    n_matched = 0
     for m in order:
-        k = key_of.get(m)
+        k = get_key(m)
         if k is not None:
             if not matched[k]:
                 matched[k] = True
-                t.n_matched += 1
+                n_matched += 1
+            continue
+        p = get_link(m)
+        if p is None or p in key_of:  # the common case: a root, or its parent is placed already
+            k = len(ids)
+            key_of[m] = k
+            ids.append(m)
+            if p is None:
+                parent.append(-1)
+                row.append(len(roots))
+                roots.append(k)
+            else:
+                pk = key_of[p]
+                parent.append(pk)
+                siblings = kids.get(pk)
+                if siblings is None:
+                    siblings = kids[pk] = []
+                row.append(len(siblings))
+                siblings.append(k)
+            matched.append(True)
+            n_matched += 1
             continue
         chain = [m]
         on_chain = {m}
         x = m
         while True:
-            p = links.get(x)
+            p = get_link(x)
             if p is None or p in key_of or p in on_chain:
                 break
             chain.append(p)
             on_chain.add(p)
             x = p
-        top_parent = links.get(chain[-1])
-        pk = key_of.get(top_parent, -1) if top_parent is not None else -1
+        pk = key_of[p] if p is not None and p in key_of else -1
         for node in reversed(chain):
             k = len(ids)
             key_of[node] = k
@@ -488,7 +510,8 @@ def build_tree(order: list[str], links: dict[str, str]) -> Tree:
             siblings.append(k)
             matched.append(node == m)
             pk = k
-        t.n_matched += 1
+        n_matched += 1
+    t.n_matched = n_matched
     return t
 
 
