@@ -227,3 +227,58 @@ def test_a_version_1_document_from_release_0_1_imports_unchanged(empty_path):
         assert back[key] == v1[key], key
     strip = lambda it: {k: val for k, val in it.items() if k != "version"}  # noqa: E731 - a row counter
     assert [strip(it) for it in back["items"]] == [strip(it) for it in v1["items"]]
+
+
+# -- budgets counted before parsing (issue 18) ---------------------------------------------------------------
+def _containers_and_commas(x) -> int:
+    """What check_budget counts, from the parsed value: each container, and each element after a first."""
+    if isinstance(x, (dict, list)):
+        kids = list(x.values()) if isinstance(x, dict) else x
+        return 1 + max(len(kids) - 1, 0) + sum(_containers_and_commas(k) for k in kids)
+    return 0
+
+
+def _nodes(x) -> int:
+    kids = list(x.values()) if isinstance(x, dict) else x if isinstance(x, list) else []
+    return 1 + sum(_nodes(k) for k in kids)
+
+
+_tricky = st.text(alphabet='ab,{}[]"\\\n\u0627', max_size=12)
+_json = st.recursive(st.none() | st.integers() | _tricky,
+                     lambda kids: st.lists(kids, max_size=4) | st.dictionaries(_tricky, kids, max_size=4),
+                     max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json, st.integers(1, 9))
+def test_the_budget_counts_exactly_whatever_the_pieces(value, piece):
+    """Brackets, commas, quotes and backslashes inside strings never count, whichever piece boundary
+    cuts them: the count is the same for pieces of 1 to 9 bytes as for the whole, exactly the
+    containers and commas plus one, never fewer than the values parsed."""
+    import io
+    raw = json.dumps(value, ensure_ascii=False).encode("utf-8")
+    old = jsonio.PIECE
+    try:
+        jsonio.PIECE = piece
+        small = jsonio.check_budget(io.BytesIO(raw).read)
+    finally:
+        jsonio.PIECE = old
+    whole = jsonio.check_budget(io.BytesIO(raw).read)
+    assert small == whole == _containers_and_commas(value) + 1 >= _nodes(value)
+
+
+def test_a_document_over_the_value_budget_is_refused_before_parsing(monkeypatch):
+    """More values than MAX_NODES: refused in one sentence, json.loads never called."""
+    monkeypatch.setattr(jsonio, "MAX_NODES", 1_000)
+    monkeypatch.setattr(jsonio.json, "loads", lambda *a, **k: pytest.fail("parsed"))
+    with pytest.raises(ValidationError) as e:
+        jsonio.loads(b"[" + b"{}," * 1_000 + b"{}]")
+    assert str(e.value) == "The document holds more than 1,000 values, the import limit."
+
+
+def test_depth_is_counted_without_recursion():
+    """32 levels pass, 33 are refused; strings full of brackets do not count."""
+    ok = "[" * 32 + '"[[[[{{{{"' + "]" * 32
+    assert jsonio.loads(ok.encode()) is not None
+    with pytest.raises(ValidationError, match="nested too deeply"):
+        jsonio.loads(("[" * 33 + "]" * 33).encode())
