@@ -353,7 +353,7 @@ def _furniture(painter: QPainter, laid: Laid, report: Report, page: int, count: 
         if first <= page:
             section = title
     line_h = fm.height()
-    header_y = body.top() - _mm(7)  # baseline of the first header line
+    header_y = body.top() - _mm(8)  # baseline of the first header line
     right = f"Status as of {report.cover.as_of}"
     right_w = fm.horizontalAdvance(right) + 4
     painter.setPen(ink)
@@ -366,7 +366,7 @@ def _furniture(painter: QPainter, laid: Laid, report: Report, page: int, count: 
         small = fonts.font(10, italic=True)  # Persian finds no italic face: it is drawn upright, never as boxes
         painter.setFont(small)
         sfm = QFontMetricsF(small)
-        _line(painter, QRectF(body.left(), header_y + 1, body.width(), sfm.height() + 1), section, sfm)
+        _line(painter, QRectF(body.left(), header_y + fm.descent() + 1, body.width(), sfm.height() + 1), section, sfm)
         painter.setFont(font)
     painter.setPen(QPen(ink, 0.8))
     rule_y = body.top() - _mm(2.5)
