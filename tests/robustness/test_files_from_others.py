@@ -228,6 +228,8 @@ COMMANDS = {  # command line -> what its refusal says it was going to write
     "export-csv": (["export", "--format", "csv", "-o"], ""),
     "report": (["report", "-o"], " the report"),
     "report-html": (["report", "--format", "html", "-o"], " the report"),
+    "report-docx": (["report", "--format", "docx", "-o"], " the report"),
+    "report-xlsx": (["report", "--format", "xlsx", "-o"], " the report"),
     "backup": (["backup", "-o"], " the backup"),
 }
 
@@ -268,7 +270,9 @@ def test_a_device_output_ends_the_process_with_exit_1(command, seeded_path, tmp_
 
 # -- what the app writes is the owner's alone ----------------------------------------------------------
 @pytest.mark.parametrize("argv,name", [(["export"], "all.json"), (["export", "--format", "csv"], "items.csv"),
-                                       (["report", "--format", "html"], "report.html")])
+                                       (["report", "--format", "html"], "report.html"),
+                                       (["report", "--format", "docx"], "report.docx"),
+                                       (["report", "--format", "xlsx"], "report.xlsx")])
 def test_exports_and_reports_are_0600_whatever_the_umask(argv, name, seeded_path, tmp_path, capsys):
     """Under umask 022 a new export or report is 0600, and so is one written over an existing 0644 file."""
     fresh, existing = tmp_path / f"new-{name}", tmp_path / name
@@ -282,7 +286,7 @@ def test_exports_and_reports_are_0600_whatever_the_umask(argv, name, seeded_path
     finally:
         os.umask(old)
     assert (fresh.stat().st_mode & 0o777, existing.stat().st_mode & 0o777) == (0o600, 0o600)
-    assert existing.read_text(encoding="utf-8") != "old"
+    assert existing.read_bytes() != b"old"
 
 
 def test_a_pdf_report_is_0600(seeded_path, tmp_path):
