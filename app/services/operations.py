@@ -785,10 +785,15 @@ def _refuse_if_others_hang_on(store: Store, added: list[str], after: dict, befor
             if c["item_id"] not in added_set:
                 raise ConflictError(f"An item the import did not add now cites the source it added "
                                     f"(“{_short(c['source_title'])}”); the import was not undone.")
+    in_framework: dict[str, int] = {}  # how many added items each framework holds: linear, not frameworks x items
+    for iid in added:
+        fid = after["items"][iid][0]  # FINGERPRINT_FIELDS[0] is framework_id (checked unchanged since)
+        in_framework[fid] = in_framework.get(fid, 0) + 1
     for fid in after["frameworks"]:
         if fid in before["frameworks"]:
             continue
-        others = [i for i in store.item_ids(framework_ids=[fid], limit=len(added) + 1) if i not in added_set]
+        others = [i for i in store.item_ids(framework_ids=[fid], limit=in_framework.get(fid, 0) + 1)
+                  if i not in added_set]
         if others:
             raise ConflictError(f"Another window or program added items to the framework “"
                                 f"{_short(after['frameworks'][fid][0])}” the import created; "
