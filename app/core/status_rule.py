@@ -10,6 +10,11 @@ Timestamps compare as text. That is time order only while every `created_at` is 
 database's own form (UTC, milliseconds: `2025-06-01T00:00:00.000Z`): the database writes that form
 itself, and the importer rewrites incoming timestamps to it (core.validation.timestamp). The
 store's queries order updates the same way (`ORDER BY as_of, created_at, id`).
+
+A timestamp never moves a status by itself: the importer gives an item the file already has the
+status this rule gives its united history, whatever the document's `status` and `updated_at`
+say (a copy dated later may change the item's words, not its status), and it refuses any
+imported moment after now (plus a few minutes for clocks that differ) or as-of date after today.
 """
 from __future__ import annotations
 

@@ -109,15 +109,15 @@ def clean_tags(value, limit: int = MAX_TAGS) -> list[str]:
         raise ValidationError("Tags must be a list of words.", "tags")
     if len(value) > limit:
         raise ValidationError(f"An item can have at most {limit} tags.", "tags")
-    out: list[str] = []
+    out: dict[str, None] = {}  # kept once each, in order (a dict: linear, whatever the count)
     for n, t in enumerate(value, start=1):
         try:
             t = clean_text(t, "tag", limit=MAX_TAG).strip()
         except ValidationError as e:  # name which tag: "Tag 3 is 120 characters long; ..."
             raise ValidationError(f"Tag {n} {str(e)[len('Tag '):]}", "tags") from None
-        if t and t not in out:
-            out.append(t)
-    return out
+        if t:
+            out[t] = None
+    return list(out)
 
 
 def choice(value, allowed, field: str) -> str:
