@@ -31,12 +31,12 @@ _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 def sheet_name(title: str, taken: set[str]) -> str:
     """A legal, unique worksheet name from a title (at most 31 characters, none of []:*?/\\)."""
-    base = _BAD_SHEET.sub(" ", title).strip().strip("'") or "Framework"
-    name = base[:31]
+    base = " ".join(_BAD_SHEET.sub(" ", title).split()).strip("'") or "Framework"
+    name = base[:31].rstrip()
     n = 2
     while name.casefold() in taken:
         suffix = f" ({n})"
-        name = base[:31 - len(suffix)] + suffix
+        name = base[:31 - len(suffix)].rstrip() + suffix
         n += 1
     taken.add(name.casefold())
     return name

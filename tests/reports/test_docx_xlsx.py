@@ -138,4 +138,4 @@ def test_sheet_names_are_legal_and_unique():
     from app.reports.xlsx_report import sheet_name
     taken: set[str] = set()
     names = [sheet_name(t, taken) for t in ("Plan [2025]: a/b?", "Plan [2025]: a/b?", "x" * 40, "Summary")]
-    assert names == ["Plan  2025   a b", "Plan  2025   a b (2)", "x" * 31, "Summary"]
+    assert names == ["Plan 2025 a b", "Plan 2025 a b (2)", "x" * 31, "Summary"]
