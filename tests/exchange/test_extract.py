@@ -242,3 +242,27 @@ def test_encrypted_word_and_odt_files_are_refused(tmp_path):
             out.writestr(info, data)
     assert refusal(tmp_path / "locked.odt") == ("locked.odt is encrypted (password-protected); save it without a "
                                                 "password and add it again.")
+
+
+@pytest.mark.parametrize("name", ["english.pdf", "persian.pdf", "report.docx", "report.odt", "article.html"])
+def test_damaged_files_are_read_or_refused_never_a_traceback(tmp_path, name):
+    """Bytes changed at random, or the file cut short: the text is read or refused in one sentence, nothing else."""
+    import random
+    rng = random.Random(name)
+    raw = (DATA / name).read_bytes()
+    outcomes = set()
+    for k in range(60):
+        b = bytearray(raw)
+        for _ in range(rng.randint(1, 20)):
+            b[rng.randrange(len(b))] = rng.randrange(256)
+        if k % 5 == 0:
+            b = b[:rng.randrange(len(b))]
+        p = tmp_path / name
+        p.write_bytes(bytes(b))
+        try:
+            ex.extract(p)
+            outcomes.add("read")
+        except ValidationError as e:
+            assert one_sentence(str(e)), str(e)
+            outcomes.add("refused")
+    assert "refused" in outcomes

@@ -5,6 +5,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 
 from ...core.model import ValidationError
 from ...core.records import MAX_SOURCE_TEXT
@@ -40,7 +41,9 @@ def open_zip(data: bytes, name: str, kind: str) -> zipfile.ZipFile:
         raise ValidationError(f"{name} is not a {kind} (it is not the zip container one is made of).")
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
-        z.testzip()
-    except (zipfile.BadZipFile, EOFError, ValueError, OSError, RuntimeError):
-        raise ValidationError(f"{name} is damaged or incomplete; its zip container cannot be read.") from None
+        broken = z.testzip()  # reads every member: a damaged one is named, or raises
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, RuntimeError, NotImplementedError):
+        broken = "?"
+    if broken is not None:
+        raise ValidationError(f"{name} is damaged or incomplete; its zip container cannot be read.")
     return z

@@ -76,7 +76,8 @@ def read(data: bytes, name: str) -> tuple[str, list[tuple[int, int, int]], str |
         if "password" in str(e).lower() or getattr(e, "err_code", None) in (4, 5):
             raise ValidationError(f"{name} is encrypted (password-protected); save a copy without a password "
                                   f"and add that.") from None
-        raise ValidationError(f"{name} is a damaged PDF that cannot be read ({e}).") from None
+        why = str(e).rsplit("PDFium:", 1)[-1].strip(" ).").lower() or "unknown error"
+        raise ValidationError(f"{name} is a damaged PDF that cannot be read ({why}).") from None
     try:
         n = len(doc)
         if n > MAX_PAGES:
@@ -86,8 +87,11 @@ def read(data: bytes, name: str) -> tuple[str, list[tuple[int, int, int]], str |
         title = (doc.get_metadata_value("Title") or "").strip() or None
         texts = []
         for i in range(n):
-            page = doc[i]
-            tp = page.get_textpage()
+            try:
+                page = doc[i]
+                tp = page.get_textpage()
+            except pdfium.PdfiumError:
+                raise ValidationError(f"{name} is a damaged PDF: its page {i + 1} cannot be read.") from None
             try:
                 texts.append(join(page_paragraphs(tp)))
             finally:
