@@ -59,3 +59,24 @@ def test_unwritable_output_is_one_line(seeded_path, tmp_path):
     """An output folder that does not exist is reported in one line."""
     res = run_report("--db", str(seeded_path), "-o", str(tmp_path / "nope" / "r.pdf"))
     assert res.returncode == 1 and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_headless_report_writes_word_and_excel(seeded_path, tmp_path):
+    """--format docx|xlsx, or the file's extension, writes a Word document or an Excel workbook."""
+    import zipfile
+    docx_out, xlsx_out = tmp_path / "r.docx", tmp_path / "status.dat"
+    res = run_report("--db", str(seeded_path), "-o", str(docx_out), "--as-of", "2025-07-01")
+    assert res.returncode == 0, res.stderr
+    assert "word/document.xml" in zipfile.ZipFile(docx_out).namelist()
+    res = run_report("--db", str(seeded_path), "-o", str(xlsx_out), "--format", "xlsx", "--framework", "Tokyo")
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.strip() == f"Wrote {xlsx_out} (7 items)."
+    assert "xl/workbook.xml" in zipfile.ZipFile(xlsx_out).namelist()
+
+
+def test_format_follows_the_extension():
+    """.html/.htm, .docx and .xlsx pick their format; anything else is a PDF unless --format says otherwise."""
+    from app.reports.commands import format_for
+    assert [format_for(Path(f"r.{e}"), None) for e in ("pdf", "HTM", "html", "docx", "xlsx", "txt")] == \
+        ["pdf", "html", "html", "docx", "xlsx", "pdf"]
+    assert format_for(Path("r.pdf"), "xlsx") == "xlsx"

@@ -109,3 +109,17 @@ def test_summary_labels_are_whole_in_html(report_store):
     for s, n in report.totals():
         if n:
             assert "&nbsp;".join(s.label.split()) + f"&nbsp;<b>{n}</b></span>" in summary
+
+
+def test_each_item_is_listed_once_and_the_file_name_only_when_asked(report_store):
+    """No overdue or stale list repeats items: each title appears once; the database file is named only on request."""
+    report = build_report(report_store, ReportOptions(as_of=dt.date(2025, 3, 1), stale_days=30))
+    item = next(i for i in report.items if i.id == report_store.test_ids["hostile"])
+    assert item.overdue and item.stale  # it would have been in both old watch lists
+    for for_print in (False, True):
+        html = render_html(report, for_print=for_print)
+        assert html.count("Item with a hostile note") == 1
+        assert "overdue</p>" in html and "no update in 30 days</p>" in html
+        assert report_store.path.name not in html
+    shown = render_html(build_report(report_store, ReportOptions(show_file=True)))
+    assert f"{report_store.path.name} (in {report_store.path.parent})" in shown
