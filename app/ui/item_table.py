@@ -225,7 +225,7 @@ class ItemTableView(QtWidgets.QTreeView):
     def _build_actions(self) -> dict[str, QtGui.QAction]:
         acts = {}
         for name, text, key, slot in (
-                ("cut", "Cu&t Items", "Ctrl+X", self.cut_selected),
+                ("cut", "&Cut Items", "Ctrl+X", self.cut_selected),
                 ("paste", "&Paste Items Under", "Ctrl+V", self.paste_under_current),
                 ("paste_top", "Paste Items at &Top Level", "Ctrl+Shift+V", self.paste_at_top)):
             a = QtGui.QAction(text, self)

@@ -64,7 +64,7 @@ def build_actions(win: Any) -> None:
     win.act_delete = action(win, "&Delete Items…", lambda: win.table.delete_selected(), "Ctrl+Delete", "deleteItem",
                             "Delete the selected items (asking what becomes of their sub-items)")
     # several items at once, and moving them (the table's Ctrl+X / Ctrl+V are its own keys)
-    win.act_bulk_status = action(win, "Set &Status of Selected…", lambda: win.table.set_status_selected(), None,
+    win.act_bulk_status = action(win, "S&et Status of Selected…", lambda: win.table.set_status_selected(), None,
                                  "bulkStatus", "One dated status update, with one note, for every selected item")
     win.act_add_tags = action(win, "&Add Tags to Selected…", lambda: win.table.change_tags_selected(True), None,
                               "addTags")
@@ -72,7 +72,7 @@ def build_actions(win: Any) -> None:
                                  None, "removeTags")
     win.act_move_fw = action(win, "&Move Selected to Framework…", lambda: win.table.move_selected_to_framework(),
                              None, "moveToFramework")
-    win.act_cut_items = action(win, "Cu&t Items (Ctrl+X in the table)", lambda: win.table.cut_selected(), None,
+    win.act_cut_items = action(win, "&Cut Items (Ctrl+X in the table)", lambda: win.table.cut_selected(), None,
                                "cutItems")
     win.act_paste_items = action(win, "&Paste Items Under Current (Ctrl+V)", lambda: win.table.paste_under_current(),
                                  None, "pasteItems")

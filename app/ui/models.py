@@ -121,45 +121,7 @@ class ItemFilter:
         return replace(self, **kw)
 
 
-class _Cells:
-    """How an item's row reads in a cell (the flat table and the tree write their cells alike)."""
-
-    _labels: dict[str, str]
-    _icons: dict[str, QtGui.QIcon]
-    _cell_types: dict[str, str]
-    _today: str
-
-    def _value(self, row: dict, key: str, role):
-        if role == STATUS_ROLE:
-            return row["status"]
-        if role == Qt.ItemDataRole.DecorationRole:
-            return self._icons.get(row["status"]) if key == "status" else None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if key == "due_on" and row.get("due_on") and row["status"] not in ("achieved", "abandoned") \
-                    and row["due_on"] < self._today:
-                return QtGui.QColor("#c62828")  # overdue
-            return None
-        text = self._text(row, key)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(text) if key in ("title", "framework", "tags", "actor") else None
-        return text
-
-    def _text(self, row: dict, key: str) -> str:
-        value: Any = row.get(key)
-        kind = self._cell_types.get(key)
-        if kind == "key":  # a key of the file's vocabulary (a status): its label
-            return self._labels.get(value, value or "")
-        if kind == "choice":
-            return (value or "").capitalize()
-        if kind == "tags":
-            return ", ".join(value or [])
-        if kind == "timestamp":  # the day is enough in a table
-            return (value or "")[:10]
-        return "" if value is None else str(value)
-
-
-
-class ItemTableModel(_Cells, QtCore.QAbstractTableModel):
+class ItemTableModel(QtCore.QAbstractTableModel):
     """Items matching a filter, in the chosen order, with rows fetched lazily by id.
 
     Only the first `first_ids` ids are listed on the GUI thread (index scans: milliseconds even
@@ -383,6 +345,34 @@ class ItemTableModel(_Cells, QtCore.QAbstractTableModel):
             else:
                 rd.setData(value)
 
+    def _value(self, row: dict, key: str, role):
+        if role == STATUS_ROLE:
+            return row["status"]
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icons.get(row["status"]) if key == "status" else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if key == "due_on" and row.get("due_on") and row["status"] not in ("achieved", "abandoned") \
+                    and row["due_on"] < self._today:
+                return QtGui.QColor("#c62828")  # overdue
+            return None
+        text = self._text(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(text) if key in ("title", "framework", "tags", "actor") else None
+        return text
+
+    def _text(self, row: dict, key: str) -> str:
+        value: Any = row.get(key)
+        kind = self._cell_types.get(key)
+        if kind == "key":  # a key of the file's vocabulary (a status): its label
+            return self._labels.get(value, value or "")
+        if kind == "choice":
+            return (value or "").capitalize()
+        if kind == "tags":
+            return ", ".join(value or [])
+        if kind == "timestamp":  # the day is enough in a table
+            return (value or "")[:10]
+        return "" if value is None else str(value)
+
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if not (0 <= column < len(self._columns)):
             return
@@ -550,7 +540,7 @@ def list_tree(conn, plan, limit: int | None = None) -> Tree:
 MIME_ITEMS = "application/x-policy-tracker-item-ids"
 
 
-class ItemTreeModel(_Cells, QtCore.QAbstractItemModel):
+class ItemTreeModel(QtCore.QAbstractItemModel):
     """Items matching a filter as the tree of their parents, siblings in the chosen order (by ref:
     natural, "1.2" before "1.10"); the ancestors of matching items stay visible (greyed).
 
@@ -562,6 +552,9 @@ class ItemTreeModel(_Cells, QtCore.QAbstractItemModel):
 
     ids_completed = QtCore.Signal()
     first_ids = FIRST_IDS
+    # cells read as in the flat table (the same functions)
+    _value = ItemTableModel._value
+    _text = ItemTableModel._text
 
     def __init__(self, store: Store, parent: QtCore.QObject | None = None, *,
                  columns: tuple[str, ...] = DEFAULT_COLUMNS):
@@ -826,7 +819,7 @@ class ItemTreeModel(_Cells, QtCore.QAbstractItemModel):
         key = self._columns[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and not self._tree.matched[k]:
             return QtGui.QColor("#8a8a8a")  # shown only for what is below it
-        return self._value(row, key, role)
+        return self._value(row, key, role)  # type: ignore[misc]  # the flat table's cell function, shared
 
     def multiData(self, index, span) -> None:  # noqa: N802 - Qt's name
         """All roles of a cell in one call (one Python call per painted cell)."""

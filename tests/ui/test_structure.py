@@ -286,6 +286,22 @@ def test_the_edit_menu_and_framework_menu_hold_the_new_commands(window):
                                                      "De&lete Framework…"]
     edit = next(a.menu() for a in bar.actions() if a.text() == "&Edit")
     texts = [a.text() for a in edit.actions()]
-    for t in ("Set &Status of Selected…", "&Add Tags to Selected…", "&Move Selected to Framework…",
-              "Cu&t Items (Ctrl+X in the table)"):
+    for t in ("S&et Status of Selected…", "&Add Tags to Selected…", "&Move Selected to Framework…",
+              "&Cut Items (Ctrl+X in the table)"):
         assert t in texts
+
+
+def _mnemonics(texts: list[str]) -> list[str]:
+    return [t[t.index("&") + 1].lower() for t in texts if "&" in t]
+
+
+def test_no_two_entries_of_a_menu_share_a_mnemonic(window):
+    """In the Edit, Framework and View menus and the table's context menu, each Alt letter is used once."""
+    bar = window.menuBar()
+    for title in ("&Edit", "Fra&mework", "&View"):
+        menu = next(a.menu() for a in bar.actions() if a.text() == title)
+        letters = _mnemonics([a.text() for a in menu.actions() if not a.isSeparator()])
+        assert len(letters) == len(set(letters)), (title, letters)
+    letters = _mnemonics([a.text() for a in window.table.context_menu().actions() if not a.isSeparator()])
+    assert len(letters) == len(set(letters)) == 10
+    assert "m" not in _mnemonics([a.text() for a in bar.actions() if a.text() != "Fra&mework"])
