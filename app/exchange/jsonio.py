@@ -115,13 +115,22 @@ def load_file(path: Path | str) -> dict:
         if info.st_size > MAX_FILE_BYTES:
             raise ValidationError(_too_big(path.name, info.st_size))
         with open(path, "rb") as fh:
-            check_budget(fh.read, path.name)
+            seen = 0
+
+            def read(n: int) -> bytes:
+                nonlocal seen
+                block = fh.read(n)
+                seen += len(block)
+                if seen > MAX_FILE_BYTES:  # it grew since stat
+                    raise ValidationError(_too_big(path.name, seen))
+                return block
+            check_budget(read, path.name)
             fh.seek(0)
-            raw = fh.read(MAX_FILE_BYTES + 1)
+            raw = fh.read(seen + 1)  # exactly what was counted (a larger request allocates it all)
     except OSError as e:
         raise ValidationError(f"{path} cannot be read: {e.strerror}.") from None
-    if len(raw) > MAX_FILE_BYTES:  # it grew since
-        raise ValidationError(_too_big(path.name, len(raw)))
+    if len(raw) != seen:
+        raise ValidationError(f"{path.name} changed while it was read; import it again.")
     return loads(raw, name=path.name, checked=True)
 
 
