@@ -152,6 +152,10 @@ def test_cancelled_import_leaves_nothing(store, empty_store):
 
 
 _text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
+# single-line fields lose their bidi embeddings, overrides and isolates on import (core.bidi)
+_line = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"),
+                                       blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"),
+                max_size=40)
 
 
 @st.composite
@@ -167,10 +171,10 @@ def documents(draw):
         items.append({
             "id": f"i{n}", "framework_id": "f1", "parent_id": None, "ref": str(n), "kind": draw(st.sampled_from(
                 ["goal", "target", "proposal", "priority", "commitment", "indicator"])),
-            "title": draw(_text.filter(lambda t: t.strip())), "description": draw(_text),
-            "actor": draw(st.none() | _text), "status": draw(st.sampled_from(["proposed", "achieved", "unknown"])),
+            "title": draw(_line.filter(lambda t: t.strip())), "description": draw(_text),
+            "actor": draw(st.none() | _line), "status": draw(st.sampled_from(["proposed", "achieved", "unknown"])),
             "due_on": draw(st.none() | st.dates().map(str)),
-            "tags": draw(st.lists(_text.filter(lambda t: t.strip()).map(str.strip), max_size=3, unique=True)),
+            "tags": draw(st.lists(_line.filter(lambda t: t.strip()).map(str.strip), max_size=3, unique=True)),
             "created_at": "2025-01-01T00:00:00.000Z", "updated_at": "2025-01-02T00:00:00.000Z",
             "citations": [{"id": f"c{n}", "source_id": "s1", "start": a, "end": b, "quote": body[a:b],
                            "prefix": body[max(0, a - 32):a], "suffix": body[b:b + 32]}],
