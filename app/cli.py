@@ -57,6 +57,9 @@ def cmd_init(args) -> int:
 
 
 def cmd_export(args) -> int:
+    if args.output and args.output != "-":
+        from .store.outputs import refuse_unsafe_output
+        refuse_unsafe_output(Path(args.output).expanduser(), "the export")  # before the file is opened
     store = open_store(args)
     try:
         if args.format == "csv":

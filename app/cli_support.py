@@ -20,6 +20,7 @@ def db_path(args) -> Path:
 def open_store(args, *, create: bool = False, seed_if_new: bool = False):
     from .store.store import Store
     path = db_path(args)
+    _refuse_non_file(path)
     new = not path.exists() or path.stat().st_size == 0
     if new and not create:
         raise CliError(f"There is no database at {path}; create one with `policy-tracker init --db {path}`.")
@@ -37,6 +38,20 @@ def open_store(args, *, create: bool = False, seed_if_new: bool = False):
     return store
 
 
+def _refuse_non_file(path: Path) -> None:
+    """A --db that names a pipe, device or folder would hang or fail deep inside SQLite: say what it is."""
+    import stat
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # missing: created (init) or reported as missing by the caller
+    if stat.S_ISREG(mode):
+        return
+    what = ("a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device")
+    raise CliError(f"{path} is {what}, not a database file; give the path of a Policy Tracker file.")
+
+
 def write_output(text: str, output: str | None) -> None:
     """Write to stdout, or atomically to a file (a crash never leaves half a file)."""
     if not output or output == "-":
@@ -46,4 +61,4 @@ def write_output(text: str, output: str | None) -> None:
     if not out.parent.exists():
         raise CliError(f"The folder {out.parent} does not exist.")
     from .exchange.atomic import write_atomically
-    write_atomically(out, text)
+    write_atomically(out, text, "the export")

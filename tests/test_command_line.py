@@ -173,12 +173,23 @@ def test_gui_without_display_says_so(tmp_path):
     assert r.returncode == 1 and "No display" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_exports_get_ordinary_permissions(tmp_path, seeded_path):
-    """Exported files follow the umask like any new file (only the database is private)."""
+def test_exports_are_private(tmp_path, seeded_path):
+    """Exported files are 0600 whatever the umask, like the database."""
     out = tmp_path / "all.json"
     old = os.umask(0o022)
     try:
         assert cli.main(["export", "--db", str(seeded_path), "-o", str(out)]) == 0
     finally:
         os.umask(old)
-    assert out.stat().st_mode & 0o777 == 0o644
+    assert out.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_db_path_that_is_a_pipe_is_refused_not_waited_on(tmp_path):
+    """`--db` naming a named pipe is refused in one sentence (SQLite would wait on it forever)."""
+    pipe = tmp_path / "p.sqlite"
+    os.mkfifo(pipe)
+    r = subprocess.run([sys.executable, "-m", "app.cli", "--db", str(pipe), "init"], capture_output=True,
+                       text=True, timeout=60)
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr == (f"policy-tracker: {pipe} is a named pipe, not a database file; "
+                        "give the path of a Policy Tracker file.\n")

@@ -224,8 +224,8 @@ def _targets(tmp_path: Path, dev_full: Path | None) -> dict[str, tuple[Path, str
 
 
 COMMANDS = {  # command line -> what its refusal says it was going to write
-    "export": (["export", "-o"], ""),
-    "export-csv": (["export", "--format", "csv", "-o"], ""),
+    "export": (["export", "-o"], " the export"),
+    "export-csv": (["export", "--format", "csv", "-o"], " the export"),
     "report": (["report", "-o"], " the report"),
     "report-html": (["report", "--format", "html", "-o"], " the report"),
     "report-docx": (["report", "--format", "docx", "-o"], " the report"),
