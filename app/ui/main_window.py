@@ -440,11 +440,19 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
     def show_welcome(self) -> None:
         store = self.session.store
         self.welcome.set_file_state(has_sources=bool(store.source_titles()), has_items=store.count_items() > 0)
+        if not self.welcome_shown():
+            # the welcome takes the larger share of the middle column while it shows
+            middle = self.splitters["middle"]
+            self._middle_sizes = middle.sizes()
+            total = sum(self._middle_sizes) or 900
+            middle.setSizes([total * 3 // 5, total - total * 3 // 5])
         self.items_stack.setCurrentWidget(self.welcome)
 
     def close_welcome(self, dont_show_again: bool = False) -> None:
         if dont_show_again:
             set_welcome_hidden(True)
+        if self.welcome_shown() and getattr(self, "_middle_sizes", None):
+            self.splitters["middle"].setSizes(self._middle_sizes)
         self.items_stack.setCurrentWidget(self.items_page)
 
     def _started_working(self, _index: int) -> None:
@@ -490,7 +498,9 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
             # first start: proportions that fit framework titles and the item form
             w = max(self.splitter.width(), self.width(), 900)
             left = min(290, int(w * 0.2))
-            right = max(min(450, int(w * 0.32)), self.panel_scroll.minimumSizeHint().width())
+            # the panel gets room for its four tab titles (and never less than its minimum)
+            tabs = self.panel.tabs.tabBar().sizeHint().width() + 48
+            right = max(min(450, int(w * 0.32)), tabs, self.panel_scroll.minimumSizeHint().width())
             self.splitter.setSizes([left, w - left - right, right])
         self._sized = True
 
@@ -562,8 +572,12 @@ def app_version() -> str:
 class PanelScroll(QtWidgets.QScrollArea):
     """The item panel in a vertical scroll area: as narrow as the panel allows, as short as needed.
 
-    The field that takes the keyboard focus is scrolled into view, so Tab, Ctrl+3 and mnemonics
-    never leave the cursor in a field off screen.
+    The panel is sized here rather than by `widgetResizable`: for a layout with wrapped labels
+    QScrollArea gives the widget its *preferred* height for the width, so the lists took their
+    preferred heights and the status form went below the fold on a 768-pixel screen. Here the
+    panel fills the view and is only as tall as its minimum for that width needs when the view
+    is shorter. The field that takes the keyboard focus is scrolled into view, so Tab, Ctrl+3
+    and mnemonics never leave the cursor in a field off screen.
     """
 
     def __init__(self, panel: QtWidgets.QWidget):
@@ -571,9 +585,12 @@ class PanelScroll(QtWidgets.QScrollArea):
         self.setObjectName("panelScroll")
         self.setAccessibleName("Item panel")
         self.setWidget(panel)
-        self.setWidgetResizable(True)
+        self.setWidgetResizable(False)
         self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._fitting = False
+        panel.installEventFilter(self)
+        self.viewport().installEventFilter(self)
         app = QtWidgets.QApplication.instance()
         if isinstance(app, QtWidgets.QApplication):
             app.focusChanged.connect(self._focus_changed)
@@ -583,6 +600,37 @@ class PanelScroll(QtWidgets.QScrollArea):
         bar = self.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_ScrollBarExtent)
         width = (w.minimumSizeHint().width() if w is not None else 0) + bar + 2 * self.frameWidth()
         return QtCore.QSize(width, 120)
+
+    def needed_height(self, width: int) -> int:
+        """The least height the panel's layout needs at `width` (wrapped labels included)."""
+        w = self.widget()
+        if w is None:
+            return 0
+        lay = w.layout()
+        need = w.minimumSizeHint().height()
+        if lay is not None and lay.hasHeightForWidth():
+            need = max(need, lay.minimumHeightForWidth(width))
+        return need
+
+    def fit_panel(self) -> None:
+        w = self.widget()
+        if w is None or self._fitting:
+            return
+        self._fitting = True
+        try:
+            vp = self.viewport().size()
+            width = max(vp.width(), w.minimumSizeHint().width())
+            size = QtCore.QSize(width, max(vp.height(), self.needed_height(width)))
+            if w.size() != size:
+                w.resize(size)
+        finally:
+            self._fitting = False
+
+    def eventFilter(self, obj: QtCore.QObject, e: QtCore.QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (obj is self.viewport() and e.type() == QtCore.QEvent.Type.Resize) or \
+                (obj is self.widget() and e.type() == QtCore.QEvent.Type.LayoutRequest):
+            self.fit_panel()
+        return super().eventFilter(obj, e)
 
     def _focus_changed(self, _old, new) -> None:
         w = self.widget()

@@ -74,6 +74,7 @@ class _TextView(QtWidgets.QPlainTextEdit):
         return super().event(e)
 
     def keyPressEvent(self, e: QtGui.QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        self._reader.recentre = False
         if e.matches(QtGui.QKeySequence.StandardKey.Find):
             self.find_requested.emit()
             return
@@ -93,7 +94,17 @@ class _TextView(QtWidgets.QPlainTextEdit):
             return True
         return super().viewportEvent(e)
 
+    def resizeEvent(self, e: QtGui.QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(e)
+        if self._reader.recentre:
+            self.centerCursor()  # a passage revealed before the view had its final size stays in the middle
+
+    def wheelEvent(self, e: QtGui.QWheelEvent) -> None:  # noqa: N802 - Qt's name
+        self._reader.recentre = False  # the person scrolls: leave the view where they put it
+        super().wheelEvent(e)
+
     def mousePressEvent(self, e: QtGui.QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        self._reader.recentre = False
         self._press_pos = e.position().toPoint() if e.button() == Qt.MouseButton.LeftButton else None
         super().mousePressEvent(e)
 
@@ -142,6 +153,7 @@ class SourceReader(QtWidgets.QWidget):
         self._matches: list[tuple[int, int]] = []
         self._match_index = -1
         self._current_item: object = _NOT_TOLD
+        self.recentre = False  # keep the revealed passage centred while the view is resized, until the person acts
         self._status_labels: dict[str, str] = {}
         self._build()
         session.changed.connect(self._on_changed)
@@ -329,6 +341,7 @@ class SourceReader(QtWidgets.QWidget):
         self._update_actions()
 
     def _load(self, src: dict) -> None:
+        self.recentre = False
         self._flash_anim.stop()
         self._flash_selection, self._flash_range = None, None
         self._source = {k: v for k, v in src.items() if k != "text"}
@@ -434,6 +447,7 @@ class SourceReader(QtWidgets.QWidget):
         cur.setPosition(self._map.to_utf16(start))
         view.setTextCursor(cur)
         view.centerCursor()
+        self.recentre = True
         if flash and end > start:
             self.flash(start, end)
 

@@ -49,8 +49,8 @@ class WelcomePage(QtWidgets.QScrollArea):
         body = QtWidgets.QWidget()
         body.setObjectName("welcomeBody")
         lay = QtWidgets.QVBoxLayout(body)
-        lay.setContentsMargins(16, 12, 16, 12)
-        lay.setSpacing(8)
+        lay.setContentsMargins(16, 10, 16, 10)
+        lay.setSpacing(6)
         title = plain_label("Welcome to Policy Tracker", wrap=True, name="Welcome heading", selectable=False)
         title.setObjectName("welcomeHeading")
         lay.addWidget(title)
@@ -59,7 +59,6 @@ class WelcomePage(QtWidgets.QScrollArea):
             "each goal, proposal and target from its exact words, and follow it over time with dated "
             "status updates and evidence. Everything stays in one file on this computer.",
             wrap=True, name="What Policy Tracker is", selectable=False))
-        lay.addSpacing(4)
         lay.addWidget(plain_label("Three things to try", wrap=True, name="Three things to try", selectable=False))
         self.reader_button = self._step(lay, "1", "Pick out an item from its words",
                                         "Select a sentence in the source reader, then choose Track as new item "
@@ -73,7 +72,6 @@ class WelcomePage(QtWidgets.QScrollArea):
                                         "Bring in a plan or statement as a text or Markdown file (Ctrl+Shift+O), "
                                         "then pick out its items the same way.",
                                         "Add a source document…", self.add_source_requested)
-        lay.addSpacing(4)
         guide_row = QtWidgets.QHBoxLayout()
         guide_row.addWidget(plain_label("The user guide is under Help > User Guide, or press F1.", wrap=True,
                                         name="Where the guide is", selectable=False), 1)
@@ -109,12 +107,13 @@ class WelcomePage(QtWidgets.QScrollArea):
         head = plain_label(heading, wrap=True, selectable=False)
         head.setObjectName("welcomeStepHeading")
         g.addWidget(head, 0, 1)
-        g.addWidget(plain_label(text, wrap=True, selectable=False), 1, 1)
         b = QtWidgets.QPushButton(button)
         b.setAccessibleName(button.rstrip("…"))
         b.clicked.connect(signal)
-        g.addWidget(b, 2, 1, Qt.AlignmentFlag.AlignLeft)
+        g.addWidget(b, 0, 2, Qt.AlignmentFlag.AlignRight)
+        g.addWidget(plain_label(text, wrap=True, selectable=False), 1, 1, 1, 2)
         g.setColumnStretch(1, 1)
+        g.setVerticalSpacing(2)
         lay.addWidget(box)
         return b
 

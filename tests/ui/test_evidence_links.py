@@ -110,6 +110,8 @@ def test_observation_note_link_opens_on_click_and_enter(window, gdp_id, qtbot, o
                                                    "Statistical Centre https://amar.org.ir/gdp"))
     row = next(i for i, o in enumerate(tab.obs_rows) if o["observed_on"] == "2025-05-01")
     it = tab.obs_list.topLevelItem(row)
+    qtbot.waitUntil(lambda: tab.obs_list.viewport().height() >= 3 * tab.obs_list.visualItemRect(it).height(),
+                    timeout=2000)  # the panel grows to the target tab's height once laid out
     assert it.font(2).underline() and not it.font(1).underline()
     rect = tab.obs_list.visualItemRect(it)
     value_x = tab.obs_list.header().sectionViewportPosition(1) + 4

@@ -82,3 +82,18 @@ def test_reader_actions_move_to_an_overflow_instead_of_widening_the_window(small
     assert reader.minimumSizeHint().width() <= 320
     narrow = reader.tools.minimumSizeHint().width()
     assert narrow < reader.tools.sizeHint().width()  # it can shrink below showing every action
+
+
+def test_status_form_is_on_screen_without_scrolling_at_1024_by_768(small, almaty_id, qtbot):
+    """Only the tab shown counts towards the panel's height: the status form fits 768 pixels unscrolled."""
+    small.go_to_item(almaty_id)
+    small.panel.tabs.setCurrentWidget(small.panel.history)
+    scroll = small.panel_scroll
+    qtbot.waitUntil(lambda: small.panel.height() == scroll.viewport().height(), timeout=2000)
+    assert scroll.verticalScrollBar().maximum() == 0
+    add = small.panel.history.add
+    assert scroll.viewport().rect().contains(QtCore.QRect(add.mapTo(scroll.viewport(), QtCore.QPoint(0, 0)),
+                                                          add.size()))
+    small.panel.tabs.setCurrentWidget(small.panel.target)  # the tallest tab scrolls instead
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0, timeout=2000)
+    assert small.panel.height() == scroll.needed_height(small.panel.width())

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from PySide6 import QtWidgets
+from PySide6 import QtGui, QtWidgets
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..session import Session
@@ -27,9 +27,29 @@ class ItemTab(QtWidgets.QWidget):
         self.panel = cast(ItemHost, panel)
         self.session = self.panel.session
         self.item: dict | None = None
+        self._count_in_layout(False)  # until shown (a page never shown gets no hide event)
 
     def load(self, item: dict | None) -> None:
         self.item = item
+
+    # Only the tab on screen counts towards the panel's minimum size: a QTabWidget is otherwise as
+    # tall as its tallest page (the target tab), which on a 768-pixel screen pushes the status
+    # form below the fold. Hidden pages ignore their size hints; the shown one keeps them.
+    def showEvent(self, e: QtGui.QShowEvent) -> None:  # noqa: N802 - Qt's name
+        self._count_in_layout(True)
+        super().showEvent(e)
+
+    def hideEvent(self, e: QtGui.QHideEvent) -> None:  # noqa: N802 - Qt's name
+        if not e.spontaneous():  # the window being minimised is not the tab being left
+            self._count_in_layout(False)
+        super().hideEvent(e)
+
+    def _count_in_layout(self, shown: bool) -> None:
+        P = QtWidgets.QSizePolicy.Policy
+        policy = P.Preferred if shown else P.Ignored
+        if self.sizePolicy().verticalPolicy() != policy:
+            self.setSizePolicy(policy, policy)
+            self.updateGeometry()
 
 
 def today() -> str:

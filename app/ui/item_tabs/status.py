@@ -69,12 +69,12 @@ class StatusTab(ItemTab):
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         self.note.submitted.connect(self.submit)
-        self.add = QtWidgets.QPushButton("Add &update")
+        self.add = QtWidgets.QPushButton("Add update")
         self.add.setAccessibleName("Add update")
         self.add.clicked.connect(self.submit)
         self.error = FieldError()
-        # mnemonics: the menus own F, E, V and H; the panel's fields and tabs own T R K M C D G P I S A L
-        rows = (("Ne&w status", self.status), ("As &of", self.as_of), ("Author", self.author), ("&Note", self.note))
+        # mnemonics: the menus own F E M V H; the panel's fields and tabs T R K W P C D G N I S A L
+        rows = (("Stat&us", self.status), ("As of", self.as_of), ("Author", self.author), ("N&ote", self.note))
         for r, (text, w) in enumerate(rows):
             lab = QtWidgets.QLabel(text)
             lab.setBuddy(w)

@@ -34,13 +34,13 @@ class TargetTab(ItemTab):
         self.chart = TargetChart()
         lay.addWidget(self.chart, 1)
 
-        # mnemonics: the menus own F, E, V and H; the panel's fields and tabs own T R K M C D G P I S A L
+        # mnemonics: the menus own F E M V H; the panel's fields and tabs T R K W P C D G N I S A L
         box = QtWidgets.QGroupBox("Target")
         g = QtWidgets.QGridLayout(box)
         self.fields: dict[str, QtWidgets.QLineEdit] = {}
         specs = [("baseline", "&Baseline", "Baseline", 0, 0), ("baseline_on", "on", "Baseline date", 0, 2),
                  ("target", "Target val&ue", "Target value", 1, 0), ("target_on", "by", "Target date", 1, 2),
-                 ("unit", "U&nit", "Unit", 2, 0)]
+                 ("unit", "Unit", "Unit", 2, 0)]
         for key, label, name, r, c in specs:
             e = QtWidgets.QLineEdit()
             e.setAccessibleName(name)
