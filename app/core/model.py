@@ -71,8 +71,10 @@ class NotFoundError(PolicyTrackerError):
     pass
 
 
-class Cancelled(PolicyTrackerError):
-    """The person cancelled a long step (an import being prepared); nothing was written."""
+class Cancelled(Exception):
+    """The person cancelled a long step (an import being prepared); nothing was written.
+
+    Not a PolicyTrackerError: it is no mistake to report, and the window tells it apart."""
 
     def __init__(self, message: str = "Cancelled; nothing was changed."):
         super().__init__(message)
