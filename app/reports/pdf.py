@@ -254,20 +254,20 @@ def _count_split_items(doc: QTextDocument, page_h: float) -> int:
     return sum(1 for _, h in _split_items(doc, page_h) if h <= page_h * KEEP_WHOLE)
 
 
-def _mend_splits(doc: QTextDocument, page_h: float, rounds: int = 6) -> int:
+def _mend_splits(doc: QTextDocument, page_h: float, rounds: int = 2) -> int:
     """Break before item blocks the paginated layout still splits (the simulation drifts a little).
 
-    The first split is mended and the layout checked again, a few rounds; what remains after that
-    is mended in one go.
+    Each round mends every split it finds at once (one more layout per round, the expensive part);
+    a second round catches a block that the first round's breaks pushed across a page.
     """
     mended = 0
-    for r in range(rounds + 1):
+    for _ in range(rounds):
         splits = [f for f, h in _split_items(doc, page_h) if h <= page_h * KEEP_WHOLE]
         if not splits:
             break
         units = list(_units(doc))
         index = {u.firstPosition(): k for k, (kind, u) in enumerate(units) if kind == "frame"}
-        for f in (splits if r == rounds else splits[:1]):
+        for f in splits:
             target = _with_lead_in(units, index[f.firstPosition()])
             if _breaks_before(*units[target]):
                 continue  # already starts a page: it cannot be helped
