@@ -402,18 +402,20 @@ class ItemTableView(QtWidgets.QTreeView):
             e.ignore()
             return
         ids = [i for i in bytes(e.mimeData().data(MIME_ITEMS).data()).decode().split("\n") if i]
-        target = self.indexAt(e.position().toPoint())
-        where = self.dropIndicatorPosition()
-        P = QtWidgets.QAbstractItemView.DropIndicatorPosition
-        if not target.isValid() or where == P.OnViewport:
-            parent_id = None
-        elif where == P.OnItem:
-            parent_id = target.data(ITEM_ID_ROLE)
-        else:
-            parent_id = target.parent().data(ITEM_ID_ROLE) if target.parent().isValid() else None
+        parent_id = self.drop_parent(self.indexAt(e.position().toPoint()), self.dropIndicatorPosition())
         e.setDropAction(Qt.DropAction.IgnoreAction)  # the model is not asked to remove rows
         e.accept()
         self.move_under(ids, parent_id)
+
+    @staticmethod
+    def drop_parent(target: QtCore.QModelIndex, where) -> str | None:
+        """Where a drop puts the items: onto a row, under it; between rows, beside them; else the top."""
+        P = QtWidgets.QAbstractItemView.DropIndicatorPosition
+        if not target.isValid() or where == P.OnViewport:
+            return None
+        if where == P.OnItem:
+            return target.data(ITEM_ID_ROLE)
+        return target.parent().data(ITEM_ID_ROLE) if target.parent().isValid() else None
 
     # -- several items at once -----------------------------------------------------------------------
     def ask_status(self, n: int) -> tuple[str, str, str] | None:

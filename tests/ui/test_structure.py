@@ -305,3 +305,38 @@ def test_no_two_entries_of_a_menu_share_a_mnemonic(window):
     letters = _mnemonics([a.text() for a in window.table.context_menu().actions() if not a.isSeparator()])
     assert len(letters) == len(set(letters)) == 10
     assert "m" not in _mnemonics([a.text() for a in bar.actions() if a.text() != "Fra&mework"])
+
+
+def test_a_drag_onto_a_row_or_between_rows_places_the_items(window):
+    """Dropping onto priority 1 puts items under it; between priorities, beside them; on empty space, at the top."""
+    from PySide6 import QtWidgets
+    st = window.session.store
+    by = refs(st, fw(st, "Tokyo")["id"])
+    table = window.table
+    P = QtWidgets.QAbstractItemView.DropIndicatorPosition
+    one = table.items.index_of(by["1"])
+    assert table.drop_parent(one, P.OnItem) == by["1"]
+    assert table.drop_parent(one, P.BelowItem) == by["TS"]
+    assert table.drop_parent(table.items.index_of(by["TS"]), P.AboveItem) is None
+    assert table.drop_parent(QtCore.QModelIndex(), P.OnViewport) is None
+    md = table.items.mimeData([table.items.index_of(by["5"]), table.items.index_of(by["6"], 1)])
+    ids = bytes(md.data("application/x-policy-tracker-item-ids").data()).decode().split("\n")
+    assert ids == [by["5"], by["6"]]
+    assert table.move_under(ids, table.drop_parent(one, P.OnItem))
+    assert [st.get_item(i)["parent_id"] for i in ids] == [by["1"], by["1"]]
+
+
+def test_another_framework_in_the_panel_moves_the_item_with_its_children(window):
+    """Choosing Almaty as TS's framework in the panel moves TS and its six priorities, still under it."""
+    st = window.session.store
+    tokyo, almaty = fw(st, "Tokyo")["id"], fw(st, "Almaty")["id"]
+    by = refs(st, tokyo)
+    window.go_to_item(by["TS"])
+    combo = window.panel.framework
+    combo.setCurrentIndex(combo.findData(almaty))
+    combo.activated.emit(combo.currentIndex())
+    assert {st.get_item(i)["framework_id"] for i in by.values()} == {almaty}
+    assert st.get_item(by["4"])["parent_id"] == by["TS"]
+    assert window.act_undo.text().startswith("&Undo Move 7 items to Almaty")
+    window.act_undo.trigger()
+    assert {st.get_item(i)["framework_id"] for i in by.values()} == {tokyo}
