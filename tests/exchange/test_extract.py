@@ -39,6 +39,7 @@ def one_sentence(message: str) -> bool:
 
 
 @pytest.mark.parametrize("file, words_of", [("english.pdf", "english"), ("persian.pdf", "persian"),
+                                            ("qt-persian.pdf", "persian"),
                                             ("report.docx", "report"), ("report.odt", "report"),
                                             ("article.html", "article")])
 def test_each_source_holds_its_words_in_order(file, words_of):
@@ -84,6 +85,13 @@ def test_the_persian_pdf_reads_in_reading_order():
     for broken in ("اطالعات", "سالمت", "باال", "میشود", ".است"):
         assert broken not in got.text
     assert got.title == "برنامه هفتم توسعه، فصل اقتصاد دیجیتال"
+
+
+def test_a_persian_pdf_from_another_producer_reads_in_reading_order():
+    """The same sentences laid out by Qt (lines run together in pdfium, a page number) read as written."""
+    got = ex.extract(DATA / "qt-persian.pdf")
+    assert got.text.split("\n\n") == expected("persian")
+    assert got.pages == ((1, 0, 723),)
 
 
 def test_page_boundaries_of_a_three_page_pdf():

@@ -20,7 +20,6 @@ from __future__ import annotations
 import ctypes
 import importlib
 import re
-import statistics
 import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -35,6 +34,7 @@ _JOINS_NEXT = set("بپتثجچحخسشصضطظعغفقکگلمنهیيكئـ")
 _ALEFS = set("اآأإ")
 _LEADING_PUNCT = re.compile(r"^([.،؛:!؟?»)\]]+)\s*(?=[\u0600-\u06ff])")
 _PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
+_PAGE_NUMBER = re.compile(r"[-–—\s]*[0-9۰-۹٠-٩]{1,4}[-–—\s]*")
 _CONTROLS = re.compile(r"[\x00\x01\x03-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -136,28 +136,58 @@ def page_paragraphs(tp) -> list[str]:
     aligned = len(raw) == n  # characters beyond U+FFFF make pdfium's indices and Python's differ
     lines: list[Line] = []
     pos = 0
+    glued = False
     for chunk in raw.split("\r\n"):
         start, pos = pos, pos + len(chunk) + 2
         text = chunk.rstrip()
         if not text.strip():
             continue
         rtl = _first_strong_rtl(text)
-        boxes = None
-        if aligned:
-            idx = range(start, start + len(text)) if rtl else (start, start + len(text) - 1)
-            got = _boxes(tp, idx)
-            boxes = got if rtl else None
-            ends = [b for b in got if b.right > b.left]
-            if ends:
-                lines.append(Line(text, boxes, rtl, baseline=_baseline(tp, start),
-                                  left=min(b.left for b in ends), right=max(b.right for b in ends),
-                                  height=max(b.top - b.bottom for b in ends)))
-                continue
-        lines.append(Line(text, boxes, rtl))
+        if not aligned:
+            lines.append(Line(text, None, rtl))
+            continue
+        if not rtl:
+            got = _boxes(tp, (start, start + len(text) - 1))
+            lines.append(_line(tp, text, None, got, start, False))
+            continue
+        got = _boxes(tp, range(start, start + len(text)))
+        pieces = _unglue(text, got)
+        glued = glued or len(pieces) > 1
+        for a, b in pieces:
+            lines.append(_line(tp, text[a:b], got[a:b], got[a:b], start + a, True))
+    if glued:  # pdfium ran two lines together: put every line back in its place, top to bottom
+        lines.sort(key=lambda ln: -ln.baseline)
+    for k in (-1, 0):  # a page number alone at the foot or head of the page is not the document's text
+        if lines and _PAGE_NUMBER.fullmatch(lines[k].text.strip()):
+            lines.pop(k)
     for ln in lines:
         ln.text = repair(ln.text, ln.boxes) if ln.rtl else ln.text
         ln.text = _CONTROLS.sub("", unpresent(ln.text.replace("\x02", "-").replace("\ufffe", "-")))
     return _paragraphs(lines)
+
+
+def _line(tp, text: str, boxes: list[Box] | None, got: list[Box], start: int, rtl: bool) -> Line:
+    ends = [b for b in got if b.right > b.left]
+    if not ends:
+        return Line(text, boxes, rtl)
+    return Line(text, boxes, rtl, baseline=_baseline(tp, start), left=min(b.left for b in ends),
+                right=max(b.right for b in ends), height=max(b.top - b.bottom for b in ends))
+
+
+def _unglue(text: str, boxes: list[Box]) -> list[tuple[int, int]]:
+    """(start, end) of the lines one pdfium line holds: it can run on into a line above or below
+    (the PDF drew them in that order) without a break. A letter whose box lies wholly above or
+    below the previous letter's starts another line (marks such as harakat are not letters)."""
+    cuts = [0]
+    prev: Box | None = None
+    for i, b in enumerate(boxes):
+        if text[i] not in _LETTERS or b.right <= b.left or b.top <= b.bottom:
+            continue
+        if prev is not None and (b.top < prev.bottom or b.bottom > prev.top):
+            cuts.append(i)
+        prev = b
+    cuts.append(len(boxes))
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
 
 def _first_strong_rtl(text: str) -> bool:
@@ -210,7 +240,9 @@ def _baseline(tp, i: int) -> float:
 def _paragraphs(lines: list[Line]) -> list[str]:
     placed = [ln for ln in lines if ln.height > 0]
     pitches = [a.baseline - b.baseline for a, b in zip(placed, placed[1:], strict=False) if a.baseline > b.baseline]
-    pitch = statistics.median(pitches) if pitches else 0.0
+    # the usual line spacing: the lower quartile of the steps between lines (most steps of a page
+    # of short paragraphs are paragraph gaps, so their median is not the line spacing)
+    pitch = sorted(pitches)[len(pitches) // 4] if pitches else 0.0
     col_left = min((ln.left for ln in placed), default=0.0)
     col_right = max((ln.right for ln in placed), default=0.0)
     width = col_right - col_left
@@ -299,7 +331,9 @@ def _from_visual(chars: list[str], boxes: list[Box]) -> tuple[list[str], list[Bo
 
 
 def _unreverse_ligatures(chars: list[str], boxes: list[Box]) -> list[str]:
-    """Letters that share one box came from one glyph (a ligature); pdfium gives them reversed."""
+    """Letters that share one box came from one glyph (a ligature). Some producers' PDFs come out
+    of pdfium with them reversed ("ال" for lam-alef), others not: a group is reversed only when
+    its first letter cannot join the next one (alef never does), so it cannot be in reading order."""
     out = list(chars)
     n = len(chars)
     i = 0
@@ -310,7 +344,8 @@ def _unreverse_ligatures(chars: list[str], boxes: list[Box]) -> list[str]:
         j = i + 1
         while j < n and chars[j] in _LETTERS and boxes[j] == boxes[i]:
             j += 1
-        out[i:j] = chars[i:j][::-1]
+        if chars[i] not in _JOINS_NEXT:
+            out[i:j] = chars[i:j][::-1]
         i = j
     return out
 

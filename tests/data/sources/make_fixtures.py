@@ -6,7 +6,8 @@
 Each document is written here as flat ODT XML (.fodt, kept beside the results as the record of what
 went in), then LibreOffice (soffice --headless --convert-to) lays it out and writes the PDF, DOCX
 and ODT. Each document's words, one paragraph a line, go to <name>.txt: the tests compare the
-extracted text with them. The web page (article.html) is the seed news report of
+extracted text with them. qt-persian.pdf is the Persian document laid out by Qt instead
+(QTextDocument to QPdfWriter), a second producer. The web page (article.html) is the seed news report of
 seeds/001_11b5a7baa82683a7.txt inside the chrome of a news site's article page, laid out as such
 sites lay theirs out (navigation, cookie banner, share buttons, an advertisement, related links,
 a newsletter box, footer); CHROME lists strings of that chrome, none of which may reach the text.
@@ -221,6 +222,23 @@ def _page_png(pdf_path: Path) -> bytes:
             + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
 
 
+def qt_pdf(paragraphs: list[str], out: Path) -> None:
+    """The Persian paragraphs laid out by Qt (QTextDocument printed by QPdfWriter, HarfBuzz shaping):
+    a second producer, whose PDFs pdfium reads differently (lam-alef in order, lines run together)."""
+    import os
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication, QPageSize, QPdfWriter, QTextDocument
+    app = QGuiApplication.instance() or QGuiApplication([])
+    doc = QTextDocument()
+    doc.setHtml('<html><body dir="rtl" style="font-family: \'Noto Naskh Arabic\'; font-size: 14pt">'
+                + "".join(f'<p dir="rtl">{escape(p)}</p>' for p in paragraphs) + "</body></html>")
+    writer = QPdfWriter(str(out))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setTitle(paragraphs[0])
+    doc.print_(writer)
+    del writer, app
+
+
 def soffice(src: Path, fmt: str, out: Path, profile: Path) -> Path:
     subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
                     "--outdir", str(out), str(src)], check=True, capture_output=True)
@@ -242,6 +260,7 @@ def main() -> None:
         for name, (xml, title, paras) in docs.items():
             (HERE / f"{name}.fodt").write_text(_fodt(xml, title), encoding="utf-8")
             (HERE / f"{name}.txt").write_text("\n".join(paras) + "\n", encoding="utf-8")
+        qt_pdf([p for page in PERSIAN_PAGES for p in page], HERE / "qt-persian.pdf")
         html, paras = _article_html()
         (HERE / "article.html").write_text(html, encoding="utf-8")
         (HERE / "article.txt").write_text("\n".join(paras) + "\n", encoding="utf-8")
