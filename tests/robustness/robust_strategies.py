@@ -17,7 +17,9 @@ from app.exchange import jsonio
 from app.store.store import Store
 
 PERSIAN = "آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيك۰۱۲۳۴۵۶۷۸۹\u200c "
-_chars = st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn"))
+# No bidi embeddings/overrides/isolates: single-line fields drop them on import (tests/core/test_bidi.py).
+_chars = st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn"),
+                       blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 text = st.text(_chars | st.sampled_from(PERSIAN), min_size=0, max_size=40)
 words = text.filter(lambda s: s.strip() != "" and s == s.strip())
 dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2024, 12, 31)).map(lambda d: d.isoformat())
@@ -30,7 +32,7 @@ CUSTOM_STATUSES = ("paused", "under_review")  # a document may bring statuses of
 def moments(draw) -> str:
     """A moment as another program may write it: UTC or any offset (or none, meaning UTC), with or
     without milliseconds. The database keeps it as UTC `YYYY-MM-DDTHH:MM:SS.mmmZ`."""
-    utc = draw(st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2030, 12, 31)))
+    utc = draw(st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2025, 12, 31)))
     utc = utc.replace(microsecond=draw(st.sampled_from([0, 1, 999, 500, draw(st.integers(0, 999))])) * 1000)
     minutes = draw(st.sampled_from([0, 0, 60, -300, 210, 330, 345, 600, -690, 840]))
     local = utc + dt.timedelta(minutes=minutes)
