@@ -126,6 +126,35 @@ def test_observation_note_link_opens_on_click_and_enter(window, gdp_id, qtbot, o
     assert opened == ["https://amar.org.ir/gdp"] * 2
 
 
+def test_an_observation_cites_the_words_it_was_read_in(window, gdp_id, qtbot):
+    """The observation form offers the item's citations; the one chosen is stored, marked, and Enter shows its words."""
+    window.reader.flash_ms = 60_000
+    window.go_to_item(gdp_id)
+    tab = window.panel.target
+    window.panel.tabs.setCurrentWidget(tab)
+    cits = window.session.store.citations_for_item(gdp_id)
+    assert tab.obs_cites.count() == len(cits) + 1
+    assert tab.obs_cites.itemData(0) is None
+    tab.obs_cites.setCurrentIndex(1)
+    tab.obs_value.setText("7.4")
+    tab.obs_on.setText("2025-02-01")
+    assert tab.add_observation()
+    stored = [o for o in window.session.store.observations_for_item(gdp_id) if o["observed_on"] == "2025-02-01"]
+    assert [o["citation_id"] for o in stored] == [cits[0]["id"]]
+    row = next(i for i, o in enumerate(tab.obs_rows) if o["observed_on"] == "2025-02-01")
+    it = tab.obs_list.topLevelItem(row)
+    assert it.text(1) == "7.4 ❝"
+    other = next(s["id"] for s in window.session.store.list_sources() if s["id"] != cits[0]["source_id"])
+    window.reader.show_source(other)  # the reader elsewhere: Enter must bring the cited words back
+    tab.obs_list.setCurrentItem(it)
+    tab.obs_list.setFocus()
+    qtbot.keyClick(tab.obs_list, Qt.Key.Key_Return)
+    assert window.reader.source_id == cits[0]["source_id"]
+    assert window.reader.flash_range() == (cits[0]["start"], cits[0]["end"])
+    window.session.undo_stack.undo()
+    assert [o for o in window.session.store.observations_for_item(gdp_id) if o["observed_on"] == "2025-02-01"] == []
+
+
 # -- the reader follows the selected item ------------------------------------------------------------
 
 def _placed(window, item_id):

@@ -17,6 +17,8 @@ from ..widgets import FieldError, escape_tooltip, fit_date, open_url, plain_labe
 from .base import ItemTab, fmt_num
 from .chart import TargetChart
 
+Qt = QtCore.Qt
+
 
 class TargetTab(ItemTab):
     """Baseline, target and observations; a progress bar and a chart; edit target, add values."""
@@ -86,7 +88,7 @@ class TargetTab(ItemTab):
         self.obs_list.setHeaderLabels(["Observed on", "Value", "Note"])
         self.obs_list.setRootIsDecorated(False)
         self.obs_list.setMaximumHeight(110)
-        self.obs_list.itemActivated.connect(lambda it, _c: self._open_note_link(it))
+        self.obs_list.itemActivated.connect(lambda it, _c: self._activated(it))
         self.obs_list.itemClicked.connect(lambda it, c: c == 2 and self._open_note_link(it))
         ol.addWidget(self.obs_list, 0, 0, 1, 3)
         self.obs_value = QtWidgets.QLineEdit()
@@ -111,13 +113,31 @@ class TargetTab(ItemTab):
         ol.addWidget(self.obs_value, 1, 0, 1, 2)
         ol.addWidget(self.obs_on, 1, 2)
         ol.addWidget(self.obs_note, 2, 0, 1, 3)
+        # the evidence in the sources: one of the item's citations (the words the value was read in)
+        self.obs_cites = QtWidgets.QComboBox()
+        self.obs_cites.setAccessibleName("Cited words")
+        self.obs_cites.setToolTip("The item's words in a source that this value was read from")
+        self.obs_cites.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.obs_cites.setMinimumContentsLength(12)
+        ol.addWidget(self.obs_cites, 3, 0, 1, 3)
         self.obs_error = FieldError()
-        ol.addWidget(self.obs_error, 3, 0, 1, 3)
-        ol.addWidget(self.obs_remove, 4, 1)
-        ol.addWidget(self.obs_add, 4, 2)
+        ol.addWidget(self.obs_error, 4, 0, 1, 3)
+        ol.addWidget(self.obs_remove, 5, 1)
+        ol.addWidget(self.obs_add, 5, 2)
         ol.setColumnStretch(0, 1)
         lay.addWidget(obs)
         self.obs_rows: list[dict] = []
+
+    def _activated(self, it: QtWidgets.QTreeWidgetItem) -> bool:
+        """Enter or double-click: the note's first web address, else the cited words in the reader."""
+        if self._open_note_link(it):
+            return True
+        r = self.obs_list.indexOfTopLevelItem(it)
+        cid = self.obs_rows[r].get("citation_id") if 0 <= r < len(self.obs_rows) else None
+        if cid:
+            self.panel.citation_opened.emit(cid)
+            return True
+        return False
 
     def _open_note_link(self, it: QtWidgets.QTreeWidgetItem) -> bool:
         """Open the first web address in an observation's note; False when it has none."""
@@ -141,9 +161,24 @@ class TargetTab(ItemTab):
         self.direction.setCurrentIndex(max(0, self.direction.findData((t or {}).get("direction") or "increase")))
         self.error.show_error(None)
         self.obs_list.clear()
+        cits = st.citations_for_item(item["id"]) if item else []
+        quotes = {c["id"]: c["quote"] for c in cits}
+        keep = self.obs_cites.currentData()
+        self.obs_cites.clear()
+        self.obs_cites.addItem("Cites no words of a source", None)
+        for c in cits:
+            q = " ".join((c["quote"] or "").split())
+            self.obs_cites.addItem(f"“{q[:60]}{'…' if len(q) > 60 else ''}”", c["id"])
+            self.obs_cites.setItemData(self.obs_cites.count() - 1, escape_tooltip(f"{c['source_title']}\n\n{q}"),
+                                       Qt.ItemDataRole.ToolTipRole)
+        self.obs_cites.setCurrentIndex(max(0, self.obs_cites.findData(keep)) if keep else 0)
         for o in self.obs_rows:
             it = QtWidgets.QTreeWidgetItem([o["observed_on"], fmt_num(o["value"]), " ".join((o["note"] or "").split())])
             it.setToolTip(2, escape_tooltip(o["note"] or ""))
+            if o.get("citation_id") in quotes:
+                q = " ".join((quotes[o["citation_id"]] or "").split())
+                it.setToolTip(1, escape_tooltip(f"Read in: “{q}”\n\nPress Enter to show the words in the reader."))
+                it.setText(1, it.text(1) + " ❝")
             if web_links(o["note"] or ""):
                 font = QtGui.QFont(self.obs_list.font())
                 font.setUnderline(True)
@@ -207,7 +242,8 @@ class TargetTab(ItemTab):
             return False
         self.obs_error.show_error(None)
         ok = self.session.push(cmds.AddObservation(self.session, self.item["id"], self.obs_value.text().strip(),
-                                                   self.obs_on.text().strip(), self.obs_note.text()))
+                                                   self.obs_on.text().strip(), self.obs_note.text(),
+                                                   self.obs_cites.currentData()))
         if ok:
             self.obs_value.clear()
             self.obs_note.clear()
