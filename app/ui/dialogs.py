@@ -119,6 +119,7 @@ class TrackItemDialog(QtWidgets.QDialog):
         fw_row.addWidget(self.new_framework)
         self.parent_id: str | None = None
         self.parent_label = plain_label("(none: at the top of the framework)", wrap=False, name="Parent")
+        self.parent_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         self.choose_parent = QtWidgets.QPushButton("C&hoose…")
         self.choose_parent.setAccessibleName("Choose parent")
         self.choose_parent.setAutoDefault(False)

@@ -340,3 +340,16 @@ def test_another_framework_in_the_panel_moves_the_item_with_its_children(window)
     assert window.act_undo.text().startswith("&Undo Move 7 items to Almaty")
     window.act_undo.trigger()
     assert {st.get_item(i)["framework_id"] for i in by.values()} == {tokyo}
+
+
+def test_a_long_parent_title_never_widens_the_panel(window):
+    """The parent's title (TS: 90 characters) is shown in a label whose width the layout ignores, so the
+    panel keeps its width (in the real window it otherwise pushed the "…" button off screen)."""
+    from PySide6 import QtWidgets
+    st = window.session.store
+    by = refs(st, fw(st, "Tokyo")["id"])
+    window.go_to_item(by["2"])
+    label = window.panel.parent_title
+    assert label.text() == st.get_item(by["TS"])["title"]
+    assert label.sizePolicy().horizontalPolicy() == QtWidgets.QSizePolicy.Policy.Ignored
+    assert label.minimumWidth() == 1
