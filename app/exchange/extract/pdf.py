@@ -18,7 +18,6 @@ Right-to-left text needs repairs, each one checked against the characters' boxes
 from __future__ import annotations
 
 import ctypes
-import importlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -208,7 +207,7 @@ def _char_box_function():
     if not _FAST:
         import pypdfium2.raw as raw
         try:
-            bindings = importlib.import_module("pypdfium2_raw.bindings")  # the library pypdfium2 loaded
+            import pypdfium2_raw.bindings as bindings  # type: ignore[import-untyped]  # what pypdfium2 loaded
             fn = ctypes.CDLL(bindings._libs["pdfium"]._name).FPDFText_GetCharBox
             fn.restype = ctypes.c_int
             _FAST.append((fn, True))
