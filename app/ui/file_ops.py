@@ -70,17 +70,27 @@ class Progress:
         self.dialog.setValue(0)
         self.cancel_after: int | None = None  # tests: press Cancel after this many calls
         self.calls = 0
+        self.closed = False
 
     def __call__(self, done: int, total: int) -> bool:
+        """For work on the window's own thread: show progress and let Cancel be pressed."""
+        self.show(done, total)
+        QtWidgets.QApplication.processEvents()
+        return not self.dialog.wasCanceled()
+
+    def show(self, done: int, total: int) -> bool:
+        """For work on another thread: the window's event loop is already running."""
         self.calls += 1
         if self.cancel_after is not None and self.calls > self.cancel_after:
             self.dialog.cancel()
         self.dialog.setMaximum(max(total, 1))
         self.dialog.setValue(min(done, max(total, 1)))
-        QtWidgets.QApplication.processEvents()
         return not self.dialog.wasCanceled()
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         self.dialog.reset()
         self.dialog.close()
         self.dialog.deleteLater()
@@ -88,24 +98,36 @@ class Progress:
 
 def import_file(win: FileWindow, path: Path, kind: str,
                 progress_hook: Callable[[Progress], None] | None = None) -> jsonio.ImportReport | None:
-    """Import a JSON document or a CSV sheet as one undoable step; Cancel rolls it all back."""
+    """Import a JSON document or a CSV sheet as one undoable step; Cancel rolls it all back.
+
+    A JSON document is read, checked and its quotes placed on a worker thread (import_worker),
+    the window staying live with Cancel; then it is written in one short transaction here.
+    """
     from ..exchange import csvio, jsonio  # here, not at start-up: they bring the anchoring engine
+    from .import_worker import prepare_off_thread
     session = win.session
-    try:  # read and shape the file first: a bad file is refused before anything is locked
-        if kind == "csv":
-            doc, importer = csvio.read_sheet(session.store, path), csvio.sheet_importer(path.name)
-        else:
-            doc, importer = jsonio.load_file(path), jsonio.import_document
-    except (PolicyTrackerError, OSError) as e:
-        session.error(f"{path.name} was not imported: {e}")
-        return None
     progress = Progress(cast(QtWidgets.QWidget, win), f"Importing {path.name}…")
     if progress_hook:
         progress_hook(progress)
-    cmd = cmds.ImportDocument(session, doc, importer, f"Import {path.name}", progress)
     try:
+        try:  # read, shape and check the file first: a bad file is refused before anything is locked
+            if kind == "csv":
+                doc, importer = csvio.read_sheet(session.store, path), csvio.sheet_importer(path.name)
+            else:
+                progress.dialog.setLabelText(f"Reading and checking {path.name}…")
+                doc = prepare_off_thread(session.store.path, path, progress.show)
+                importer = jsonio.import_document
+                progress.dialog.setLabelText(f"Importing {path.name}…")
+        except jsonio.ImportCancelled:
+            raise
+        except (PolicyTrackerError, OSError) as e:
+            progress.close()  # never over the message
+            session.error(f"{path.name} was not imported: {e}")
+            return None
+        cmd = cmds.ImportDocument(session, doc, importer, f"Import {path.name}", progress)
         ok = session.push(cmd)
     except jsonio.ImportCancelled:
+        progress.close()
         session.inform("The import was cancelled; nothing was changed.")
         return None
     finally:
