@@ -11,6 +11,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import Any
 
 from .cli_support import CliError, db_path, open_store, write_output
 from .core.model import PolicyTrackerError
@@ -82,6 +83,7 @@ def cmd_import(args) -> int:
         raise CliError(f"{path} does not exist.")
     from .services import operations
     store = open_store(args, create=True)
+    doc: Any
     try:  # the window's own operation, so the command line follows the same rules
         if path.suffix.lower() == ".csv":
             from .exchange import csvio
