@@ -86,3 +86,13 @@ def test_the_installed_command_lists_frameworks(seeded_path):
     lines = r.stdout.splitlines()
     assert len(lines) == 5
     assert any(" 7 items  Tokyo Statement" in line for line in lines)
+
+
+def test_a_missing_database_is_one_sentence_and_not_created(capsys, tmp_path):
+    """Renaming in a file that does not exist says so in one sentence, exit 1, and creates nothing."""
+    path = tmp_path / "none.sqlite"
+    code, out, err = run(capsys, "framework", "rename", "Plan", "New", "--db", path)
+    assert (code, out) == (1, "")
+    assert err == (f"policy-tracker: There is no database at {path}; create one with "
+                   f"`policy-tracker init --db {path}`.\n")
+    assert not path.exists()

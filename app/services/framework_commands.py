@@ -7,9 +7,37 @@ title (ignoring case); a title that names none or several is one sentence and ex
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-from ..cli_support import CliError, open_store
+from ..core.model import PolicyTrackerError
+from ..paths import default_db_path
 from ..store import hierarchy as H
+
+
+class CliError(PolicyTrackerError):
+    pass
+
+
+def open_store(args, *, create: bool = False):
+    """The database of --db (or the default), as every command opens it; a missing file is one
+    sentence unless `create`. (app.cli_support does the same, but it reaches app.exchange, which a
+    service may not import.)"""
+    from ..store.store import Store
+    db = getattr(args, "db", None)
+    path = Path(db).expanduser() if db else default_db_path()
+    new = not path.exists() or path.stat().st_size == 0
+    if new and not create:
+        raise CliError(f"There is no database at {path}; create one with `policy-tracker init --db {path}`.")
+    if new:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    store = Store(path, create=True)
+    for warning in store.warnings:
+        print(f"policy-tracker: warning: {warning}", file=sys.stderr)
+    if store.migration_backup:
+        print(f"Upgraded {path.name}; the previous version was kept as {store.migration_backup.name}.",
+              file=sys.stderr)
+    return store
 
 
 def resolve(store, name: str) -> dict:
