@@ -343,8 +343,7 @@ def test_another_framework_in_the_panel_moves_the_item_with_its_children(window)
 
 
 def test_a_long_parent_title_never_widens_the_panel(window):
-    """The parent's title (TS: 90 characters) is shown in a label whose width the layout ignores, so the
-    panel keeps its width (in the real window it otherwise pushed the "…" button off screen)."""
+    """The parent's long title sits in a label whose width the layout ignores, so the "…" button stays on screen."""
     from PySide6 import QtWidgets
     st = window.session.store
     by = refs(st, fw(st, "Tokyo")["id"])
