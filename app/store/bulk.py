@@ -1,8 +1,9 @@
 """Bulk writes for large generated or imported data sets: many rows per statement, one transaction per batch.
 
-Rows go through the real schema - foreign keys, the full-text, count and audit triggers all fire -
-only faster: `executemany` over prepared tuples inside `store.write()`, with a session that raises
-the page cache and relaxes fsync while a throw-away build runs (`fast_session`).
+Rows go through the real schema - foreign keys, the count, audit and search-queue triggers all fire,
+and each batch's rows are indexed for search at its COMMIT (Store.write) - only faster: `executemany`
+over prepared tuples inside `store.write()`, with a session that raises the page cache and relaxes
+fsync while a throw-away build runs (`fast_session`).
 """
 from __future__ import annotations
 

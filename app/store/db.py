@@ -6,6 +6,13 @@ writes that begin with BEGIN IMMEDIATE (a deferred BEGIN that reads then writes 
 with "database is locked", ignoring the timeout). A file is inspected read-only, and checked with
 quick_check, before anything is written to it, so a file we refuse is left byte-identical and
 never renamed: the person decides what happens to it, helped by the newest good backup we name.
+
+Every connection the app opens comes from `sqlite_connect` (app/store/connections.py, re-exported
+here; a leaf module so that the migrator can use it too): `PRAGMA trusted_schema = OFF`, so nothing
+a file carries - a trigger, view, generated column or index expression someone added - may call a
+function or virtual table that is not marked innocuous, and SQLITE_DBCONFIG_DEFENSIVE where the
+driver exposes it (Python 3.12+). FTS5 is not innocuous, so no trigger may write the search
+indexes: `flush_search_queue` indexes the rows migration 0003's triggers queue, before every COMMIT.
 """
 from __future__ import annotations
 
@@ -18,6 +25,7 @@ from typing import Callable
 from ..core.model import PolicyTrackerError
 from . import backups, guard
 from .backups import writable as _writable
+from .connections import SEARCH_INDEXES, flush_search_queue, harden, search_queue_pending, sqlite_connect  # noqa: F401 - re-exported
 from .migrator import APP_ID, check_history, latest_version, migrate, migrations, schema_differences, split_statements  # noqa: F401 - re-exported
 
 BUSY_TIMEOUT_MS = 10_000
@@ -150,8 +158,7 @@ def inspect_file(path: Path, *, check: bool = True, migrations_dir: Path | None 
 def _inspect(path: Path, check: bool, immutable: bool, migrations_dir: Path | None = None) -> tuple[int, bool]:
     conn = None
     try:
-        conn = sqlite3.connect(_ro_uri(path, immutable=immutable), uri=True)
-        conn.execute("PRAGMA trusted_schema = OFF")  # nothing of a file not yet checked may run
+        conn = sqlite_connect(_ro_uri(path, immutable=immutable), uri=True)  # nothing of it may run
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.OperationalError as e:
@@ -159,7 +166,7 @@ def _inspect(path: Path, check: bool, immutable: bool, migrations_dir: Path | No
                 raise
             # a WAL file in a folder we may not write to, with no -shm: read the main file as it is
             conn.close()
-            conn = sqlite3.connect(_ro_uri(path, immutable=True), uri=True)
+            conn = sqlite_connect(_ro_uri(path, immutable=True), uri=True)
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -195,15 +202,15 @@ def connect(path: Path, *, readonly: bool = False, journal: str = "wal") -> Conn
     conn: Connection
     if readonly:
         try:
-            conn = sqlite3.connect(_ro_uri(path), uri=True, isolation_level=None, check_same_thread=False,
-                                   factory=Connection)
+            conn = sqlite_connect(_ro_uri(path), uri=True, isolation_level=None, check_same_thread=False,
+                                  factory=Connection)
             conn.execute("PRAGMA user_version").fetchone()
         except sqlite3.OperationalError:
-            conn = sqlite3.connect(_ro_uri(path, immutable=True), uri=True, isolation_level=None,
-                                   check_same_thread=False, factory=Connection)
+            conn = sqlite_connect(_ro_uri(path, immutable=True), uri=True, isolation_level=None,
+                                  check_same_thread=False, factory=Connection)
     else:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
-                               timeout=BUSY_TIMEOUT_MS / 1000, factory=Connection)
+        conn = sqlite_connect(str(path), isolation_level=None, check_same_thread=False,
+                              timeout=BUSY_TIMEOUT_MS / 1000, factory=Connection)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     if not readonly:
@@ -243,7 +250,7 @@ def backup(conn: sqlite3.Connection, dest: Path, *, pages: int = -1,
         leftover.unlink(missing_ok=True)
     try:
         create_private_file(tmp)
-        target = sqlite3.connect(str(tmp))
+        target = sqlite_connect(str(tmp))
         try:
             conn.backup(target, pages=pages, progress=progress)
             target.execute("PRAGMA journal_mode = DELETE")

@@ -22,9 +22,15 @@ Schema Changes"):
      must still compile (the schema check SQLite itself runs on a modern ALTER TABLE RENAME);
   5. the step's row in `schema_migrations` and PRAGMA user_version, then COMMIT;
   6. foreign_keys and legacy_alter_table back as they were, whatever happened.
-A step must therefore not BEGIN, COMMIT, ROLLBACK, VACUUM, set PRAGMA foreign_keys or call
-executescript() (which commits first): SQL steps with such statements are refused before they run,
-and a Python step that ends the transaction itself is reported as broken.
+Every step runs with `PRAGMA trusted_schema = OFF` (set with foreign_keys in 1, restored in 6),
+as every connection of the app does: top-level SQL of a step may use FTS5 (0002's 'rebuild'), no
+trigger or view may. A step's writes are therefore queued for the search indexes by 0003's
+triggers, and the runner indexes them (connections.flush_search_queue) right after the step,
+before the checks of 4. No step so far needs trusted_schema on; one that truly did would have to
+say why, and turn it on for its one statement in a Python step and off again.
+A step must therefore not BEGIN, COMMIT, ROLLBACK, VACUUM, set PRAGMA foreign_keys or
+trusted_schema or call executescript() (which commits first): SQL steps with such statements are
+refused before they run, and a Python step that ends the transaction itself is reported as broken.
 
 Rebuilding a table in a step (the standard 12 steps; the runner does 1, 2, 10, 11 and 12)
 -----------------------------------------------------------------------------------------
@@ -66,13 +72,14 @@ from typing import Callable, Iterable, NamedTuple
 
 from ..core.model import PolicyTrackerError
 from ..paths import MIGRATIONS_DIR
+from .connections import flush_search_queue, sqlite_connect
 
 APP_ID = 0x50545231  # "PTR1" in the header's application_id, so `file` tools can tell us apart
 RECORD_TABLE = "schema_migrations"
 STEP_NAME = re.compile(r"(\d{4})_[\w-]+\.(sql|py)$")
 # statements a step may not run: the runner owns the transaction and the foreign-key switch
 FORBIDDEN = re.compile(r"(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE|VACUUM|DETACH|ATTACH)\b"
-                       r"|PRAGMA\s+(\w+\.)?(foreign_keys|journal_mode|user_version|application_id)\b",
+                       r"|PRAGMA\s+(\w+\.)?(foreign_keys|journal_mode|user_version|application_id|trusted_schema)\b",
                        re.IGNORECASE)
 
 
@@ -309,6 +316,8 @@ def _apply(conn: sqlite3.Connection, step: Step, steps: list[Step], migrations_d
         if not conn.in_transaction:
             raise MigrationError(f"Migration {step.path.name} ended the runner's transaction itself (COMMIT or "
                                  f"executescript); part of it may be saved, so restore the copy made before upgrading.")
+        # rows the step wrote are queued for the search indexes (0003): index them in this transaction
+        flush_search_queue(conn, if_present=True)
         after = _fk_problems(conn)
         if after:
             raise MigrationError(f"Migration {step.path.name} was not applied: it would leave {_describe(after)}; "
@@ -348,12 +357,15 @@ def migrate(conn: sqlite3.Connection, target: int | None = None, *, migrations_d
             continue
         fk_was = conn.execute("PRAGMA foreign_keys").fetchone()[0]
         legacy_was = conn.execute("PRAGMA legacy_alter_table").fetchone()[0]
+        trusted_was = conn.execute("PRAGMA trusted_schema").fetchone()[0]
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("PRAGMA legacy_alter_table = ON")
+        conn.execute("PRAGMA trusted_schema = OFF")  # whoever opened conn: no step needs it on
         try:
             if _apply(conn, step, steps, migrations_dir):
                 applied.append(step.version)
         finally:
+            conn.execute(f"PRAGMA trusted_schema = {'ON' if trusted_was else 'OFF'}")
             conn.execute(f"PRAGMA legacy_alter_table = {'ON' if legacy_was else 'OFF'}")
             conn.execute(f"PRAGMA foreign_keys = {'ON' if fk_was else 'OFF'}")
     return applied
@@ -448,7 +460,7 @@ def expected_schema(version: int, migrations_dir: Path | None = None) -> list[tu
         if data and [tuple(x) for x in data["steps"]] == list(key):  # written from these very steps
             _expected_cache[key] = [tuple(e) for e in data["entries"]]
             return _expected_cache[key]
-    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn = sqlite_connect(":memory:", isolation_level=None)
     try:
         migrate(conn, version, migrations_dir=migrations_dir)
         entries = schema_entries(conn)
@@ -483,7 +495,7 @@ def write_schemas() -> list[Path]:
     for step in migrations():
         _expected_cache.clear()
         steps = [s for s in migrations() if s.version <= step.version]
-        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn = sqlite_connect(":memory:", isolation_level=None)
         try:
             migrate(conn, step.version)
             entries = schema_entries(conn)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..core.textnorm import fold, normalize, normalize_with_offsets
+from .connections import sqlite_connect
 
 SCOPES = ("items", "notes", "sources")
 
@@ -68,9 +69,10 @@ def fts_query(text: str) -> str:
 
 
 def open_read_only(path: Path | str, *, timeout: float = 5.0) -> sqlite3.Connection:
-    """A read-only connection to a Policy Tracker file (never creates or changes the file)."""
+    """A read-only connection to a Policy Tracker file (never creates or changes the file), hardened
+    as every connection of the app is (connections.sqlite_connect: trusted_schema off)."""
     uri = f"{Path(path).expanduser().resolve().as_uri()}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=True)
+    conn = sqlite_connect(uri, uri=True, timeout=timeout, check_same_thread=True)
     conn.row_factory = sqlite3.Row
     return conn
 

@@ -86,6 +86,13 @@ def _friendly(e: sqlite3.Error) -> PolicyTrackerError:
 
 
 _INSERT_SQL: dict[tuple[str, tuple[str, ...]], str] = {}  # (table, columns) -> its INSERT statement
+# (rows of the table the index lacks, rows the index has that the table lacks), allowing for the
+# queue: the index holds a row exactly when it is queued with had_old, or not queued and in the table
+_INDEX_ROWS_DISAGREE = (
+    "WITH expected(seq) AS (SELECT seq FROM {fts}_pending WHERE had_old UNION ALL "
+    "SELECT seq FROM {table} WHERE seq NOT IN (SELECT seq FROM {fts}_pending)) "
+    "SELECT (SELECT count(*) FROM (SELECT seq FROM expected EXCEPT SELECT id FROM {fts}_docsize)), "
+    "(SELECT count(*) FROM (SELECT id FROM {fts}_docsize EXCEPT SELECT seq FROM expected))")
 
 
 class SavingStopped(PolicyTrackerError):
@@ -110,6 +117,8 @@ class Store:
         self._db: sqlite_utils.Database | None = None
         self._lock = threading.RLock()
         self._depth = 0
+        # rows another program wrote are queued for the search index (migration 0003): index them now
+        self.flush_search_queue()
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -184,6 +193,9 @@ class Store:
                 self._refuse_if_unsafe()  # again under the write lock
                 first = self._audit_max()
                 yield self
+                # the search indexes take the rows this write changed (queued by triggers, which may
+                # not write FTS5 themselves with trusted_schema off), in the same transaction
+                dbmod.flush_search_queue(self.conn)
                 self._refuse_if_unsafe()  # nothing reaches a file we can no longer vouch for
                 last = self._audit_max()
                 self.conn.execute("COMMIT")
@@ -199,6 +211,38 @@ class Store:
                 raise
             finally:
                 self._depth = 0
+
+    def flush_search_queue(self) -> bool:
+        """Index the rows waiting in the search queues now; True when none is left waiting.
+
+        Every write() does this before its COMMIT, so only rows another program wrote (the sqlite3
+        shell, sqlite-utils: their triggers queue rows but cannot index them) wait between writes.
+        Called on opening and when another program's commit is noticed (changes_by_others); it never
+        waits for a lock: when the file is busy, read-only, or being written by another thread, the
+        rows stay queued for the next write's COMMIT. Inside this thread's own write() it indexes
+        them in that transaction, so a search there sees the write's own changes.
+        """
+        if self.readonly or self._guard is None:
+            return False
+        if not self._lock.acquire(blocking=False):
+            return False  # another thread is inside write(): its COMMIT flushes
+        try:
+            if not dbmod.search_queue_pending(self.conn):
+                return True
+            if self._depth:
+                dbmod.flush_search_queue(self.conn)
+                return True
+            self.conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                with self.write():
+                    pass  # write() flushes before its COMMIT
+            except PolicyTrackerError:  # busy, or saving stopped: left for a later write
+                return False
+            finally:
+                self.conn.execute(f"PRAGMA busy_timeout = {dbmod.BUSY_TIMEOUT_MS}")
+            return True
+        finally:
+            self._lock.release()
 
     def _one(self, sql: str, params: Iterable = ()) -> dict | None:
         row = self.conn.execute(sql, tuple(params)).fetchone()
@@ -228,8 +272,10 @@ class Store:
         """What other connections wrote after audit id `since`: (new bookmark, grouped rows).
 
         Each group is {"table", "action", "count", "summaries"} with up to three row summaries;
-        rows this connection wrote itself are left out.
+        rows this connection wrote itself are left out. Rows the other program queued for the search
+        index are indexed here (flush_search_queue), so that search finds them.
         """
+        self.flush_search_queue()
         own, self._own_audit = self._own_audit, []
         rows = self.conn.execute(
             "SELECT id, table_name, action, summary FROM audit_log WHERE id > ? ORDER BY id LIMIT 20000",
@@ -704,6 +750,8 @@ class Store:
         The SQL lives in search_queries so the window's worker thread runs exactly the same.
         """
         from .search_queries import search
+        if self._depth:  # inside this thread's write(): the index takes its changes first
+            self.flush_search_queue()
         return search(self.conn, query, limit=limit, scopes=scopes)
 
     def source_match_offsets(self, source_id: str, query: str) -> list[tuple[int, int]]:
@@ -715,14 +763,35 @@ class Store:
 
     # -- checks ----------------------------------------------------------------------------------------
     def integrity_problems(self) -> list[str]:
+        """What is wrong with the file: SQLite's integrity check, foreign keys, the search indexes.
+
+        Rows another program queued for the search index are not a problem: they are indexed
+        first (flush_search_queue). Each index is then checked by FTS5 against its table (its
+        'integrity-check' command, rank 1). An index whose queue could not be emptied (the file is
+        busy) is checked for its own consistency only (rank 0), and on a read-only file, where
+        FTS5's check (an INSERT) cannot run at all, each index must hold exactly the rows of its
+        table, allowing for the queue.
+        """
         problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
         problems += [f"foreign key: {r[0]} row {r[1]} points to a missing {r[2]} row"
                      for r in self.conn.execute("PRAGMA foreign_key_check")]
-        for table in ("items_fts", "status_updates_fts", "sources_fts"):
+        self.flush_search_queue()
+        waiting = set(dbmod.search_queue_pending(self.conn))
+        for fts, table, _cols in dbmod.SEARCH_INDEXES:
+            fix = "; rebuild it with `sqlite-utils rebuild-fts`"
+            if self.readonly or fts in waiting:
+                missing, extra = self.conn.execute(_INDEX_ROWS_DISAGREE.format(fts=fts, table=table)).fetchone()
+                if missing or extra:
+                    problems.append(f"search index {fts}: {missing} row(s) of {table} missing from it and "
+                                    f"{extra} row(s) in it that {table} does not have{fix}")
+                    continue
+            if self.readonly:
+                continue
             try:  # FTS5's own check of the index against its content (rank 1: compare with the table)
-                self.conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+                self.conn.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', "
+                                  f"{0 if fts in waiting else 1})")
             except sqlite3.DatabaseError as e:
-                problems.append(f"search index {table}: {e}; rebuild it with `sqlite-utils rebuild-fts`")
+                problems.append(f"search index {fts}: {e}{fix}")
         return problems
 
     def table_counts(self) -> dict[str, int]:

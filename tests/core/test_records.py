@@ -18,7 +18,7 @@ from app.core.records import NOW, Field
 # Tables of a file that are not records: vocabularies kept by the migrations, bookkeeping, indexes.
 NOT_RECORDS = {"app_meta", "item_kinds", "relation_kinds", "audit_log", "framework_status_counts",
                "schema_migrations", "sqlite_sequence"}
-FTS_SHADOWS = ("_config", "_data", "_docsize", "_idx", "_content")
+FTS_SHADOWS = ("_config", "_data", "_docsize", "_idx", "_content", "_pending")  # _pending: 0003's queues
 
 
 def _xinfo(conn, table: str) -> list[dict]:

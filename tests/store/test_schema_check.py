@@ -16,6 +16,7 @@ from app.store.store import Store
 
 EVIL = ("CREATE TRIGGER rewrite_notes AFTER INSERT ON status_updates BEGIN "
         "UPDATE status_updates SET note = 'rewritten' WHERE id = new.id; END")
+PWN = "CREATE TRIGGER evil AFTER INSERT ON status_updates BEGIN UPDATE items SET title='pwned'; END"
 
 
 def _sha(p: Path) -> str:
@@ -44,12 +45,13 @@ def test_committed_schemas_are_what_the_steps_make():
         conn.close()
 
 
-def test_a_file_with_an_extra_trigger_is_refused_untouched(seeded_path):
+@pytest.mark.parametrize("trigger, name", [(EVIL, "rewrite_notes"), (PWN, "evil")])
+def test_a_file_with_an_extra_trigger_is_refused_untouched(seeded_path, trigger, name):
     """Opening a file with a trigger of its own refuses it in one sentence, byte for byte unchanged."""
-    before = _craft(seeded_path, EVIL)
+    before = _craft(seeded_path, trigger)
     with pytest.raises(dbmod.DatabaseOpenError) as e:
         Store(seeded_path)
-    assert str(e.value) == (f"{seeded_path} has a trigger 'rewrite_notes' on status_updates that this version of "
+    assert str(e.value) == (f"{seeded_path} has a trigger '{name}' on status_updates that this version of "
                             f"Policy Tracker did not create, so it was not opened and nothing in it ran; it was "
                             f"left exactly as it is.")
     assert _sha(seeded_path) == before
