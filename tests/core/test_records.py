@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import inspect
 import re
 import sqlite3
@@ -17,7 +18,10 @@ from app.core.records import NOW, Field
 
 # Tables of a file that are not records: vocabularies kept by the migrations, bookkeeping, indexes.
 NOT_RECORDS = {"app_meta", "item_kinds", "relation_kinds", "audit_log", "framework_status_counts",
-               "schema_migrations", "sqlite_sequence"}
+               "schema_migrations", "sqlite_sequence",
+               # a source's original file and its page boundaries (0004): parts of the source record,
+               # written with it by AddSource, not records of their own
+               "source_files", "source_pages"}
 FTS_SHADOWS = ("_config", "_data", "_docsize", "_idx", "_content", "_pending")  # _pending: 0003's queues
 
 
@@ -206,7 +210,7 @@ def test_a_new_field_reaches_the_store_json_and_csv(with_summary, tmp_path):
     editing.update_item(store, "it", {"summary": "Changed in the window"})
     assert store.get_item("it")["summary"] == "Changed in the window"
     assert "Changed in the window" in store.item_fingerprints(["it"])["it"]  # what undo checks
-    jsonio.import_document(store, _doc(summary="From a newer copy", updated_at="2999-01-01T00:00:00.000Z"))
+    jsonio.import_document(store, _doc(summary="From a newer copy", updated_at=_now()))
     assert store.get_item("it")["summary"] == "From a newer copy"  # the merge takes it too
 
     header, row = csvio.export_rows(store)
@@ -224,3 +228,8 @@ def test_without_the_new_field_nothing_of_it_appears(empty_store):
     from app.exchange import csvio
     from app.store import store as store_mod
     assert "summary" not in store_mod.ITEM_COLUMNS and "summary" not in csvio.columns()
+
+
+def _now() -> str:
+    """This moment as the exchange format writes it (an import may not bring a later one)."""
+    return v.timestamp(dt.datetime.now(dt.timezone.utc).isoformat(), "updated_at")
