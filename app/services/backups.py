@@ -156,7 +156,7 @@ def restore_backup(backup_path: Path | str, db_path: Path | str, *, now: dt.date
     files.verify_backup(backup_path)
     if backup_path.resolve() == db_path.resolve():
         raise BackupError("A backup cannot be restored onto itself.")
-    source = sqlite3.connect(files.read_only_uri(backup_path), uri=True)
+    source = dbmod.sqlite_connect(files.read_only_uri(backup_path), uri=True)
     try:
         # checked again inside the read transaction the copy is taken from, before anything is
         # touched: what is restored is what was checked, even if the file was swapped meanwhile

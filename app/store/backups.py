@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..core.model import PolicyTrackerError
 from ..paths import user_data_dir
+from .connections import sqlite_connect
 from .guard import refuse_database_file
 from .migrator import APP_ID, check_history, latest_version, schema_differences
 from .outputs import not_a_file
@@ -235,7 +236,7 @@ def verify_backup(path: Path) -> int:
                 raise BackupError(f"{path} is not a regular file, so it is not a backup; nothing was restored.")
             if not fh.read(16).startswith(b"SQLite format 3"):
                 raise BackupError(f"{path.name} is not a backup of a Policy Tracker database.")
-        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        conn = sqlite_connect(read_only_uri(path), uri=True)
         try:
             return check_open_backup(conn, path)
         finally:
