@@ -27,6 +27,7 @@ from . import backups, guard
 from .backups import writable as _writable
 from .connections import SEARCH_INDEXES, flush_search_queue, harden, search_queue_pending, sqlite_connect  # noqa: F401 - re-exported
 from .migrator import APP_ID, check_history, latest_version, migrate, migrations, schema_differences, split_statements  # noqa: F401 - re-exported
+from .outputs import refuse_unsafe_output
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -230,9 +231,12 @@ def connect(path: Path, *, readonly: bool = False, journal: str = "wal") -> Conn
 
 def create_private_file(path: Path) -> None:
     """Create an empty file readable only by its owner (0600), whatever the umask."""
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
+    # O_NOFOLLOW: a link planted under the name is refused, never followed to somebody else's file
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
 
 
 def backup(conn: sqlite3.Connection, dest: Path, *, pages: int = -1,
@@ -244,6 +248,7 @@ def backup(conn: sqlite3.Connection, dest: Path, *, pages: int = -1,
     """
     dest = Path(dest)
     guard.refuse_database_file(dest, "write a copy to")
+    refuse_unsafe_output(dest, "the copy")  # a device, pipe or folder chosen in Save a Copy
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".partial")
     for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):

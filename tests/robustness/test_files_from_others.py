@@ -517,3 +517,20 @@ def test_a_trigger_carried_in_a_wal_is_refused_by_check_and_restore(seeded_path,
     assert (code, err) == (1, f"policy-tracker: The backup crafted.sqlite has {CRAFTS['trigger'][1]}, so it is not "
                               f"a backup this app made; nothing was restored.\n")
     assert (_sha(crafted), _sha(wal), _sha(seeded_path)) == (before, before_wal, mine)
+
+
+def test_save_a_copy_refuses_a_pipe_and_leaves_it_a_pipe(seeded_path, tmp_path):
+    """Save a Copy (Store.backup_to) to a named pipe is one sentence; the pipe stays a pipe, nothing else appears."""
+    import stat as st_
+
+    from app.core.model import PolicyTrackerError
+    from app.store.store import Store
+    (tmp_path / "out").mkdir()
+    pipe = tmp_path / "out" / "copy.sqlite"
+    os.mkfifo(pipe)
+    with Store(seeded_path) as s:
+        with pytest.raises(PolicyTrackerError) as e:
+            s.backup_to(pipe)
+    assert str(e.value) == f"{pipe} is a named pipe, not a file; choose a file name to write the copy to."
+    assert st_.S_ISFIFO(pipe.lstat().st_mode)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["copy.sqlite"]
