@@ -89,6 +89,8 @@ def make_app(argv: list[str] | None = None) -> QtWidgets.QApplication:
     # instance() is typed as the QCoreApplication base; the one running here is a QApplication
     running = cast(QtWidgets.QApplication | None, QtWidgets.QApplication.instance())
     app = running or QtWidgets.QApplication(argv or [sys.argv[0]])
+    from ..reports.fonts import install_app_fonts  # bundled Noto faces after the system font: no boxes
+    install_app_fonts(app)
     QtCore.QCoreApplication.setOrganizationName(APP_NAME)
     QtCore.QCoreApplication.setApplicationName(APP_NAME)
     QtGui.QGuiApplication.setApplicationDisplayName("Policy Tracker")

@@ -113,3 +113,14 @@ def test_install_app_fonts_appends_the_fallback(qapp):
         assert qapp.font().families() == own + [f for f in ("Noto Sans Arabic", "Noto Sans") if f not in own]
     finally:
         qapp.setFont(before)
+
+
+def test_the_window_application_gets_the_bundled_fallback(qapp):
+    """make_app (what the window starts with) installs Noto Sans Arabic after the UI font."""
+    from app.ui.app import make_app
+    before = qapp.font()
+    try:
+        assert make_app() is qapp
+        assert "Noto Sans Arabic" in qapp.font().families()
+    finally:
+        qapp.setFont(before)
