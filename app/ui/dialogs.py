@@ -7,7 +7,7 @@ from PySide6 import QtCore, QtWidgets
 from ..core import validation as v
 from ..core.model import ValidationError
 from .session import Session
-from .widgets import FieldError, escape_tooltip, plain_label, top_level_items
+from .widgets import CommitPlainTextEdit, FieldError, escape_tooltip, plain_label, top_level_items
 
 Qt = QtCore.Qt
 OK_CANCEL = QtWidgets.QDialogButtonBox.StandardButton.Ok | QtWidgets.QDialogButtonBox.StandardButton.Cancel
@@ -135,7 +135,10 @@ class TrackItemDialog(QtWidgets.QDialog):
         self.kind.setCurrentIndex(max(0, self.kind.findData("proposal")))
         self.ref = QtWidgets.QLineEdit()
         self.ref.setAccessibleName("Ref")
-        self.title = QtWidgets.QPlainTextEdit(" ".join(title.split())[: v.MAX_TITLE])
+        # Enter accepts the dialog (a title is one line); Shift+Enter still breaks a long one on screen
+        self.title = CommitPlainTextEdit(enter_submits=True)
+        self.title.setPlainText(" ".join(title.split())[: v.MAX_TITLE])
+        self.title.submitted.connect(lambda: self.check() and self.accept())
         self.title.setAccessibleName("Title")
         self.title.setTabChangesFocus(True)
         self.title.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)

@@ -10,6 +10,8 @@ from typing import Any
 
 from PySide6 import QtGui, QtWidgets
 
+from .sheet_import import open_sheet_import
+
 
 def action(win: QtWidgets.QWidget, text: str, slot, shortcut=None, name: str | None = None,
            tip: str | None = None) -> QtGui.QAction:
@@ -41,6 +43,8 @@ def build_actions(win: Any) -> None:
                                 "addSource")
     win.act_import_json = action(win, "Import &JSON…", lambda: win.import_dialog("json"), None, "importJson")
     win.act_import_csv = action(win, "Import CS&V…", lambda: win.import_dialog("csv"), None, "importCsv")
+    win.act_import_sheet = action(win, "&Import Spreadsheet…", lambda: open_sheet_import(win), None, "importSheet",
+                                  "Import the rows of a CSV or XLSX sheet into one framework")
     win.act_export_json = action(win, "Export JS&ON…", lambda: win.export_dialog("json"), None, "exportJson")
     win.act_export_csv = action(win, "Export CSV…", lambda: win.export_dialog("csv"), None, "exportCsv")
     win.act_preview = action(win, "Print Pre&view…", win.print_preview, None, "preview")
@@ -49,16 +53,21 @@ def build_actions(win: Any) -> None:
                                 None, "reportPdf")
     win.act_report_html = action(win, "Export Report as &HTML…",
                                  lambda: win.export_report("html"), None, "reportHtml")
+    win.act_report_docx = action(win, "Export Report as &Word…", lambda: win.export_report("docx"), None,
+                                 "reportDocx")
+    win.act_report_xlsx = action(win, "Export Report as E&xcel…", lambda: win.export_report("xlsx"), None,
+                                 "reportXlsx")
     win.act_prefs = action(win, "Pre&ferences…", win.edit_preferences, K.Preferences, "preferences")
     win.act_prefs.setMenuRole(QtGui.QAction.MenuRole.PreferencesRole)
-    win.act_quit = action(win, "&Quit", win.close, K.Quit, "quit")
+    win.act_quit = action(win, "&Quit", win.close, "Ctrl+Q", "quit")  # StandardKey.Quit is unbound on some platforms
     win.act_quit.setMenuRole(QtGui.QAction.MenuRole.QuitRole)
 
     win.act_undo = win.undo_group.createUndoAction(win, "&Undo")
     win.act_undo.setShortcut(K.Undo)
     win.act_undo.setObjectName("undo")
     win.act_redo = win.undo_group.createRedoAction(win, "&Redo")
-    win.act_redo.setShortcuts(QtGui.QKeySequence.keyBindings(K.Redo) + [QtGui.QKeySequence("Ctrl+Shift+Z")])
+    # exactly these two (X11's standard Redo is Ctrl+Shift+Z already: listing it twice made it ambiguous)
+    win.act_redo.setShortcuts([QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence("Ctrl+Y")])
     win.act_redo.setObjectName("redo")
     win.act_new_item = action(win, "New &Item…", win.new_item, "Ctrl+Shift+N", "newItem")
     win.act_delete = action(win, "&Delete Items…", lambda: win.table.delete_selected(), "Ctrl+Delete", "deleteItem",
@@ -93,7 +102,8 @@ def build_actions(win: Any) -> None:
                             "Search items, status notes and source texts")
     win.act_clear_filters = action(win, "&Clear Filters", win.clear_filters, "Ctrl+Shift+L", "clearFilters")
     win.act_focus_nav = action(win, "Go to &Frameworks", lambda: win.navigator.setFocus(), "Ctrl+1", "focusNav")
-    win.act_focus_table = action(win, "Go to &Items", lambda: win.table.setFocus(), "Ctrl+2", "focusTable")
+    win.act_focus_table = action(win, "Go to &Items", lambda: (win.close_welcome(), win.table.setFocus()), "Ctrl+2",
+                                 "focusTable")
     win.act_focus_panel = action(win, "Go to Item &Panel", lambda: win.panel.edits["title"].setFocus(),
                                  "Ctrl+3", "focusPanel")
     win.act_focus_reader = action(win, "Go to &Reader", win.focus_reader, "Ctrl+4", "focusReader")
@@ -112,9 +122,11 @@ def build_menus(win: Any) -> None:
     f.addSeparator()
     f.addAction(win.act_add_source)
     f.addSeparator()
-    f.addActions([win.act_import_json, win.act_import_csv, win.act_export_json, win.act_export_csv])
+    f.addActions([win.act_import_sheet, win.act_import_json, win.act_import_csv, win.act_export_json,
+                  win.act_export_csv])
     f.addSeparator()
-    f.addActions([win.act_preview, win.act_print, win.act_report_pdf, win.act_report_html])
+    f.addActions([win.act_preview, win.act_print, win.act_report_pdf, win.act_report_html, win.act_report_docx,
+                  win.act_report_xlsx])
     f.addSeparator()
     f.addAction(win.act_prefs)
     f.addSeparator()
