@@ -138,7 +138,7 @@ class TrackItemDialog(QtWidgets.QDialog):
         # Enter accepts the dialog (a title is one line); Shift+Enter still breaks a long one on screen
         self.title = CommitPlainTextEdit(enter_submits=True)
         self.title.setPlainText(" ".join(title.split())[: v.MAX_TITLE])
-        self.title.submitted.connect(lambda: self.check() and self.accept())
+        self.title.submitted.connect(self._accept_if_valid)
         self.title.setAccessibleName("Title")
         self.title.setTabChangesFocus(True)
         self.title.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
@@ -204,6 +204,10 @@ class TrackItemDialog(QtWidgets.QDialog):
             self.parent_label.setText("(none: at the top of the framework)")
         else:
             self.parent_label.setText(f"{row['ref']}  {row['title']}".strip() if row["ref"] else row["title"])
+
+    def _accept_if_valid(self) -> None:
+        if self.check():
+            self.accept()
 
     def check(self) -> bool:
         try:
