@@ -232,10 +232,11 @@ def RemoveRelation(session: "Session", relation_id: str) -> OperationCommand:  #
     return OperationCommand(session, _ops().RemoveRelation(relation_id))
 
 
-def AddSource(session: "Session", text: str, **meta) -> OperationCommand:  # noqa: N802
-    """Store a source document (text already read and checked); undo removes it if nobody cites it."""
+def AddSource(session: "Session", text: str, original: dict | None = None, **meta) -> OperationCommand:  # noqa: N802
+    """Store a source document (text already read and checked, with its original file when it was not
+    plain text); undo removes it, file and pages included, if nobody cites it."""
     sid = meta.pop("source_id", None)
-    op = _ops().AddSource(text, dict(meta), **({"source_id": sid} if sid else {}))
+    op = _ops().AddSource(text, dict(meta), original=original, **({"source_id": sid} if sid else {}))
     cmd = OperationCommand(session, op)
     cmd.source_id = op.source_id
     return cmd

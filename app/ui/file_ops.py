@@ -294,30 +294,43 @@ class FileMenu:
 
     # -- sources, import and export -------------------------------------------------------------
     def add_source_document(self) -> None:
-        name = file_dialogs.get_open_file_name(self._dialog_parent, "Add source document", Path.home(),
-                                              "Text or Markdown (*.txt *.md *.markdown *.text);;All files (*)")
+        name = file_dialogs.get_open_file_name(
+            self._dialog_parent, "Add source document", Path.home(),
+            "Source documents (*.pdf *.docx *.odt *.html *.htm *.txt *.md *.markdown *.text);;"
+            "PDF (*.pdf);;Word (*.docx);;OpenDocument text (*.odt);;Saved web page (*.html *.htm);;"
+            "Text or Markdown (*.txt *.md *.markdown *.text);;All files (*)")
         if name:
             self.add_source_from(Path(name))
 
     def add_source_from(self, path: Path, meta: dict | None = None) -> str | None:
-        """Read a UTF-8 text file (refusals in one sentence, nothing stored) and add it as a source."""
+        """Read a PDF, Word, ODT, web page, text or Markdown file (refusals in one sentence, nothing
+        stored) and add it as a source, its original file kept beside the text."""
+        from ..exchange.extract import extract  # here: it brings pdfium, python-docx, odfpy, trafilatura
+        from ..exchange.extract.plain import MARKDOWN, TEXT
+        from .import_worker import run_off_thread
         try:
-            text = source_service.read_text_file(path)
+            self.statusBar().showMessage(f"Reading {path.name}…")
+            got = run_off_thread(lambda: extract(path))  # a long PDF takes seconds: the window stays live
         except (PolicyTrackerError, OSError) as e:
             self.session.error(str(e))
             return None
+        finally:
+            self.statusBar().clearMessage()
         if meta is None:
-            first = next((ln.strip().lstrip("#").strip() for ln in text.splitlines() if ln.strip()), "")
-            dlg = SourceMetaDialog(first[:200] or path.stem, self._dialog_parent)
+            title = got.title or source_service.default_title(got.text, path.stem)
+            dlg = SourceMetaDialog(title[:200], self._dialog_parent)
             if not dlg.exec():
                 return None
             meta = dlg.meta()
         meta = {k: val for k, val in meta.items() if val}
-        cmd = cmds.AddSource(self.session, text, **meta)
+        original = None if got.media_type in (TEXT, MARKDOWN) else got.original()
+        cmd = cmds.AddSource(self.session, got.text, original=original, **meta)
         if not self.session.push(cmd):
             return None
         if self.reader is not None:
             self.reader.show_source(cmd.source_id)
+        pages = f" ({len(got.pages)} pages)" if got.pages else ""
+        self.statusBar().showMessage(f"Added {path.name}{pages} as a source.", 8000)
         return cmd.source_id
 
     def import_dialog(self, kind: str) -> None:

@@ -86,3 +86,51 @@ def prepare_off_thread(db_path: Path, doc_path: Path, on_progress: Callable[[int
     if result.get("error") is not None:
         raise result["error"]
     return result["prepared"]
+
+
+class _Call(QtCore.QObject):
+    finished = QtCore.Signal(object, object)  # (result or None, exception or None)
+
+    def __init__(self, fn: Callable[[], Any]):
+        super().__init__()
+        self._fn = fn
+
+    @QtCore.Slot()
+    def run(self) -> None:
+        result: Any = None
+        error: BaseException | None = None
+        try:
+            result = self._fn()
+        except BaseException as e:  # handed to the window's thread
+            error = e
+        self.finished.emit(result, error)
+
+
+def run_off_thread(fn: Callable[[], Any]) -> Any:
+    """Run `fn` (pure work: no database, no widgets) on a worker thread; return or raise what it did.
+
+    The caller's thread runs a local event loop meanwhile, so the window repaints (e.g. while a
+    long PDF's text is read). Used for reading a source file before it is added.
+    """
+    thread = QtCore.QThread()
+    call = _Call(fn)
+    call.moveToThread(thread)
+    loop = QtCore.QEventLoop()
+    result: dict[str, Any] = {}
+
+    def finished(value: Any, error: BaseException | None) -> None:
+        result.update(value=value, error=error)
+        loop.quit()
+
+    call.finished.connect(finished, QtCore.Qt.ConnectionType.QueuedConnection)
+    thread.started.connect(call.run)
+    thread.start()
+    try:
+        loop.exec()
+    finally:
+        thread.quit()
+        thread.wait()
+        call.deleteLater()
+    if result.get("error") is not None:
+        raise result["error"]
+    return result["value"]

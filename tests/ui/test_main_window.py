@@ -377,3 +377,29 @@ def test_only_web_links_open(url, opened, monkeypatch):
     monkeypatch.setattr(QtGui.QDesktopServices, "openUrl", lambda u: calls.append(u) or True)
     assert open_url(url) is opened
     assert bool(calls) is opened
+
+
+def test_add_source_takes_a_pdf_with_its_pages_and_undo_takes_it_all_back(window, answers):
+    """File > Add source reads a PDF off the window thread: text, file and its 3 pages stored; undo removes all."""
+    import hashlib
+
+    from app.store import source_files
+    pdf = Path(__file__).resolve().parents[1] / "data" / "sources" / "english.pdf"
+    store = window.session.store
+    sid = window.add_source_from(pdf, {"title": "A plan in three pages"})
+    assert sid and answers.errors == [] and window.reader.source_id == sid
+    got = source_files.get_original(store, sid)
+    assert got is not None and got["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert [p[0] for p in source_files.pages(store, sid)] == [1, 2, 3]
+    window.act_undo.trigger()
+    assert store.get_source(sid) is None and source_files.get_original(store, sid) is None
+    assert source_files.pages(store, sid) == []
+
+
+def test_add_source_refuses_a_scanned_pdf_in_one_sentence(window, answers):
+    """A PDF with no text layer is refused with one sentence and nothing is stored."""
+    pdf = Path(__file__).resolve().parents[1] / "data" / "sources" / "scanned.pdf"
+    n = len(window.session.store.list_sources())
+    assert window.add_source_from(pdf, {"title": "Scan"}) is None
+    assert len(answers.errors) == 1 and answers.errors[0].count(". ") == 0 and "scanned.pdf" in answers.errors[0]
+    assert len(window.session.store.list_sources()) == n
