@@ -53,7 +53,7 @@ def _scroll_end_to_end(view) -> dict:
 
 def _biggest_table(window):
     from PySide6 import QtWidgets
-    views = [v for v in window.findChildren(QtWidgets.QTableView) if v.model() is not None]
+    views = [v for v in window.findChildren(QtWidgets.QAbstractItemView) if v.model() is not None]
     return max(views, key=lambda v: v.model().rowCount(), default=None)
 
 
