@@ -50,3 +50,15 @@ def show_controls(text: str) -> str:
     if _CONTROL_RE.search(text) is None:
         return text
     return _CONTROL_RE.sub(lambda m: f"⟨{CONTROLS[m.group()]}⟩", text)
+
+
+def show_embeddings(text: str) -> str:
+    """`text` with each embedding, override or isolate replaced by a visible marker (⟨RLO⟩ ...).
+
+    What the window and reports do with long text (descriptions, notes, quotes): the words read
+    in the order they are stored, and the reader sees that a control was there. The three marks
+    stay as they are: Persian typing relies on them and they cannot reorder words.
+    """
+    if not has_embeddings(text):
+        return text
+    return _EMBEDDING_RE.sub(lambda m: f"⟨{EMBEDDINGS[m.group()]}⟩", text)

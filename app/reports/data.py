@@ -30,6 +30,7 @@ from typing import Any, Callable
 
 import platformdirs
 
+from ..core.bidi import show_embeddings
 from ..core.model import PolicyTrackerError
 from ..core.progress import progress_fraction
 from ..exchange.atomic import write_atomically
@@ -461,9 +462,10 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
         if progress and n % 200 == 0 and progress(n, total) is False:
             raise PolicyTrackerError("The report was cancelled.")
         ups = updates.get(r["id"], [])
-        notes = [Note(u["as_of"], status(u["status"]), u["note"] or "", u["author"] or "")
+        notes = [Note(u["as_of"], status(u["status"]), show_embeddings(u["note"] or ""), u["author"] or "")
                  for u in ups[: max(0, options.notes_per_item)]] if options.include_notes else []
-        quotes = [Quote(c["quote"], c["source_id"], source_numbers[c["source_id"]], c["source_title"] or "",
+        quotes = [Quote(show_embeddings(c["quote"]), c["source_id"], source_numbers[c["source_id"]],
+                        c["source_title"] or "",
                         c["source_publisher"] or "", c["source_published_on"] or "", c["source_author"] or "",
                         c["source_language"] or "")
                   for c in citations.get(r["id"], [])]
@@ -483,7 +485,8 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
         closed = key in CLOSED_STATUSES
         item = ItemReport(
             id=r["id"], framework_id=r["framework_id"], ref=r["ref"] or "", title=r["title"],
-            description=r["description"] or "", kind=r["kind"], kind_label=kinds.get(r["kind"], r["kind"]),
+            description=show_embeddings(r["description"] or ""), kind=r["kind"],
+            kind_label=kinds.get(r["kind"], r["kind"]),
             actor=r["actor"] or "", tags=list(r["tags"] or []), due_on=r["due_on"],
             status=status(key), status_on=on, status_basis=basis,
             overdue=bool(r["due_on"] and r["due_on"] < as_of and not closed),

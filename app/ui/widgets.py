@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..core.bidi import has_embeddings, show_embeddings
+
 Qt = QtCore.Qt
 SAFE_SCHEMES = ("http", "https")
 
@@ -168,6 +170,9 @@ class TimelineDelegate(QtWidgets.QStyledItemDelegate):
 
     def _parts(self, index):
         row = index.data(Qt.ItemDataRole.UserRole + 5) or {}
+        if row.get("note") and has_embeddings(row["note"]):
+            # an override in a note is shown as ⟨RLO⟩, never obeyed: the words read as stored
+            row = {**row, "note": show_embeddings(row["note"])}
         model = index.model()
         label = model.data(model.index(index.row(), 1))
         return row, label

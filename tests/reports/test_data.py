@@ -186,3 +186,15 @@ def test_text_direction():
     assert data.text_direction("12 افزایش") == "rtl"
     assert data.text_direction("Goal 1") == "ltr"
     assert data.text_direction("") == "ltr"
+
+
+def test_bidi_overrides_in_long_text_are_shown_not_obeyed(store):
+    """A description and a note holding U+202E print with a visible ⟨RLO⟩ marker instead of reordering words."""
+    from app.services import operations as ops
+    iid = store.item_ids(limit=1)[0]
+    ops.perform(store, ops.EditItem(iid, {"description": "Budget \u202e001 of 0001\u202c agreed"}))
+    ops.perform(store, ops.AddStatusUpdate(iid, "in_progress", "2025-06-01", "Paid \u202eten\u202c", "Desk"))
+    r = build_report(store, ReportOptions(as_of=dt.date(2025, 7, 1)))
+    item = next(i for i in r.items if i.id == iid)
+    assert item.description == "Budget ⟨RLO⟩001 of 0001⟨PDF⟩ agreed"
+    assert item.notes[0].text == "Paid ⟨RLO⟩ten⟨PDF⟩"

@@ -214,3 +214,16 @@ def test_clicking_a_later_passage_keeps_the_reader_there(window, almaty_id, qtbo
     assert window.panel.item["id"] == almaty_id
     assert second["start"] <= window.reader.cursor_offset() < second["end"]
     assert window.reader.flash_range() is None
+
+
+def test_an_override_in_a_note_is_drawn_as_a_marker(window, almaty_id):
+    """A status note holding U+202E is drawn with a visible ⟨RLO⟩ marker (the stored note keeps the character)."""
+    from app.services import operations as ops
+    store = window.session.store
+    ops.perform(store, ops.AddStatusUpdate(almaty_id, "in_progress", "2025-06-01", "Paid \u202eten\u202c", "Desk"))
+    window.go_to_item(almaty_id)
+    history = window.panel.history
+    model = history.view.model()
+    notes = [history.delegate._parts(model.index(r, 0))[0].get("note") for r in range(model.rowCount())]
+    assert "Paid ⟨RLO⟩ten⟨PDF⟩" in notes
+    assert any(u["note"] == "Paid \u202eten\u202c" for u in store.status_updates_for_item(almaty_id))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...core import validation as v
+from ...core.bidi import show_embeddings
 from ...core.model import ValidationError
 from ...core.progress import progress_percent
 from ...services import editing
@@ -173,7 +174,8 @@ class TargetTab(ItemTab):
                                        Qt.ItemDataRole.ToolTipRole)
         self.obs_cites.setCurrentIndex(max(0, self.obs_cites.findData(keep)) if keep else 0)
         for o in self.obs_rows:
-            it = QtWidgets.QTreeWidgetItem([o["observed_on"], fmt_num(o["value"]), " ".join((o["note"] or "").split())])
+            it = QtWidgets.QTreeWidgetItem([o["observed_on"], fmt_num(o["value"]),
+                                            " ".join(show_embeddings(o["note"] or "").split())])
             it.setToolTip(2, escape_tooltip(o["note"] or ""))
             if o.get("citation_id") in quotes:
                 q = " ".join((quotes[o["citation_id"]] or "").split())
