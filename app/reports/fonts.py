@@ -29,6 +29,24 @@ FILES = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf",
 _registered: list[str] | None = None
 
 
+ARABIC_FILES = ("NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf")
+_ids: dict[str, int] = {}  # file name -> Qt's id for it, once added
+
+
+def _add(name: str) -> int:
+    from PySide6.QtGui import QFontDatabase
+    if name not in _ids:
+        _ids[name] = QFontDatabase.addApplicationFont(str(resource("fonts", name)))
+    return _ids[name]
+
+
+def register_arabic() -> None:
+    """Add only the Arabic-script faces (once): all the window needs at start-up, its Latin being
+    the platform's own font; the Latin faces follow when a report is drawn (`register`)."""
+    for name in ARABIC_FILES:
+        _add(name)
+
+
 def register() -> list[str]:
     """Add the bundled fonts to Qt's font database (once); returns the families now available.
 
@@ -40,7 +58,7 @@ def register() -> list[str]:
         from PySide6.QtGui import QFontDatabase
         families: list[str] = []
         for name in FILES:
-            fid = QFontDatabase.addApplicationFont(str(resource("fonts", name)))
+            fid = _add(name)
             if fid >= 0:
                 families += [f for f in QFontDatabase.applicationFontFamilies(fid) if f not in families]
         _registered = families
@@ -76,8 +94,9 @@ def install_app_fonts(app: "QGuiApplication") -> None:
 
     The user's own UI font keeps drawing what it can (its size and look are theirs); Persian and
     Arabic letters it lacks, in any style, come from Noto Sans Arabic rather than boxes.
+    Only the Arabic faces are added now (start-up time); Noto Sans follows with the first report.
     """
-    register()
+    register_arabic()
     f = app.font()
     fams = [x for x in (f.families() or [f.family()]) if x]
     for extra in (ARABIC, LATIN):

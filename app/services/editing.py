@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..core import anchoring, status_rule
 from ..core import records as R
+from ..core import status_rule
 from ..core import validation as v
 from ..core.model import Changes, NotFoundError, ValidationError, new_id
 from ..store.store import Store
@@ -216,6 +216,7 @@ def add_citation(store: Store, item_id: str, source_id: str, start: int, end: in
     quote = text[start:end]
     if not quote.strip():
         raise ValidationError("The selection holds only spaces; select some words to cite.")
+    from ..core import anchoring  # here: it brings rapidfuzz, which start-up does not need
     prefix, suffix = anchoring.context(text, start, end)
     row = {"id": citation_id or new_id(), "item_id": item_id, "source_id": source_id, "start": start, "end": end,
            "quote": quote, "prefix": prefix, "suffix": suffix}

@@ -472,7 +472,10 @@ class Store:
         """
         return run_id_plan(self.conn, item_ids_plan(**filters), limit)
 
-    def count_items(self) -> int:
+    def count_items(self, *, at_most: int | None = None) -> int:
+        """How many items the file holds; with `at_most`, counting stops there (cheap on a big file)."""
+        if at_most is not None:
+            return self.conn.execute("SELECT count(*) FROM (SELECT 1 FROM items LIMIT ?)", (at_most,)).fetchone()[0]
         return self.conn.execute("SELECT count(*) FROM items").fetchone()[0]
 
     def actors(self) -> list[str]:

@@ -10,8 +10,6 @@ from typing import Any
 
 from PySide6 import QtGui, QtWidgets
 
-from .sheet_import import open_sheet_import
-
 
 def action(win: QtWidgets.QWidget, text: str, slot, shortcut=None, name: str | None = None,
            tip: str | None = None) -> QtGui.QAction:
@@ -30,6 +28,11 @@ def action(win: QtWidgets.QWidget, text: str, slot, shortcut=None, name: str | N
     return a
 
 
+def _open_sheet_import(win: Any) -> None:
+    from .sheet_import import open_sheet_import  # here: it brings the sheet readers, not needed at start-up
+    open_sheet_import(win)
+
+
 def build_actions(win: Any) -> None:
     """Create the window's `act_*` actions (the undo/redo pair from its QUndoGroup)."""
     K = QtGui.QKeySequence.StandardKey
@@ -43,7 +46,7 @@ def build_actions(win: Any) -> None:
                                 "addSource")
     win.act_import_json = action(win, "Import &JSON…", lambda: win.import_dialog("json"), None, "importJson")
     win.act_import_csv = action(win, "Import CS&V…", lambda: win.import_dialog("csv"), None, "importCsv")
-    win.act_import_sheet = action(win, "&Import Spreadsheet…", lambda: open_sheet_import(win), None, "importSheet",
+    win.act_import_sheet = action(win, "&Import Spreadsheet…", lambda: _open_sheet_import(win), None, "importSheet",
                                   "Import the rows of a CSV or XLSX sheet into one framework")
     win.act_export_json = action(win, "Export JS&ON…", lambda: win.export_dialog("json"), None, "exportJson")
     win.act_export_csv = action(win, "Export CSV…", lambda: win.export_dialog("csv"), None, "exportCsv")

@@ -7,8 +7,6 @@ add source, import, export, reports) are app.ui.file_ops.FileMenu, mixed in here
 """
 from __future__ import annotations
 
-import importlib.metadata
-
 import shiboken6
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -29,7 +27,7 @@ from .preferences import apply as apply_preferences
 from .reader import SourceReader
 from .search import SearchPanel
 from .session import Interaction, Session
-from .welcome import WelcomePage, set_welcome_hidden, should_welcome
+from .welcome import FRESH_MAX_ITEMS, WelcomePage, set_welcome_hidden, should_welcome
 from .widgets import plain_label
 
 Qt = QtCore.Qt
@@ -55,6 +53,12 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         self.guide: GuideWindow | None = None
         self._sized = False
         self._following = True  # the reader shows the selected item's words (off while the reader chose it)
+        # opening a file, the window paints before the reader looks up the first item's words
+        self._words_timer = QtCore.QTimer(self)
+        self._words_timer.setSingleShot(True)
+        self._words_timer.setInterval(0)
+        self._words_pending: str | None = None
+        self._words_timer.timeout.connect(lambda: self._show_words_if_current(self._words_pending))
         main_actions.build_actions(self)
         main_actions.build_menus(self)
         self._build_help_actions()
@@ -192,7 +196,7 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
             self.statusBar().showMessage("This file is open read-only; changes cannot be saved.")
         if self.table.items.rowCount() and (first := self.table.items.item_id(0)) is not None:
             self.table.select_item(first)
-        if should_welcome(store.count_items()):
+        if should_welcome(store.count_items(at_most=FRESH_MAX_ITEMS + 1)):
             self.show_welcome()
 
     def _update_title(self) -> None:
@@ -227,8 +231,16 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         if self.reader is not None:
             self.reader.set_current_item(item_id)
             if item_id is not None and self._following:
-                self.show_item_words(item_id)
+                if self.isVisible():
+                    self.show_item_words(item_id)
+                else:  # opening the file: the window paints first, then the reader finds the words
+                    self._words_pending = item_id
+                    self._words_timer.start()
         self._update_actions()
+
+    def _show_words_if_current(self, item_id: str | None) -> None:
+        if item_id is not None and self.current_item_id() == item_id and self._following:
+            self.show_item_words(item_id)
 
     def show_item_words(self, item_id: str) -> bool:
         """Show the item's first placed citation in the reader, highlighted and on screen.
@@ -439,7 +451,7 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
 
     def show_welcome(self) -> None:
         store = self.session.store
-        self.welcome.set_file_state(has_sources=bool(store.source_titles()), has_items=store.count_items() > 0)
+        self.welcome.set_file_state(has_sources=bool(store.source_titles()), has_items=store.count_items(at_most=1) > 0)
         if not self.welcome_shown():
             # the welcome takes the larger share of the middle column while it shows
             middle = self.splitters["middle"]
@@ -553,6 +565,7 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
     def shutdown(self) -> None:
         """Close the file (after the window is gone), deleting the widgets that read from it first."""
         self._backup_timer.stop()
+        self._words_timer.stop()
         if self.search is not None:
             self.search.wait_for_idle()
         central = self.takeCentralWidget()
@@ -563,6 +576,7 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
 
 def app_version() -> str:
     """The installed version of the policy-tracker distribution (About shows it)."""
+    import importlib.metadata  # here: it costs tens of milliseconds at start-up, and only About needs it
     try:
         return importlib.metadata.version("policy-tracker")
     except importlib.metadata.PackageNotFoundError:

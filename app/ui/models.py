@@ -300,10 +300,10 @@ class ItemTableModel(QtCore.QAbstractTableModel):
             return section + 1
         return None
 
+    _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # built once: asked for constantly
+
     def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return self._ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if (not index.isValid() or not (0 <= index.row() < len(self._ids))
@@ -775,11 +775,13 @@ class ItemTreeModel(QtCore.QAbstractItemModel):
                 return key
         return None
 
+    # built once: a tree view asks for flags thousands of times while it lays out its first screen
+    _ROW_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+                  | Qt.ItemFlag.ItemIsDropEnabled)
+    _ROOT_FLAGS = Qt.ItemFlag.ItemIsDropEnabled
+
     def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.ItemIsDropEnabled
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
-                | Qt.ItemFlag.ItemIsDropEnabled)
+        return self._ROW_FLAGS if index.isValid() else self._ROOT_FLAGS
 
     def supportedDropActions(self):  # noqa: N802
         return Qt.DropAction.MoveAction
@@ -973,10 +975,10 @@ class FrameworkTreeModel(QtCore.QAbstractItemModel):
             return ("Framework", "Items")[section] if 0 <= section < 2 else None
         return None
 
+    _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # built once: asked for constantly
+
     def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return self._ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def node(self, index) -> tuple[dict | None, dict | None]:
         """(framework node, status child or None) for an index."""

@@ -227,3 +227,19 @@ def test_an_override_in_a_note_is_drawn_as_a_marker(window, almaty_id):
     notes = [history.delegate._parts(model.index(r, 0))[0].get("note") for r in range(model.rowCount())]
     assert "Paid ⟨RLO⟩ten⟨PDF⟩" in notes
     assert any(u["note"] == "Paid \u202eten\u202c" for u in store.status_updates_for_item(almaty_id))
+
+
+def test_on_opening_the_reader_shows_the_first_items_words_right_after_the_first_paint(seeded_path, answers, qtbot):
+    """Opening a file, the first item's words are looked up once the window runs (not before it paints)."""
+    from app.store.store import Store
+    from app.ui.main_window import MainWindow
+    from app.ui.preferences import Preferences
+    win = MainWindow(Store(seeded_path), prefs=Preferences(analyst="T"), interaction=answers, poll_ms=0)
+    qtbot.addWidget(win)
+    first = win.current_item_id()
+    placed = [c for c in win.session.store.citations_for_item(first) if c["start"] is not None]
+    assert placed and win.reader.source_id is None  # nothing looked up yet: the window has not run
+    win.show()
+    qtbot.waitUntil(lambda: win.reader.source_id == placed[0]["source_id"], timeout=5000)
+    win.close()
+    win.shutdown()
