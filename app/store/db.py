@@ -248,8 +248,8 @@ def backup(conn: sqlite3.Connection, dest: Path, *, pages: int = -1,
     """
     dest = Path(dest)
     guard.refuse_database_file(dest, "write a copy to")
-    refuse_unsafe_output(dest, "the copy")  # a device, pipe or folder chosen in Save a Copy
     dest.parent.mkdir(parents=True, exist_ok=True)
+    refuse_unsafe_output(dest, "the copy")  # a device, pipe or folder chosen in Save a Copy
     tmp = dest.with_name(dest.name + ".partial")
     for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         leftover.unlink(missing_ok=True)
