@@ -9,6 +9,8 @@ must have, their limits and rules, and which fields a merge takes come from core
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
 import io
@@ -24,8 +26,11 @@ from ..core import anchoring, status_rule
 from ..core import records as R
 from ..core import validation as v
 from ..core.model import BUILT_IN, Cancelled, ValidationError
+from ..store import source_files
 from ..store.guard import refuse_database_file
 from ..store.store import Store
+from .extract import LIMITS as FILE_LIMITS
+from .extract import MAX_PAGES as FILE_LIMITS_PAGES
 
 FORMAT = "policy-tracker"
 # The format's version goes up with the database schema whenever a schema change reaches the
@@ -41,6 +46,11 @@ MAX_NODES = 25_000_000
 CLOCK_SKEW = dt.timedelta(minutes=10)  # how far ahead of ours another analyst's clock may be
 VOCABULARY = (("statuses", "status"), ("item_kinds", "item kind"), ("relation_kinds", "relation kind"))
 ProgressFn = Callable[[int, int], bool]  # (done, total) -> False to cancel
+# Keys that are not columns of core.records: a source's original file, a citation's page.
+ORIGINAL = "original"
+ORIGINAL_KEYS = ("file_name", "media_type", "sha256", "size", "content_base64", "pages")
+PAGE = "page"
+MAX_FILE_NAME = 1_000
 
 
 class ImportCancelled(Cancelled):
@@ -90,8 +100,32 @@ class ImportReport:
 # -- export ---------------------------------------------------------------------------------
 def export_document(store: Store) -> dict:
     rows = store.export_rows()
+    _add_originals(store, rows)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return {"format": FORMAT, "version": VERSION, "schema": store.schema_version(), "exported_at": now, **rows}
+
+
+def _add_originals(store: Store, rows: dict) -> None:
+    """Give each source with an original file its `original` (ORIGINAL_KEYS, the bytes in base64),
+    and each citation on a paged source its `page` (1-based; None while unplaced).
+
+    Not fields of core.records: the file and its pages are tables of their own (source_files,
+    source_pages), read here in batches (store.source_files), never once per citation."""
+    files = source_files.originals(store)
+    for s in rows[R.SOURCES.json_key]:
+        f = files.get(s["id"])
+        if f is not None:
+            s[ORIGINAL] = {"file_name": f["file_name"], "media_type": f["media_type"], "sha256": f["sha256"],
+                           "size": f["size"], "content_base64": base64.b64encode(f["content"]).decode("ascii"),
+                           "pages": f["pages"]}
+    finders = {sid: source_files.page_finder(f["pages"]) for sid, f in files.items() if f["pages"]}
+    if not finders:
+        return
+    for it in rows[R.ITEMS.json_key]:
+        for c in it[R.CITATIONS.json_key]:
+            find = finders.get(c["source_id"])
+            if find is not None:
+                c[PAGE] = find(c["start"])
 
 
 def dumps(doc: dict) -> str:
@@ -411,9 +445,11 @@ def validate_document(doc: Any, store: Store | None = None, check: Callable[[], 
         real = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if sha is not None and sha.lower() != real:
             ck.fail(f"{w}.sha256", "does not match the text (the text was altered or the hash is wrong)")
-        sources.append(_not_future({"id": sid, **ck.values(w, S.values, s),
-                                    **{f.json: ck.plain(f, s, w) for f in others}, "sha256": real, "text": text},
-                                   w, future))
+        src = _not_future({"id": sid, **ck.values(w, S.values, s),
+                           **{f.json: ck.plain(f, s, w) for f in others}, "sha256": real, "text": text}, w, future)
+        if s.get(ORIGINAL) is not None:
+            src[ORIGINAL] = _original(ck, s[ORIGINAL], f"{w}.{ORIGINAL}", text)
+        sources.append(src)
 
     frameworks: list[dict] = []
     fw_ids: set[str] = set()
@@ -444,6 +480,8 @@ def validate_document(doc: Any, store: Store | None = None, check: Callable[[], 
             cw = f"{w}.{C.rec.json}[{j}]"
             ck.obj(c, cw, required=C.required)
             cits.append({"id": ck.ident(c["id"], f"{cw}.id", sub_ids, C.id_limit), **C.plain(ck, c, cw)})
+            if c.get(PAGE) is not None:  # informational: the page is found again from the stored pages
+                ck.offset(c[PAGE], f"{cw}.{PAGE}")
             if (cits[-1]["start"] is None) != (cits[-1]["end"] is None):
                 ck.fail(cw, "gives only one of start and end")
             if cits[-1]["start"] is not None and cits[-1]["end"] < cits[-1]["start"]:
@@ -538,6 +576,51 @@ def validate_document(doc: Any, store: Store | None = None, check: Callable[[], 
                         f"{c['end']} is beyond the end of its source text ({len(texts[c['source_id']])} characters)")
     return {"statuses": vocabulary["new"], "vocabulary": vocabulary["said"], "sources": sources,
             "frameworks": frameworks, "items": items, "relations": relations, "_texts": texts}
+
+
+def _original(ck: _Checker, raw: Any, where: str, text: str) -> dict:
+    """A source's `original`: the file as store.source_files keeps it, its bytes decoded from base64
+    and checked against its size and sha256, its pages numbered from 1 and in order within `text`."""
+    ck.obj(raw, where, required=ORIGINAL_KEYS)
+    name = ck.text(raw["file_name"], f"{where}.file_name", required=True, limit=MAX_FILE_NAME)
+    media = ck.text(raw["media_type"], f"{where}.media_type", required=True, limit=200)
+    if media not in FILE_LIMITS:
+        ck.fail(f"{where}.media_type", f"'{str(media)[:60]}' is not a kind of file this app reads "
+                                       f"({', '.join(sorted(FILE_LIMITS))})")
+    limit = FILE_LIMITS[str(media)]
+    size = ck.offset(raw["size"], f"{where}.size")
+    if size is None:
+        ck.fail(f"{where}.size", "is required")
+    if size > limit:
+        ck.fail(f"{where}.size", f"is {size:,} bytes; the limit for this kind of file is {limit:,}")
+    encoded = ck.text(raw["content_base64"], f"{where}.content_base64", required=False, nullable=False,
+                      limit=4 * (limit // 3 + 1))
+    try:
+        content = base64.b64decode(encoded or "", validate=True)
+    except (binascii.Error, ValueError):
+        ck.fail(f"{where}.content_base64", "is not valid base64")
+    if len(content) != size:
+        ck.fail(f"{where}.size", f"is {size:,} but content_base64 decodes to {len(content):,} bytes")
+    sha = ck.text(raw["sha256"], f"{where}.sha256", required=True, limit=64)
+    if hashlib.sha256(content).hexdigest() != str(sha).lower():
+        ck.fail(f"{where}.sha256", "does not match the bytes of content_base64 (the file was altered or the hash "
+                                   "is wrong)")
+    pages: list[list[int]] = []
+    last = 0
+    for n, p in enumerate(ck.lst(raw["pages"], f"{where}.pages", limit=FILE_LIMITS_PAGES), start=1):
+        pw = f"{where}.pages[{n - 1}]"
+        if not isinstance(p, list) or len(p) != 3 or any(isinstance(x, bool) or not isinstance(x, int) for x in p):
+            ck.fail(pw, "must be [page, start, end], three whole numbers")
+        page, start, end = p
+        if page != n:
+            ck.fail(pw, f"is page {page}; pages are numbered 1, 2, 3... in order, so this one must be {n}")
+        if not last <= start <= end <= len(text):
+            ck.fail(pw, f"[{start}, {end}] does not lie within the text ({len(text):,} characters) after the "
+                        f"page before it")
+        last = end
+        pages.append([page, start, end])
+    return {"file_name": name, "media_type": media, "sha256": hashlib.sha256(content).hexdigest(), "size": size,
+            "content": content, "pages": pages}
 
 
 # Which imported fields say when something happened, and which limit applies to them.
@@ -733,7 +816,9 @@ def _apply(store: Store, clean: dict, progress: ProgressFn | None) -> ImportRepo
         if s["id"] in have:
             report.unchanged += 1  # a source already in the file keeps its text
         else:
-            store.insert_source(s)
+            store.insert_source({k: val for k, val in s.items() if k != ORIGINAL})
+            if s.get(ORIGINAL) is not None:  # the file and its pages, as add-source keeps them
+                source_files.insert_original(store, s["id"], s[ORIGINAL])
             report.bump("sources")
         tick()
     have = store.existing_ids("frameworks", [f["id"] for f in clean["frameworks"]])

@@ -1,11 +1,14 @@
 """A source's original file and the pages of its text (db/migrations/0004_source_files.sql).
 
 Functions over an open Store, kept apart from store.py: the rows are written once, with their
-source, and read when the file is opened or saved again, or a page is wanted for an offset.
+source, and read when the file is opened or saved again, or a page is wanted for an offset. The
+batched readers (originals, pages_by_source) serve the exchange format and reports: one query
+for many sources, never one per citation.
 """
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,16 +40,65 @@ def get_original(store: "Store", source_id: str, *, with_content: bool = True) -
     return out
 
 
+def originals(store: "Store") -> dict[str, dict]:
+    """{source id: its stored file (name, type, sha256, size, bytes, pages)} for every source that
+    has one, in two queries (the exchange format's export)."""
+    paged = pages_by_source(store)
+    out: dict[str, dict] = {}
+    for row in store.conn.execute(f"SELECT {', '.join(FILE_COLUMNS)}, content FROM source_files ORDER BY source_id"):
+        sid, name, media, sha, size, content = tuple(row)
+        out[sid] = {"file_name": name, "media_type": media, "sha256": sha, "size": size, "content": bytes(content),
+                    "pages": paged.get(sid, [])}
+    return out
+
+
 def pages(store: "Store", source_id: str) -> list[list[int]]:
     """[page, start, end] of each page of a paged source, in page order (empty for others)."""
     return [[r[0], r[1], r[2]] for r in store.conn.execute(
         "SELECT page, start_offset, end_offset FROM source_pages WHERE source_id = ? ORDER BY page", (source_id,))]
 
 
+def pages_by_source(store: "Store", source_ids: Iterable[str] | None = None) -> dict[str, list[list[int]]]:
+    """{source id: [[page, start, end], ...]} for the paged ones of `source_ids` (every source when
+    None), one query per 500 ids; sources without pages are left out."""
+    out: dict[str, list[list[int]]] = {}
+    sql = "SELECT source_id, page, start_offset, end_offset FROM source_pages"
+    order = " ORDER BY source_id, page"
+    if source_ids is None:
+        chunks: list[list[str]] = [[]]
+    else:
+        ids = sorted(set(source_ids))
+        chunks = [ids[i:i + 500] for i in range(0, len(ids), 500)]
+    for chunk in chunks:
+        if source_ids is None:
+            rows = store.conn.execute(sql + order)
+        elif not chunk:
+            continue
+        else:
+            rows = store.conn.execute(f"{sql} WHERE source_id IN ({','.join('?' * len(chunk))}){order}", chunk)
+        for sid, p, s, e in rows:
+            out.setdefault(sid, []).append([p, s, e])
+    return out
+
+
+def page_in(rows: Sequence[Sequence[int]], offset: int | None) -> int | None:
+    """The page of `rows` ([page, start, end] in page order) an offset is on (the page before a
+    blank between pages), or None without pages or offset."""
+    return page_finder(rows)(offset)
+
+
+def page_finder(rows: Sequence[Sequence[int]]) -> Callable[[int | None], int | None]:
+    """page_in for many offsets of one source: the page starts are listed once."""
+    starts = [r[1] for r in rows]
+    numbers = [r[0] for r in rows]
+
+    def find(offset: int | None) -> int | None:
+        if not numbers or offset is None:
+            return None
+        return numbers[max(bisect_right(starts, offset) - 1, 0)]
+    return find
+
+
 def page_of(store: "Store", source_id: str, offset: int) -> int | None:
     """The page an offset of a source's text is on (the page before a blank between pages), or None."""
-    rows = pages(store, source_id)
-    if not rows:
-        return None
-    k = bisect_right([r[1] for r in rows], offset) - 1
-    return rows[max(k, 0)][0]
+    return page_in(pages(store, source_id), offset)
