@@ -32,6 +32,7 @@ from .widgets import plain_label
 
 Qt = QtCore.Qt
 BACKUP_INTERVAL_MS = 30 * 60 * 1000
+WORDS_UNPAINTED_MS = 500  # the reader finds the first item's words this soon even if no paint comes
 
 
 class MainWindow(QtWidgets.QMainWindow, FileMenu):
@@ -53,10 +54,12 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         self.guide: GuideWindow | None = None
         self._sized = False
         self._following = True  # the reader shows the selected item's words (off while the reader chose it)
-        # opening a file, the window paints before the reader looks up the first item's words
+        # opening a file, the window paints before the reader looks up the first item's words: a
+        # zero timer started before show() fires before the first paint, so showing the window
+        # re-arms it and the first paint starts it (the long interval only covers a window never painted)
+        self._words_after_paint = False
         self._words_timer = QtCore.QTimer(self)
         self._words_timer.setSingleShot(True)
-        self._words_timer.setInterval(0)
         self._words_pending: str | None = None
         self._words_timer.timeout.connect(lambda: self._show_words_if_current(self._words_pending))
         main_actions.build_actions(self)
@@ -235,7 +238,7 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
                     self.show_item_words(item_id)
                 else:  # opening the file: the window paints first, then the reader finds the words
                     self._words_pending = item_id
-                    self._words_timer.start()
+                    self._words_timer.start(0)
         self._update_actions()
 
     def _show_words_if_current(self, item_id: str | None) -> None:
@@ -515,6 +518,15 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
             right = max(min(450, int(w * 0.32)), tabs, self.panel_scroll.minimumSizeHint().width())
             self.splitter.setSizes([left, w - left - right, right])
         self._sized = True
+        if self._words_timer.isActive() and self._words_timer.interval() == 0:
+            self._words_after_paint = True
+            self._words_timer.start(WORDS_UNPAINTED_MS)
+
+    def paintEvent(self, e: QtGui.QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(e)
+        if self._words_after_paint:  # the first frame is drawn: now the reader may look up the words
+            self._words_after_paint = False
+            self._words_timer.start(0)
 
     def restore_layout(self) -> None:
         s = QtCore.QSettings()
