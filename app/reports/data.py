@@ -237,6 +237,12 @@ class Quote:
     published_on: str
     author: str
     language: str
+    page: int | None = None  # the page of a paged source (a PDF) the words are on
+
+    @property
+    def mark(self) -> str:
+        """What stands beside the words: the source's number, and its page when the source has pages."""
+        return f"S{self.source_number}" + (f", p. {self.page}" if self.page is not None else "")
 
     @property
     def citation(self) -> str:
@@ -439,6 +445,7 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
 
     updates = q.status_updates_upto(store, ids, as_of) if options.include_notes else {}
     citations = q.citations_for_items(store, ids) if options.include_quotes else {}
+    pages = q.citation_pages(store, ids) if options.include_quotes else {}
     targets = q.targets_for_items(store, ids)
     observations = q.observations_upto(store, list(targets), as_of)
     relations = q.relations_for_items(store, ids)
@@ -467,7 +474,7 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
         quotes = [Quote(show_embeddings(c["quote"]), c["source_id"], source_numbers[c["source_id"]],
                         c["source_title"] or "",
                         c["source_publisher"] or "", c["source_published_on"] or "", c["source_author"] or "",
-                        c["source_language"] or "")
+                        c["source_language"] or "", pages.get(c["id"]))
                   for c in citations.get(r["id"], [])]
         related = []
         for o in relations.get(r["id"], []):

@@ -198,7 +198,7 @@ class _Writer:
         for q in i.quotes:
             rtl = text_direction(q.text) == "rtl"
             p = self.para(f"«{q.text}»" if rtl else f"“{q.text}”", self.quote, rtl=False)
-            p.add_run(f" [S{q.source_number}]").italic = False
+            p.add_run(f" [{q.mark}]").italic = False
             if rtl:
                 mark_rtl(p)
         for r in i.related:

@@ -264,7 +264,7 @@ class _R:
             rtl = text_direction(q.text) == "rtl"
             words = f"«{q.text}»" if rtl else f"“{q.text}”"
             body.append(f'<p class="qwords"{self.dir(q.text)}>{esc(words)} '
-                        f'<span class="cite">[S{q.source_number}]</span></p>')
+                        f'<span class="cite">[{esc(q.mark)}]</span></p>')
         for r in i.related:
             body.append(f'<p class="related">{esc(r.relation)}: <b>{esc(r.ref)}</b> '
                         f'<span{self.dir(r.title)}>{esc(r.title)}</span> '

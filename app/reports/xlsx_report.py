@@ -146,7 +146,7 @@ def _fill(wb, report: Report) -> None:
                     ws.write_number(r, 10, pr.fraction, pct)
             if i.quotes:
                 s(ws, r, 11, i.quotes[0].text)
-                ws.write_string(r, 12, f"S{i.quotes[0].source_number}", text)
+                ws.write_string(r, 12, i.quotes[0].mark, text)
             ws.write_string(r, 13, i.kind_label, text)
             s(ws, r, 14, i.actor)
             s(ws, r, 15, ", ".join(i.tags))

@@ -75,6 +75,19 @@ def citations_for_items(store: Store, item_ids: list[str]) -> dict[str, list[dic
             "ORDER BY c.item_id, s.published_on, s.title, c.start_offset, c.id", (_ids(item_ids),)), "item_id")
 
 
+def citation_pages(store: Store, item_ids: list[str]) -> dict[str, int]:
+    """{citation id: the page its start is on} for the placed citations on paged sources (a PDF)
+    of these items, in one query: the last page starting at or before the start (the first page
+    for a start before it), as store.source_files.page_of says."""
+    return {r[0]: r[1] for r in store.conn.execute(
+        "SELECT c.id, coalesce("
+        "  (SELECT max(p.page) FROM source_pages p"
+        "   WHERE p.source_id = c.source_id AND p.start_offset <= c.start_offset),"
+        "  (SELECT min(p.page) FROM source_pages p WHERE p.source_id = c.source_id)) "
+        "FROM citations c WHERE c.item_id IN (SELECT value FROM json_each(?)) AND c.start_offset IS NOT NULL "
+        "AND EXISTS (SELECT 1 FROM source_pages p WHERE p.source_id = c.source_id)", (_ids(item_ids),))}
+
+
 def targets_for_items(store: Store, item_ids: list[str]) -> dict[str, dict]:
     return {r["item_id"]: r for r in store._all(
         f"SELECT {_cols(R.TARGETS)} FROM targets "

@@ -198,3 +198,36 @@ def test_bidi_overrides_in_long_text_are_shown_not_obeyed(store):
     item = next(i for i in r.items if i.id == iid)
     assert item.description == "Budget ⟨RLO⟩001 of 0001⟨PDF⟩ agreed"
     assert item.notes[0].text == "Paid ⟨RLO⟩ten⟨PDF⟩"
+
+
+def _paged_store(store):
+    """english.pdf (3 pages) as the window adds it, and one item quoting pages 1 and 3, and the word
+    list of no page (unplaced), by quote alone."""
+    from pathlib import Path
+
+    from app.exchange import jsonio
+    from app.exchange.extract import extract
+    from app.services import sources
+    got = extract(Path(__file__).resolve().parents[1] / "data" / "sources" / "english.pdf")
+    sid, _ = sources.add_source(store, got.text, title="Five proposals", original=got.original())
+    quotes = ("a common market for digital services", "presented several proposals at the Almaty Digital 2025",
+              "words that are on no page of this plan")
+    item = {"id": "item-1", "framework_id": "fw-1", "kind": "goal", "title": "A digital market", "status": "proposed",
+            "citations": [{"id": f"c{n}", "source_id": sid, "quote": q} for n, q in enumerate(quotes)]}
+    jsonio.import_document(store, {"format": "policy-tracker", "version": 2, "sources": [],
+                                   "frameworks": [{"id": "fw-1", "title": "Plan"}], "items": [item]})
+    return store
+
+
+def test_a_quote_on_a_pdf_knows_its_page(empty_store):
+    """Each quote on a paged source carries the page its words start on; an unplaced one has none."""
+    r = build_report(_paged_store(empty_store), ReportOptions())
+    got = sorted((q.text[:12], q.page, q.mark) for i in r.items for q in i.quotes)
+    assert got == [("a common mar", 3, "S1, p. 3"), ("presented se", 1, "S1, p. 1"), ("words that a", None, "S1")]
+
+
+def test_a_quote_on_a_text_source_has_no_page(store):
+    """The seeded sources are text: no quote has a page, and its mark is the source number alone."""
+    r = build_report(store, ReportOptions(as_of=dt.date(2025, 7, 1)))
+    quotes = [q for i in r.items for q in i.quotes]
+    assert quotes and all(q.page is None and q.mark == f"S{q.source_number}" for q in quotes)

@@ -123,3 +123,11 @@ def test_each_item_is_listed_once_and_the_file_name_only_when_asked(report_store
         assert report_store.path.name not in html
     shown = render_html(build_report(report_store, ReportOptions(show_file=True)))
     assert f"{report_store.path.name} (in {report_store.path.parent})" in shown
+
+
+def test_a_quote_on_a_pdf_is_printed_with_its_page(empty_store):
+    """The HTML report prints "p. N" beside a quote from a paged source, inside the source mark."""
+    from test_data import _paged_store
+    out = render_html(build_report(_paged_store(empty_store), ReportOptions()))
+    assert "“a common market for digital services” <span class=\"cite\">[S1, p. 3]</span>" in out
+    assert [out.count(f'class="cite">[{m}]</span>') for m in ("S1, p. 1", "S1, p. 3", "S1")] == [1, 1, 1]
