@@ -95,18 +95,13 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         il.addWidget(self.filter_bar)
         il.addWidget(self.table, 1)
         self.reader = SourceReader(s)
-        # the welcome is a page over the item table, never a modal dialog (app/ui/welcome.py)
-        self.welcome = WelcomePage()
-        self.welcome.reader_requested.connect(self.try_reader)
-        self.welcome.update_requested.connect(self.try_status_update)
-        self.welcome.add_source_requested.connect(self.add_source_document)
-        self.welcome.guide_requested.connect(self.show_guide)
-        self.welcome.closed.connect(self.close_welcome)
+        # the welcome is a page over the item table, never a modal dialog (app/ui/welcome.py); it is
+        # built the first time it shows (`welcome`): a 100,000-item file never pays for it
+        self._welcome: WelcomePage | None = None
         self.items_stack = QtWidgets.QStackedWidget()
         self.items_stack.setObjectName("itemsStack")
         self.items_page = self._titled("Items", items_box)
         self.items_stack.addWidget(self.items_page)
-        self.items_stack.addWidget(self.welcome)
         middle = QtWidgets.QSplitter(Qt.Orientation.Vertical)
         middle.setObjectName("middleSplitter")
         middle.addWidget(self.items_stack)
@@ -449,8 +444,22 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
             mb.setFocus(Qt.FocusReason.ShortcutFocusReason)
             mb.setActiveAction(first)
 
+    @property
+    def welcome(self) -> WelcomePage:
+        """The welcome page over the item table, built when first asked for."""
+        if self._welcome is None:
+            w = WelcomePage()
+            w.reader_requested.connect(self.try_reader)
+            w.update_requested.connect(self.try_status_update)
+            w.add_source_requested.connect(self.add_source_document)
+            w.guide_requested.connect(self.show_guide)
+            w.closed.connect(self.close_welcome)
+            self.items_stack.addWidget(w)
+            self._welcome = w
+        return self._welcome
+
     def welcome_shown(self) -> bool:
-        return self.items_stack.currentWidget() is self.welcome
+        return self._welcome is not None and self.items_stack.currentWidget() is self._welcome
 
     def show_welcome(self) -> None:
         store = self.session.store

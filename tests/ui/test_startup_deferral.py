@@ -1,0 +1,58 @@
+"""Opening a big file, the window paints first: what it does not show yet is built or looked up later."""
+from __future__ import annotations
+
+from PySide6 import QtCore
+
+
+def _open(path, answers, qtbot):
+    from app.store.store import Store
+    from app.ui.main_window import MainWindow
+    from app.ui.preferences import Preferences
+    win = MainWindow(Store(path), prefs=Preferences(analyst="T"), interaction=answers, poll_ms=0)
+    qtbot.addWidget(win)
+    return win
+
+
+def test_the_welcome_is_not_built_until_it_shows(seeded_path, answers, qtbot):
+    """With the welcome hidden, opening a file builds no welcome page; Help > Welcome builds and shows it."""
+    from app.ui.welcome import WelcomePage, set_welcome_hidden
+    set_welcome_hidden(True)
+    win = _open(seeded_path, answers, qtbot)
+    win.show()
+    try:
+        assert not win.welcome_shown()
+        assert win.findChildren(WelcomePage) == []
+        win.act_welcome.trigger()
+        assert win.welcome_shown() and len(win.findChildren(WelcomePage)) == 1
+        win.close_welcome()
+        win.act_welcome.trigger()
+        assert len(win.findChildren(WelcomePage)) == 1  # built once
+    finally:
+        win.close()
+        win.shutdown()
+
+
+def test_the_first_items_words_are_looked_up_after_the_first_paint(seeded_path, answers, qtbot):
+    """The reader's look-up of the first item's words waits for the window's first paint."""
+    win = _open(seeded_path, answers, qtbot)
+    events: list[str] = []
+
+    class Watch(QtCore.QObject):
+        def eventFilter(self, obj, ev):  # noqa: N802 - Qt's name
+            if obj is win and ev.type() == QtCore.QEvent.Type.Paint:
+                events.append("paint")
+            return False
+
+    watch = Watch()
+    win.installEventFilter(watch)
+    real = win.show_item_words
+    win.show_item_words = lambda item_id: events.append("words") or real(item_id)  # type: ignore[method-assign]
+    try:
+        win.show()
+        qtbot.waitUntil(lambda: "words" in events, timeout=5000)
+        assert events.index("paint") < events.index("words")
+        assert events.count("words") == 1
+    finally:
+        win.removeEventFilter(watch)
+        win.close()
+        win.shutdown()
