@@ -8,6 +8,11 @@ point but two Qt positions. Selections become requests (`track_requested`, `cite
 carrying code-point offsets; the window turns them into undoable commands. The reader never
 writes to the store itself. The text work that needs no Qt (offsets, direction, finding,
 passages at a point) is app/core/reader_text.py.
+
+A paged source (a PDF) shows where each page begins: a thin rule above the line the page starts
+on and "p. N" at its right end, painted over the viewport (the text itself, and so every offset,
+is unchanged). "Show on page" opens a citation's page of the original PDF with the cited words
+highlighted (app/ui/pdf_page.py).
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..core import reader_text
 from ..core.reader_text import RTL_LANGUAGES, OffsetMap, display_text, find_pattern, is_right_to_left  # noqa: F401 - re-exported
+from ..store import source_files
 from .preferences import MIN_CONTRAST, contrast_ratio, readable_pair, readable_tint
 from .widgets import escape_tooltip
 
@@ -30,6 +36,7 @@ Qt = QtCore.Qt
 
 
 FIND_COLOR = QtGui.QColor("#ffd600")  # find matches: yellow, tinted into the theme's background
+PDF = "application/pdf"
 
 
 def tint(color: QtGui.QColor, base: QtGui.QColor, strength: float = 0.35,
@@ -39,6 +46,12 @@ def tint(color: QtGui.QColor, base: QtGui.QColor, strength: float = 0.35,
     if text is None:
         text = QtGui.QColor("#000") if base.lightness() > 127 else QtGui.QColor("#fff")
     return readable_tint(color, base, text, strength, MIN_CONTRAST)
+
+
+def page_mark_color(palette: QtGui.QPalette) -> QtGui.QColor:
+    """The page marks' colour: halfway between the theme's text and its background, opaque."""
+    t, b = palette.color(QtGui.QPalette.ColorRole.Text), palette.color(QtGui.QPalette.ColorRole.Base)
+    return QtGui.QColor((t.red() + b.red()) // 2, (t.green() + b.green()) // 2, (t.blue() + b.blue()) // 2)
 
 
 def _x(value) -> float:
@@ -117,6 +130,26 @@ class _TextView(QtWidgets.QPlainTextEdit):
             self.clicked_at.emit(pos)
         self._press_pos = None
 
+    def paintEvent(self, e: QtGui.QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(e)
+        marks = self._reader.visible_page_marks()
+        if not marks:
+            return
+        p = QtGui.QPainter(self.viewport())
+        color = page_mark_color(self.palette())
+        font = QtGui.QFont(self.font())
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
+        p.setFont(font)
+        fm = QtGui.QFontMetrics(font)
+        width = self.viewport().width()
+        for page, y in marks:
+            p.setPen(QtGui.QPen(color, 1))
+            p.drawLine(0, y, width, y)
+            label = f"p. {page}"
+            p.drawText(QtCore.QRect(0, y - fm.height(), width - 4, fm.height()),
+                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom), label)
+        p.end()
+
     def contextMenuEvent(self, e: QtGui.QContextMenuEvent) -> None:  # noqa: N802 - Qt's name
         if e.reason() == QtGui.QContextMenuEvent.Reason.Keyboard:
             menu = self._reader.build_context_menu(offset=self._reader.cursor_offset())
@@ -155,6 +188,10 @@ class SourceReader(QtWidgets.QWidget):
         self._current_item: object = _NOT_TOLD
         self.recentre = False  # keep the revealed passage centred while the view is resized, until the person acts
         self._status_labels: dict[str, str] = {}
+        self._pages: list[list[int]] = []  # [page, start, end] of a paged source, in code points
+        self._is_pdf = False
+        self._last_citation: str | None = None  # the citation last shown, for "Show on page"
+        self.pdf_window: QtWidgets.QDialog | None = None
         self._build()
         session.changed.connect(self._on_changed)
         self.refresh_sources()
@@ -180,6 +217,10 @@ class SourceReader(QtWidgets.QWidget):
         self.find_action = QtGui.QAction("Find in text…", self)
         self.find_action.setToolTip("Find words in this source (Ctrl+F in the text)")
         self.find_action.triggered.connect(self.open_find_bar)
+        self.page_action = QtGui.QAction("Show on page", self)
+        self.page_action.setToolTip("Open the cited passage at the cursor on its page of the original PDF, "
+                                    "its words highlighted")
+        self.page_action.triggered.connect(lambda: self.show_on_page())
         for action in (self.track_action, self.cite_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
@@ -201,6 +242,7 @@ class SourceReader(QtWidgets.QWidget):
         self.track_button = button(self.track_action, "Track as new item")
         self.cite_button = button(self.cite_action, "Cite for the current item")
         self.find_button = button(self.find_action, "Find in text")
+        self.page_button = button(self.page_action, "Show on page")
 
         self.text_view = _TextView(self)
         self.text_view.setAccessibleName("Source text")
@@ -332,6 +374,7 @@ class SourceReader(QtWidgets.QWidget):
         self._map = OffsetMap("")
         self._citations = []
         self._cited_items = set()
+        self._pages, self._is_pdf, self._last_citation = [], False, None
         self.text_view.setPlainText("")
         self._highlight_selections, self._find_selections = [], []
         self._end_flash()
@@ -347,6 +390,10 @@ class SourceReader(QtWidgets.QWidget):
         self._source = {k: v for k, v in src.items() if k != "text"}
         self._text = src["text"] or ""
         self._map = OffsetMap(self._text)
+        kept = source_files.get_original(self.session.store, src["id"], with_content=False)
+        self._pages = kept["pages"] if kept else []
+        self._is_pdf = bool(kept and kept["media_type"] == PDF)
+        self._last_citation = None
         view = self.text_view
         view.setPlainText(display_text(self._text))
         rtl = is_right_to_left(self._text, src.get("language"))
@@ -399,8 +446,10 @@ class SourceReader(QtWidgets.QWidget):
         self._highlight_selections = selections
         n = len(self._citations)
         lang = " · shown right to left" if self.is_right_to_left() else ""
-        self.info.setText(f"{n} cited passage{'s' if n != 1 else ''}{lang}")
+        paged = f" · {len(self._pages)} pages" if len(self._pages) > 1 else ""
+        self.info.setText(f"{n} cited passage{'s' if n != 1 else ''}{paged}{lang}")
         self._apply_selections()
+        self._update_actions()
 
     def _cursor(self, doc: QtGui.QTextDocument, start: int, end: int) -> QtGui.QTextCursor:
         cur = QtGui.QTextCursor(doc)
@@ -435,7 +484,66 @@ class SourceReader(QtWidgets.QWidget):
             self.info.setText("This citation's words could not be placed in the text; its quote is kept with the item.")
             return False
         self.reveal(c["start"], c["end"])
+        self._last_citation = citation_id
         return True
+
+    # -- pages ------------------------------------------------------------------------------------------
+    def page_marks(self) -> list[tuple[int, int]]:
+        """(page, start offset) of every page of the shown source after the first (none for an unpaged one)."""
+        return [(p, s) for p, s, _e in self._pages[1:]]
+
+    def visible_page_marks(self) -> list[tuple[int, int]]:
+        """(page, viewport y of its rule) of the page starts on screen: the top of the line each starts on."""
+        if len(self._pages) < 2:
+            return []
+        view = self.text_view
+        first = view.firstVisibleBlock()
+        if not first.isValid():
+            return []
+        lo = first.position()
+        hi_block = view.cursorForPosition(QtCore.QPoint(0, view.viewport().height())).block()
+        hi = hi_block.position() + hi_block.length()
+        out = []
+        doc = view.document()
+        for page, start in self.page_marks():
+            pos = self._map.to_utf16(min(start, len(self._text)))
+            if lo <= pos <= hi:
+                cur = QtGui.QTextCursor(doc)
+                cur.setPosition(pos)
+                out.append((page, view.cursorRect(cur).top() - 1))
+        return out
+
+    def page_at(self, offset: int) -> int | None:
+        """The page an offset of the shown source is on (None for an unpaged source)."""
+        return source_files.page_in(self._pages, offset)
+
+    def show_on_page(self, citation_id: str | None = None) -> QtWidgets.QDialog | None:
+        """Open a citation's page of the original PDF with its words highlighted: the given one, else
+        the innermost at the cursor, else the one last shown. None (and a message) when there is none."""
+        from .pdf_page import PdfPageWindow  # QtPdf loads when a page is first shown
+        if citation_id is None:
+            here = self.citations_at(self.cursor_offset()) if self._source is not None else []
+            citation_id = here[0]["id"] if here else self._last_citation
+        c = next((x for x in self._citations if x["id"] == citation_id), None) if citation_id else None
+        if c is None:
+            self.info.setText("Put the cursor in a cited passage first; its page will be shown.")
+            return None
+        if not self._is_pdf or self._source is None:
+            self.info.setText("This source is not a PDF; there is no page to show.")
+            return None
+        kept = source_files.get_original(self.session.store, self._source["id"])
+        if kept is None:
+            self.info.setText("The original PDF of this source is no longer in the file.")
+            return None
+        page = self.page_at(c["start"]) or 1
+        if self.pdf_window is not None:
+            self.pdf_window.close()
+            self.pdf_window.deleteLater()
+        self.pdf_window = PdfPageWindow(bytes(kept["content"]), page, self._text[c["start"]:c["end"]],
+                                        title=self._source.get("title") or "", parent=self)
+        self.pdf_window.show()
+        self._last_citation = c["id"]
+        return self.pdf_window
 
     def reveal(self, start: int, end: int, *, flash: bool = True) -> None:
         """Scroll to text[start:end] (code points), put the cursor at its start and flash it."""
@@ -608,6 +716,7 @@ class SourceReader(QtWidgets.QWidget):
         self.track_action.setEnabled(has)
         self.cite_action.setEnabled(has and self._current_item is not None)
         self.find_action.setEnabled(self._source is not None)
+        self.page_action.setEnabled(self._source is not None and self._is_pdf and bool(self._citations))
 
     def build_context_menu(self, point: QtCore.QPoint | None = None, *, offset: int | None = None) -> QtWidgets.QMenu:
         """The text's context menu: our actions first, then Qt's Copy / Select All; "Open ..." for
@@ -622,6 +731,12 @@ class SourceReader(QtWidgets.QWidget):
                 label = f"Open {c['ref']} {c['title']}" if c["ref"] else f"Open {c['title']}"
                 act = QtGui.QAction(_menu_text(label[:80]), menu)
                 act.triggered.connect(lambda _=False, iid=c["item_id"]: self.item_activated.emit(iid))
+                ours.append(act)
+            here = self.citations_at(cp)
+            if here and self._is_pdf:
+                page = self.page_at(here[0]["start"])
+                act = QtGui.QAction(f"Show on page {page}" if page else "Show on page", menu)
+                act.triggered.connect(lambda _=False, cid=here[0]["id"]: self.show_on_page(cid))
                 ours.append(act)
         if first is None:
             menu.addActions(ours)

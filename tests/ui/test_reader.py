@@ -6,7 +6,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.core.model import Changes
 from app.services import editing, sources
-from app.ui.reader import OffsetMap, SourceReader, display_text, is_right_to_left
+from app.ui.reader import OffsetMap, SourceReader, display_text, is_right_to_left, page_mark_color
 
 Qt = QtCore.Qt
 EMOJI_TEXT = "Goal 😀 one: expand 🇮🇷 broadband access to 90% of homes.\r\nSecond line 𝔸 ends here."
@@ -455,3 +455,91 @@ def test_enter_on_a_passage_opens_its_item(reader, store, qtbot):
     menu = reader.build_context_menu(offset=c["start"] + 1)
     assert any(a.text().startswith("Open ") for a in menu.actions())
     menu.deleteLater()
+
+
+# -- a paged source (issue 14) ---------------------------------------------------------------------
+PDF_DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "sources"
+
+
+@pytest.fixture
+def pdf_source(store):
+    """english.pdf (3 pages) added as the window adds it, with one item citing a passage on page 2."""
+    from app.exchange.extract import extract
+    got = extract(PDF_DATA / "english.pdf")
+    sid, _ = sources.add_source(store, got.text, title="Five proposals", original=got.original())
+    start = got.text.index("share of the digital")
+    end = got.text.index("domestic product") + len("domestic product")
+    iid = add_cited_item(store, sid, start, end, title="Digital share")
+    cid = store.citations_for_source(sid)[0]["id"]
+    return sid, iid, cid, start, end
+
+
+def test_a_pdf_source_shows_page_marks_without_changing_the_text(reader, pdf_source):
+    """Pages 2 and 3 are marked at their starts; the text on screen is the stored text, offsets unchanged."""
+    sid, *_ = pdf_source
+    reader.show_source(sid)
+    assert reader.page_marks() == [(2, 490), (3, 861)]
+    assert reader.text_view.toPlainText() == display_text(reader.text)
+    assert [reader.page_at(o) for o in (0, 489, 490, 860, 861, 1111)] == [1, 1, 2, 2, 3, 3]
+    assert reader.info.text() == "1 cited passage · 3 pages"
+
+
+def test_the_page_rule_is_painted_where_the_page_begins(reader, pdf_source, qtbot):
+    """The rule of each visible page start is drawn across the viewport at the top of its first line."""
+    sid, *_ = pdf_source
+    reader.show_source(sid)
+    reader.reveal(490, 491, flash=False)
+    qtbot.waitUntil(lambda: any(p == 2 for p, _y in reader.visible_page_marks()))
+    y = dict(reader.visible_page_marks())[2]
+    top = reader.text_view.cursorRect(reader._cursor(reader.text_view.document(), 490, 490)).top()
+    assert y == top - 1
+    img = reader.text_view.viewport().grab().toImage()
+    rule = page_mark_color(reader.text_view.palette())
+    base = reader.text_view.palette().color(QtGui.QPalette.ColorRole.Base)
+    x = img.width() // 3
+    assert img.pixelColor(x, y).rgb() == rule.rgb() != base.rgb()
+
+
+def test_a_text_source_has_no_page_marks_and_no_show_on_page(reader, store):
+    """A source kept as text only: no marks, and "Show on page" is off and says why when asked."""
+    sid = seed_source_id(store)
+    reader.show_source(sid)
+    assert reader.page_marks() == [] and reader.visible_page_marks() == []
+    assert not reader.page_action.isEnabled()
+    add_cited_item(store, sid, 0, 5)
+    reader.refresh_highlights()
+    reader.text_view.setTextCursor(reader._cursor(reader.text_view.document(), 2, 2))
+    assert reader.show_on_page() is None
+    assert reader.info.text() == "This source is not a PDF; there is no page to show."
+
+
+def test_show_on_page_opens_the_citations_pdf_page_with_its_words(reader, pdf_source, qtbot):
+    """From the context menu on a cited passage, "Show on page 2" opens page 2 of the PDF with the words found."""
+    sid, _iid, cid, start, end = pdf_source
+    reader.show_source(sid)
+    assert reader.page_action.isEnabled()
+    menu = reader.build_context_menu(offset=start + 3)
+    act = next(a for a in menu.actions() if a.text().startswith("Show on page"))
+    assert act.text() == "Show on page 2"
+    act.trigger()
+    win = reader.pdf_window
+    assert win is not None
+    qtbot.waitExposed(win)
+    assert (win.page, win.loaded, win.view.pageNavigator().currentPage()) == (2, True, 1)
+    assert win.pdf.getAllText(1).text()[win.found[0]:win.found[1]] == \
+        "share of the digital economy \r\nin gross domestic product"
+    assert len(win.view.boxes) == 2  # the passage runs over two lines
+    assert win.info.text() == "Page 2 of 3 · the cited words are highlighted."
+    menu.deleteLater()
+
+
+def test_show_on_page_uses_the_citation_at_the_cursor(reader, pdf_source):
+    """The tool bar's "Show on page" takes the passage the cursor is in; outside any, it says so."""
+    sid, _iid, _cid, start, _end = pdf_source
+    reader.show_source(sid)
+    reader.text_view.setTextCursor(reader._cursor(reader.text_view.document(), 5, 5))
+    assert reader.show_on_page() is None
+    assert reader.info.text() == "Put the cursor in a cited passage first; its page will be shown."
+    reader.text_view.setTextCursor(reader._cursor(reader.text_view.document(), start + 1, start + 1))
+    reader.page_action.trigger()
+    assert reader.pdf_window is not None and reader.pdf_window.page == 2
