@@ -182,6 +182,8 @@ class ItemTableView(QtWidgets.QTreeView):
         super().__init__(parent)
         self.session = session
         self.items = ItemTreeModel(session.store, self)
+        self.items.hold_listing()  # the rest of a big file is listed after this view first paints
+        self._painted = False
         self.setModel(self.items)
         self.setObjectName("itemTable")
         self.setAccessibleName("Items")
@@ -244,6 +246,12 @@ class ItemTableView(QtWidgets.QTreeView):
                 e.accept()
                 return
         super().keyPressEvent(e)
+
+    def paintEvent(self, e: QtGui.QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(e)
+        if not self._painted:
+            self._painted = True
+            self.items.release_listing()
 
     def horizontalHeader(self) -> QtWidgets.QHeaderView:  # noqa: N802 - the table's name, kept for callers
         return self.header()

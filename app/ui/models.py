@@ -46,6 +46,7 @@ PAGE = 80  # rows fetched per query: a tall screen and some margin
 CACHE_ROWS = 3000
 FIRST_IDS = 200  # ids listed at once (a few screens); beyond this, the rest comes from a worker thread
 LIST_DELAY_MS = 50
+LISTING_HELD_MS = 1000  # a held listing (ItemTreeModel.hold_listing) starts this late at the latest
 _RELAYS: set = set()  # relays outlive their model while a worker may still emit through them
 
 
@@ -598,7 +599,7 @@ class ItemTreeModel(QtCore.QAbstractItemModel):
         self._complete = tree.n_matched < self.first_ids
         if not self._complete:
             self._pending_plan = (self._generation, plan)
-            self._list_timer.start()
+            self._list_timer.start(LIST_DELAY_MS)
         return tree
 
     def _start_listing(self) -> None:
@@ -607,6 +608,17 @@ class ItemTreeModel(QtCore.QAbstractItemModel):
         generation, plan = self._pending_plan
         self._pending_plan = None
         QtCore.QThreadPool.globalInstance().start(_ListTreeTask(self._relay, generation, self.store.path, plan))
+
+    def hold_listing(self, fallback_ms: int = LISTING_HELD_MS) -> None:
+        """Keep the worker from listing every match until `release_listing()` (the view calls it after
+        its first paint: the worker's tree building shares the interpreter with that paint), or
+        until `fallback_ms` have passed, for a view that never paints."""
+        if self._list_timer.isActive():
+            self._list_timer.start(fallback_ms)
+
+    def release_listing(self) -> None:
+        if self._list_timer.isActive() and self._list_timer.interval() != LIST_DELAY_MS:
+            self._list_timer.start(LIST_DELAY_MS)
 
     def is_complete(self) -> bool:
         return self._complete
@@ -861,7 +873,7 @@ class ItemTreeModel(QtCore.QAbstractItemModel):
                 self._relay.current = self._generation
                 self._complete = False
                 self._pending_plan = (self._generation, self._plan())
-                self._list_timer.start()
+                self._list_timer.start(LIST_DELAY_MS)
             if not changes.items and self._tree.ids and self._columns:
                 self._cache.clear()
                 self._all_changed()

@@ -56,3 +56,19 @@ def test_the_first_items_words_are_looked_up_after_the_first_paint(seeded_path, 
         win.removeEventFilter(watch)
         win.close()
         win.shutdown()
+
+
+def test_the_item_tree_lists_the_rest_after_the_view_first_paints(session, qtbot, monkeypatch):
+    """Beyond the first page of matches, the worker lists the whole tree only once the view has painted."""
+    from app.ui import models
+    from app.ui.item_table import ItemTableView
+    monkeypatch.setattr(models.ItemTreeModel, "first_ids", 2)
+    view = ItemTableView(session)
+    qtbot.addWidget(view)
+    items = view.items
+    assert not items.is_complete()
+    assert items._list_timer.interval() == models.LISTING_HELD_MS  # held: no paint yet
+    view.show()
+    qtbot.waitUntil(items.is_complete, timeout=5000)
+    assert view._painted
+    assert items.rowCount() > 2 or items.matched_count() > 2
