@@ -221,6 +221,9 @@ class SourceReader(QtWidgets.QWidget):
         self.page_action.setToolTip("Open the cited passage at the cursor on its page of the original PDF, "
                                     "its words highlighted")
         self.page_action.triggered.connect(lambda: self.show_on_page())
+        # in the text's context menu as "Show on page N" (the tool bar keeps its three actions)
+        self.page_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(self.page_action)
         for action in (self.track_action, self.cite_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
@@ -242,7 +245,6 @@ class SourceReader(QtWidgets.QWidget):
         self.track_button = button(self.track_action, "Track as new item")
         self.cite_button = button(self.cite_action, "Cite for the current item")
         self.find_button = button(self.find_action, "Find in text")
-        self.page_button = button(self.page_action, "Show on page")
 
         self.text_view = _TextView(self)
         self.text_view.setAccessibleName("Source text")
