@@ -69,7 +69,8 @@ def documents(draw) -> dict:
     timestamps, targets, observations citing their item's passages, and links."""
     counter = iter(range(10**6))
     nid = lambda p: f"{p}-{next(counter)}"  # noqa: E731
-    statuses = [{"key": k, "label": draw(words), "description": draw(text)}
+    # labels end in their key: an import refuses a new status whose label another status already shows
+    statuses = [{"key": k, "label": f"{draw(words)} ({k})", "description": draw(text)}
                 for k in draw(st.lists(st.sampled_from(CUSTOM_STATUSES), max_size=2, unique=True))]
     status_keys = list(STATUS_KEYS) + [s["key"] for s in statuses]
     sources = []
