@@ -36,8 +36,29 @@ _ids: dict[str, int] = {}  # file name -> Qt's id for it, once added
 def _add(name: str) -> int:
     from PySide6.QtGui import QFontDatabase
     if name not in _ids:
+        if not _ids:
+            _pin_app_font()
         _ids[name] = QFontDatabase.addApplicationFont(str(resource("fonts", name)))
     return _ids[name]
+
+
+def _pin_app_font() -> None:
+    """Name the window's font by the face it resolves to now, before our faces join the database.
+
+    Where the platform gives only a generic family ("Sans Serif", as offscreen and bare X11 do),
+    fontconfig would otherwise resolve it to Noto Sans once that is registered: the whole window
+    would change its face and grow taller the first time a report is drawn.
+    """
+    from PySide6.QtGui import QFontInfo, QGuiApplication
+    app = QGuiApplication.instance()
+    if not isinstance(app, QGuiApplication):
+        return
+    f = app.font()
+    resolved = QFontInfo(f).family()
+    fams = [x for x in (f.families() or [f.family()]) if x]
+    if resolved and fams[:1] != [resolved]:
+        f.setFamilies([resolved] + [x for x in fams if x != resolved])
+        app.setFont(f)
 
 
 def register_arabic() -> None:

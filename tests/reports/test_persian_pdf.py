@@ -106,6 +106,7 @@ def test_fonts_are_the_bundled_files(qapp):
 def test_install_app_fonts_appends_the_fallback(qapp):
     """The window keeps its own UI font first and gains Noto Sans Arabic, then Noto Sans, after it."""
     from app.reports import fonts
+    fonts.register_arabic()  # the first registration names the window's font by the face it resolves to
     before = qapp.font()
     own = [f for f in before.families() or [before.family()] if f]
     try:
@@ -124,3 +125,15 @@ def test_the_window_application_gets_the_bundled_fallback(qapp):
         assert "Noto Sans Arabic" in qapp.font().families()
     finally:
         qapp.setFont(before)
+
+
+def test_registering_the_report_fonts_does_not_change_the_windows_face(qapp):
+    """After every bundled face is registered, the window's font still resolves to the face it had before."""
+    from PySide6 import QtGui
+
+    from app.reports import fonts
+    before = QtGui.QFontInfo(qapp.font()).family()
+    spacing = QtGui.QFontMetrics(qapp.font()).lineSpacing()
+    fonts.register()
+    assert QtGui.QFontInfo(qapp.font()).family() == before
+    assert QtGui.QFontMetrics(qapp.font()).lineSpacing() == spacing
