@@ -16,11 +16,13 @@ highlighted (app/ui/pdf_page.py).
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..core import reader_text
+from ..core.model import PolicyTrackerError
 from ..core.reader_text import RTL_LANGUAGES, OffsetMap, display_text, find_pattern, is_right_to_left  # noqa: F401 - re-exported
 from ..store import source_files
 from .preferences import MIN_CONTRAST, contrast_ratio, readable_pair, readable_tint
@@ -190,6 +192,7 @@ class SourceReader(QtWidgets.QWidget):
         self._status_labels: dict[str, str] = {}
         self._pages: list[list[int]] = []  # [page, start, end] of a paged source, in code points
         self._is_pdf = False
+        self._original_name: str | None = None  # the file a PDF/Word/ODT/web source was read from
         self._last_citation: str | None = None  # the citation last shown, for "Show on page"
         self.pdf_window: QtWidgets.QDialog | None = None
         self._build()
@@ -395,6 +398,7 @@ class SourceReader(QtWidgets.QWidget):
         kept = source_files.get_original(self.session.store, src["id"], with_content=False)
         self._pages = kept["pages"] if kept else []
         self._is_pdf = bool(kept and kept["media_type"] == PDF)
+        self._original_name = kept["file_name"] if kept else None
         self._last_citation = None
         view = self.text_view
         view.setPlainText(display_text(self._text))
@@ -518,6 +522,33 @@ class SourceReader(QtWidgets.QWidget):
     def page_at(self, offset: int) -> int | None:
         """The page an offset of the shown source is on (None for an unpaged source)."""
         return source_files.page_in(self._pages, offset)
+
+    def save_original(self, dest: Path | None = None) -> bool:
+        """Write the shown source's original file (PDF, Word, ODT, web page) back out, byte for byte.
+
+        `dest` None asks where (a save dialog in the last chosen folder). Refusals are one sentence."""
+        from ..exchange.atomic import atomic_path
+        from . import file_dialogs
+        if self._source is None or self._original_name is None:
+            self.info.setText("This source was added from text; there is no original file to save.")
+            return False
+        if dest is None:
+            name = file_dialogs.get_save_file_name(self, "Save the original file", self._original_name, "All files (*)")
+            if not name:
+                return False
+            dest = Path(name)
+        kept = source_files.get_original(self.session.store, self._source["id"])
+        if kept is None:
+            self.info.setText("The original file of this source is no longer in the file.")
+            return False
+        try:
+            with atomic_path(dest, "the original file") as tmp:
+                tmp.write_bytes(bytes(kept["content"]))
+        except (OSError, PolicyTrackerError) as e:  # the output checks (a device, a folder...) or the disk
+            self.session.error(f"The original file was not saved: {e}")
+            return False
+        self.info.setText(f"Saved {kept['file_name']} as {dest}.")
+        return True
 
     def show_on_page(self, citation_id: str | None = None) -> QtWidgets.QDialog | None:
         """Open a citation's page of the original PDF with its words highlighted: the given one, else
@@ -740,6 +771,10 @@ class SourceReader(QtWidgets.QWidget):
                 act = QtGui.QAction(f"Show on page {page}" if page else "Show on page", menu)
                 act.triggered.connect(lambda _=False, cid=here[0]["id"]: self.show_on_page(cid))
                 ours.append(act)
+        if self._original_name is not None:
+            act = QtGui.QAction(_menu_text(f"Save the original file ({self._original_name[:60]})…"), menu)
+            act.triggered.connect(lambda _=False: self.save_original())
+            ours.append(act)
         if first is None:
             menu.addActions(ours)
         else:

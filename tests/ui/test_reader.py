@@ -543,3 +543,21 @@ def test_show_on_page_uses_the_citation_at_the_cursor(reader, pdf_source):
     reader.text_view.setTextCursor(reader._cursor(reader.text_view.document(), start + 1, start + 1))
     reader.page_action.trigger()
     assert reader.pdf_window is not None and reader.pdf_window.page == 2
+
+
+def test_the_original_file_of_a_pdf_source_is_saved_back_byte_for_byte(window, tmp_path, answers):
+    """Save the original file writes the PDF the source was read from, identical and 0600; a text source has none."""
+    from pathlib import Path
+    pdf = Path(__file__).resolve().parents[1] / "data" / "sources" / "english.pdf"
+    sid = window.add_source_from(pdf, {"title": "A plan"})
+    assert sid and window.reader.source_id == sid
+    menu = window.reader.build_context_menu(offset=0)
+    assert "Save the original file (english.pdf)…" in [a.text() for a in menu.actions()]
+    dest = tmp_path / "again.pdf"
+    assert window.reader.save_original(dest)
+    assert dest.read_bytes() == pdf.read_bytes() and dest.stat().st_mode & 0o777 == 0o600
+    text_source = next(s["id"] for s in window.session.store.source_titles() if s["id"] != sid)
+    window.reader.show_source(text_source)
+    assert not window.reader.save_original(tmp_path / "none.txt")
+    assert window.reader.info.text() == "This source was added from text; there is no original file to save."
+    assert not (tmp_path / "none.txt").exists()
