@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from PySide6 import QtCore, QtGui
 
@@ -122,7 +122,39 @@ class ItemFilter:
         return replace(self, **kw)
 
 
-class ItemTableModel(QtCore.QAbstractTableModel):
+class _FilterAndColumns:
+    """What the flat and the tree item models share: the filter they list by and the columns they show.
+
+    Mixed in before the Qt model class; `reload()` and the reset calls are the model's own."""
+
+    _filter: ItemFilter
+    _columns: list[str]
+
+    @property
+    def filter(self) -> ItemFilter:
+        return self._filter
+
+    def set_filter(self, flt: ItemFilter) -> None:
+        if flt != self._filter:
+            self._filter = flt
+            cast(Any, self).reload()
+
+    def columns(self) -> list[str]:
+        return list(self._columns)
+
+    def set_columns(self, keys) -> None:
+        keys = [k for k in keys if k in table_columns()] or ["title"]
+        if keys != self._columns:
+            model = cast(Any, self)
+            model.beginResetModel()
+            self._columns = keys
+            model.endResetModel()
+
+    def column_of(self, key: str) -> int:
+        return self._columns.index(key) if key in self._columns else -1
+
+
+class ItemTableModel(_FilterAndColumns, QtCore.QAbstractTableModel):
     """Items matching a filter, in the chosen order, with rows fetched lazily by id.
 
     Only the first `first_ids` ids are listed on the GUI thread (index scans: milliseconds even
@@ -228,28 +260,6 @@ class ItemTableModel(QtCore.QAbstractTableModel):
         self._row_of = None
         self._cache.clear()
         self.endResetModel()
-
-    @property
-    def filter(self) -> ItemFilter:
-        return self._filter
-
-    def set_filter(self, flt: ItemFilter) -> None:
-        if flt != self._filter:
-            self._filter = flt
-            self.reload()
-
-    def columns(self) -> list[str]:
-        return list(self._columns)
-
-    def set_columns(self, keys) -> None:
-        keys = [k for k in keys if k in table_columns()] or ["title"]
-        if keys != self._columns:
-            self.beginResetModel()
-            self._columns = keys
-            self.endResetModel()
-
-    def column_of(self, key: str) -> int:
-        return self._columns.index(key) if key in self._columns else -1
 
     # -- ids ----------------------------------------------------------------------------------
     def ids(self) -> list[str]:
@@ -541,7 +551,7 @@ def list_tree(conn, plan, limit: int | None = None) -> Tree:
 MIME_ITEMS = "application/x-policy-tracker-item-ids"
 
 
-class ItemTreeModel(QtCore.QAbstractItemModel):
+class ItemTreeModel(_FilterAndColumns, QtCore.QAbstractItemModel):
     """Items matching a filter as the tree of their parents, siblings in the chosen order (by ref:
     natural, "1.2" before "1.10"); the ancestors of matching items stay visible (greyed).
 
@@ -653,28 +663,6 @@ class ItemTreeModel(QtCore.QAbstractItemModel):
         self._tree = self._query()
         self._cache.clear()
         self.endResetModel()
-
-    @property
-    def filter(self) -> ItemFilter:
-        return self._filter
-
-    def set_filter(self, flt: ItemFilter) -> None:
-        if flt != self._filter:
-            self._filter = flt
-            self.reload()
-
-    def columns(self) -> list[str]:
-        return list(self._columns)
-
-    def set_columns(self, keys) -> None:
-        keys = [k for k in keys if k in table_columns()] or ["title"]
-        if keys != self._columns:
-            self.beginResetModel()
-            self._columns = keys
-            self.endResetModel()
-
-    def column_of(self, key: str) -> int:
-        return self._columns.index(key) if key in self._columns else -1
 
     # -- ids ---------------------------------------------------------------------------------------------
     def matched_count(self) -> int:
