@@ -153,6 +153,28 @@ class _FilterAndColumns:
     def column_of(self, key: str) -> int:
         return self._columns.index(key) if key in self._columns else -1
 
+    def _load_vocab(self) -> None:
+        store = cast(Any, self).store
+        self._colors = status_colors(store)
+        self._labels = status_labels(store)
+        self._icons = {k: dot_icon(c) for k, c in self._colors.items()}
+
+    def _init_listing(self, on_listed) -> None:
+        """The background listing of every match: a relay for the worker's answer and a timer that
+        starts it a moment later, so the first page paints without competing with it and a burst
+        of filter clicks lists only once."""
+        model = cast(Any, self)
+        self._generation = 0
+        self._complete = True
+        self._relay = _IdsRelay()
+        _RELAYS.add(self._relay)
+        self._relay.listed.connect(on_listed)
+        self._list_timer = QtCore.QTimer(model)
+        self._list_timer.setSingleShot(True)
+        self._list_timer.setInterval(LIST_DELAY_MS)
+        self._list_timer.timeout.connect(model._start_listing)
+        self._pending_plan: tuple[int, list[tuple[str, list]]] | None = None
+
 
 class ItemTableModel(_FilterAndColumns, QtCore.QAbstractTableModel):
     """Items matching a filter, in the chosen order, with rows fetched lazily by id.
@@ -176,27 +198,11 @@ class ItemTableModel(_FilterAndColumns, QtCore.QAbstractTableModel):
         self._row_of: dict[str, int] | None = None
         self._cache: OrderedDict[str, dict] = OrderedDict()
         self.fetches = 0  # how many page queries ran (tests check the laziness)
-        self._generation = 0
-        self._complete = True
-        self._relay = _IdsRelay()
-        _RELAYS.add(self._relay)
-        self._relay.listed.connect(self._ids_listed)
-        # the background listing starts a moment later: the first page paints without competing
-        # with it, and a burst of filter clicks lists only once
-        self._list_timer = QtCore.QTimer(self)
-        self._list_timer.setSingleShot(True)
-        self._list_timer.setInterval(LIST_DELAY_MS)
-        self._list_timer.timeout.connect(self._start_listing)
-        self._pending_plan: tuple[int, list[tuple[str, list]]] | None = None
+        self._init_listing(self._ids_listed)
         self._load_vocab()
         self._ids = self._query()
 
     # -- set-up ---------------------------------------------------------------------------
-    def _load_vocab(self) -> None:
-        self._colors = status_colors(self.store)
-        self._labels = status_labels(self.store)
-        self._icons = {k: dot_icon(c) for k, c in self._colors.items()}
-
     def _plan(self):
         return item_ids_plan(**self._filter.query(), sort=self._sort_key, descending=self._descending)
 
@@ -578,25 +584,11 @@ class ItemTreeModel(_FilterAndColumns, QtCore.QAbstractItemModel):
         self._tree = Tree()
         self._cache: OrderedDict[str, dict] = OrderedDict()
         self.fetches = 0
-        self._generation = 0
-        self._complete = True
-        self._relay = _IdsRelay()
-        _RELAYS.add(self._relay)
-        self._relay.listed.connect(self._listed)
-        self._list_timer = QtCore.QTimer(self)
-        self._list_timer.setSingleShot(True)
-        self._list_timer.setInterval(LIST_DELAY_MS)
-        self._list_timer.timeout.connect(self._start_listing)
-        self._pending_plan: tuple[int, list[tuple[str, list]]] | None = None
+        self._init_listing(self._listed)
         self._load_vocab()
         self._tree = self._query()
 
     # -- listing -----------------------------------------------------------------------------------
-    def _load_vocab(self) -> None:
-        self._colors = status_colors(self.store)
-        self._labels = status_labels(self.store)
-        self._icons = {k: dot_icon(c) for k, c in self._colors.items()}
-
     def _plan(self):
         return H.tree_order_plan(**self._filter.query(), sort=self._sort_key, descending=self._descending)
 
