@@ -55,21 +55,22 @@ class _IdsRelay(QtCore.QObject):
     current = 0  # the generation the model waits for; workers of older ones skip their work
 
 
-class _ListIdsTask(QtCore.QRunnable):
-    """List all matching ids on a read-only connection of its own (never the GUI's)."""
+class _ListTask(QtCore.QRunnable):
+    """Run `lister(conn, plan)` (all matching ids, or their tree) on a read-only connection of its
+    own (never the GUI's) and hand the result, or the exception, to the GUI thread."""
 
-    def __init__(self, relay: _IdsRelay, generation: int, path, plan):
+    def __init__(self, relay: _IdsRelay, generation: int, path, plan, lister):
         super().__init__()
-        self.relay, self.generation, self.path, self.plan = relay, generation, path, plan
+        self.relay, self.generation, self.path, self.plan, self.lister = relay, generation, path, plan, lister
 
     def run(self) -> None:
         if self.generation != self.relay.current:
             return  # the filter or order changed again before this listing started
-        result: list[str] | Exception
+        result: Any
         try:
             conn = open_read_only(self.path)
             try:
-                result = run_id_plan(conn, self.plan)
+                result = self.lister(conn, self.plan)
             finally:
                 conn.close()
         except Exception as e:  # noqa: BLE001 - handed to the GUI thread, which lists synchronously
@@ -224,7 +225,8 @@ class ItemTableModel(_FilterAndColumns, QtCore.QAbstractTableModel):
             return
         generation, plan = self._pending_plan
         self._pending_plan = None
-        QtCore.QThreadPool.globalInstance().start(_ListIdsTask(self._relay, generation, self.store.path, plan))
+        task = _ListTask(self._relay, generation, self.store.path, plan, run_id_plan)
+        QtCore.QThreadPool.globalInstance().start(task)
 
     def is_complete(self) -> bool:
         return self._complete
@@ -522,31 +524,6 @@ def build_tree(order: list[str], links: dict[str, str]) -> Tree:
     return t
 
 
-class _ListTreeTask(QtCore.QRunnable):
-    """List the matching ids and their parent links on a read-only connection, and build the tree."""
-
-    def __init__(self, relay: _IdsRelay, generation: int, path, plan):
-        super().__init__()
-        self.relay, self.generation, self.path, self.plan = relay, generation, path, plan
-
-    def run(self) -> None:
-        if self.generation != self.relay.current:
-            return
-        result: Tree | Exception
-        try:
-            conn = open_read_only(self.path)
-            try:
-                result = list_tree(conn, self.plan)
-            finally:
-                conn.close()
-        except Exception as e:  # noqa: BLE001 - handed to the GUI thread, which lists synchronously
-            result = e
-        try:
-            self.relay.listed.emit(self.generation, result)
-        except RuntimeError:
-            pass
-
-
 def list_tree(conn, plan, limit: int | None = None) -> Tree:
     order = run_id_plan(conn, plan, limit)
     # a few ids: walk up from them; many: every link in one read is cheaper than walking
@@ -609,7 +586,7 @@ class ItemTreeModel(_FilterAndColumns, QtCore.QAbstractItemModel):
             return
         generation, plan = self._pending_plan
         self._pending_plan = None
-        QtCore.QThreadPool.globalInstance().start(_ListTreeTask(self._relay, generation, self.store.path, plan))
+        QtCore.QThreadPool.globalInstance().start(_ListTask(self._relay, generation, self.store.path, plan, list_tree))
 
     def hold_listing(self, fallback_ms: int = LISTING_HELD_MS) -> None:
         """Keep the worker from listing every match until `release_listing()` (the view calls it after
