@@ -2,51 +2,16 @@
 
 The file is read by app/exchange/extract (the caller does that: services do not import exchange)
 into its canonical text; the text, and for other formats than text the original file with its
-sha256 and page boundaries, are stored here. `read_text_file` is the text-only reader the window
-still uses; app/exchange/extract/plain.py applies the same rules.
+sha256 and page boundaries, are stored here.
 """
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from ..core import validation as v
 from ..core.model import Changes, ValidationError, new_id
 from ..store import source_files
-from ..store.guard import refuse_database_file
 from ..store.store import Store
-
-MAX_SOURCE_BYTES = 20 * 1024 * 1024
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
-
-
-def read_text_file(path: Path | str) -> str:
-    """Read a source document, refusing binary, empty, oversized and non-UTF-8 files clearly."""
-    path = Path(path)
-    refuse_database_file(path, "add as a source")
-    if not path.exists():
-        raise ValidationError(f"{path} does not exist.")
-    if path.is_dir():
-        raise ValidationError(f"{path} is a folder, not a text file.")
-    size = path.stat().st_size
-    if size == 0:
-        raise ValidationError(f"{path.name} is empty; there is no text to import.")
-    if size > MAX_SOURCE_BYTES:
-        raise ValidationError(f"{path.name} is {size / 1e6:.1f} MB; a source document may be at most "
-                              f"{MAX_SOURCE_BYTES / 1e6:.0f} MB of text.")
-    raw = path.read_bytes()
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise ValidationError(f"{path.name} is UTF-16 text; save it as UTF-8 and import it again.")
-    if b"\x00" in raw:
-        raise ValidationError(f"{path.name} is a binary file, not text; only UTF-8 text or Markdown can be imported.")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ValidationError(f"{path.name} is not UTF-8 text (byte {e.start} is not valid UTF-8); "
-                              f"save it as UTF-8 and import it again.") from None
-    if not text.strip():
-        raise ValidationError(f"{path.name} holds only blank space; there is no text to import.")
-    return text
 
 
 def guess_language(text: str) -> str:
@@ -93,8 +58,10 @@ def add_source(store: Store, text: str, *, title: str, kind: str = "document", p
         check_original(text, original)
     sid = source_id or new_id()
     row = {"id": sid, "title": v.clean_text(title, "title", required=True, limit=v.MAX_TITLE),
-           "kind": kind or "document", "publisher": v.clean_text(publisher, "publisher", limit=500) or None,
-           "author": v.clean_text(author, "author", limit=500) or None, "event": event or None,
+           "kind": v.clean_text(kind, "kind", limit=100) or "document",
+           "publisher": v.clean_text(publisher, "publisher", limit=500) or None,
+           "author": v.clean_text(author, "author", limit=500) or None,
+           "event": v.clean_text(event, "event", limit=500) or None,
            "published_on": v.parse_date(published_on, "published_on"), "url": url or None,
            "language": language or guess_language(text), "sha256": sha, "text": text}
     with store.write():
@@ -105,12 +72,6 @@ def add_source(store: Store, text: str, *, title: str, kind: str = "document", p
         if original is not None:
             source_files.insert_original(store, sid, original)
     return sid, Changes(sources=frozenset({sid}))
-
-
-def add_source_file(store: Store, path: Path | str, *, title: str | None = None, **meta) -> tuple[str, Changes]:
-    path = Path(path)
-    text = read_text_file(path)
-    return add_source(store, text, title=title or default_title(text, path.stem), **meta)
 
 
 def remove_source(store: Store, source_id: str) -> tuple[dict, Changes]:

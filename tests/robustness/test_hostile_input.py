@@ -137,8 +137,9 @@ def test_source_documents_refuse_bad_files(store, tmp_path, name, content, words
     path = tmp_path / "speech.txt"
     path.write_bytes(content)
     before = content_hash(store.path)
+    from app.exchange.extract import extract  # what add-source and File > Add Source read files with
     with pytest.raises(ValidationError, match=words) as err:
-        sources.add_source_file(store, path)
+        extract(path)
     assert "speech.txt" in str(err.value) and "\n" not in str(err.value)
     assert content_hash(store.path) == before
 
@@ -165,8 +166,9 @@ def test_oversized_source_file_is_refused_before_reading(store, tmp_path):
     path = tmp_path / "huge.txt"
     with open(path, "wb") as fh:
         fh.truncate(21 * 1024 * 1024)
+    from app.exchange.extract import extract
     with pytest.raises(ValidationError, match="MB"):
-        sources.read_text_file(path)
+        extract(path)
 
 
 @pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"])

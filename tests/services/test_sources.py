@@ -124,6 +124,14 @@ def test_a_text_source_has_no_file_row(empty_store, tmp_path):
     """A Markdown source is its text: no original file or pages are stored for it."""
     p = tmp_path / "note.md"
     p.write_text("# A note\n\nSome words.\n", encoding="utf-8")
-    sid, _ = sources.add_source_file(empty_store, p)
+    from app.exchange.extract import extract
+    sid, _ = sources.add_source(empty_store, extract(p).text, title="A note")
     assert source_files.get_original(empty_store, sid) is None
     assert source_files.page_of(empty_store, sid, 3) is None
+
+
+def test_a_sources_kind_and_event_lose_bidi_overrides(empty_store):
+    """kind and event are single-line fields like the title: an override in them is removed."""
+    sid, _ = sources.add_source(empty_store, "A speech.", title="Speech", kind="spe\u202eech", event="Sum\u202emit")
+    row = empty_store.get_source(sid)
+    assert (row["kind"], row["event"]) == ("speech", "Summit")

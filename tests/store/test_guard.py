@@ -98,13 +98,13 @@ def test_replaced_file_stops_saving_in_one_sentence(seeded_path, tmp_path):
 def test_database_files_are_refused_as_documents(seeded_path, suffix, tmp_path):
     """The open database and its companions cannot be added as a source or written over by an export."""
     from app.exchange.atomic import write_atomically
-    from app.services.sources import add_source_file
+    from app.exchange.extract import extract
     with Store(seeded_path) as s:
         editing.create_framework(s, "Make a WAL")
         target = Path(f"{seeded_path}{suffix}")
         before = target.stat().st_ino
         with pytest.raises(PolicyTrackerError, match=rf"^{target.name} is part of the open database seeded.sqlite"):
-            add_source_file(s, target, title="x")
+            extract(target)  # how add-source and File > Add Source read a file
         with pytest.raises(PolicyTrackerError, match=rf"^{target.name} is part of the open database"):
             write_atomically(target, "{}")
         with pytest.raises(PolicyTrackerError, match=rf"^{target.name} is part of the open database"):
