@@ -109,11 +109,22 @@ class _Writer:
             mark_rtl(p)
         return p
 
-    def table(self, header: list[str], rows: list[list[str]]):
+    def table(self, header: list[str], rows: list[list[str]], shares: list[float] | None = None):
+        """A table; `shares` gives each column its part of the text width (Word's equal columns broke
+        names and labels inside words)."""
         t = self.doc.add_table(rows=1 + len(rows), cols=len(header))
         t.style = self.table_style
         cells = t._cells  # one list: far cheaper than t.cell(r, c) per cell
         n = len(header)
+        if shares is not None and len(shares) == n:
+            sec = self.doc.sections[0]
+            text_width = int(sec.page_width or 0) - int(sec.left_margin or 0) - int(sec.right_margin or 0)
+            widths = [int(text_width * share / sum(shares)) for share in shares]
+            t.autofit = False
+            for i, cell in enumerate(cells):  # Word reads each cell's width, LibreOffice the grid's
+                cell.width = widths[i % n]
+            for col, w in zip(t.columns, widths, strict=True):
+                col.width = w
         for c, text in enumerate(header):
             cell = cells[c]
             cell.paragraphs[0].add_run(text).bold = True
@@ -147,18 +158,22 @@ class _Writer:
                   f"as [S1], [S2]….", muted=True, size=8.5)
 
     def summary(self) -> None:
+        """One row per framework; its counts by status in one cell ("Proposed 5 · In progress 3"), each
+        label kept whole with no-break spaces: a column per status made Word break labels inside words."""
         self.heading("Summary by framework", 1)
-        used = [s for s, n in self.r.totals() if n] or self.r.statuses[:1]
+
+        def by_status(counts: dict[str, int]) -> str:
+            return " · ".join(f"{s.label} {counts[s.key]}".replace(" ", "\u00a0")
+                              for s in self.r.statuses if counts.get(s.key))
+
         rows = []
         for f in self.r.frameworks:
-            counts = dict((s.key, n) for s, n in f.counts)
-            rows.append([f.title, *(str(counts.get(s.key, 0)) for s in used), str(f.total), str(len(f.overdue)),
-                         str(len(f.stale))])
-        totals = dict((s.key, n) for s, n in self.r.totals())
+            rows.append([f.title, by_status(dict((s.key, n) for s, n in f.counts)), str(f.total),
+                         str(len(f.overdue)), str(len(f.stale))])
         items = self.r.items
-        rows.append(["All frameworks", *(str(totals.get(s.key, 0)) for s in used), str(len(items)),
+        rows.append(["All frameworks", by_status(dict((s.key, n) for s, n in self.r.totals())), str(len(items)),
                      str(sum(1 for i in items if i.overdue)), str(sum(1 for i in items if i.stale))])
-        self.table(["Framework", *(s.label for s in used), "Total", "Overdue", "Stale"], rows)
+        self.table(["Framework", "Items by status", "Total", "Overdue", "Stale"], rows, shares=[29, 40, 10, 12, 9])
 
     def framework(self, f) -> None:
         self.heading(f.title, 1)

@@ -139,3 +139,16 @@ def test_sheet_names_are_legal_and_unique():
     taken: set[str] = set()
     names = [sheet_name(t, taken) for t in ("Plan [2025]: a/b?", "Plan [2025]: a/b?", "x" * 40, "Summary")]
     assert names == ["Plan 2025 a b", "Plan 2025 a b (2)", "x" * 31, "Summary"]
+
+
+def test_docx_summary_keeps_status_labels_whole_and_the_names_wide(report, tmp_path):
+    """The Word summary puts each framework's counts in one cell of whole labels, in columns sized for them."""
+    doc = _docx(report, tmp_path)
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Framework")
+    assert [c.text for c in table.rows[0].cells] == ["Framework", "Items by status", "Total", "Overdue", "Stale"]
+    assert [r.cells[0].text for r in table.rows[1:]] == [f.title for f in report.frameworks] + ["All frameworks"]
+    first = report.frameworks[0]
+    want = " · ".join(f"{s.label} {n}".replace(" ", "\u00a0") for s, n in first.counts if n)
+    assert table.rows[1].cells[1].text == want
+    widths = [c.width for c in table.rows[0].cells]
+    assert widths[0] > 2 * widths[2] and widths[1] > 3 * widths[2]
