@@ -384,6 +384,10 @@ STATUS_UPDATES = Record(
         Field("note", "text", default="", limit=MAX_TEXT, searchable=True, cleaner="clean_text", fixed=True),
         Field("author", "line", default="", limit=MAX_NAME, searchable=True, cleaner="clean_text", fixed=True),
         _created(json=True),
+        # its evidence: one of the item's citations (0005; the database refuses another item's). Last, so
+        # writers of tuples in column order that do not know it (bulk.columns) still line up.
+        Field("citation_id", "id", label="Evidence", nullable=True, limit=MAX_ID, refers_to="citations",
+              fixed=True),
     ))
 
 TARGETS = Record("targets", "target", key="item_id", json="target", owner="item_id", most=1, fields=(

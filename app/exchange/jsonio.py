@@ -487,26 +487,26 @@ def validate_document(doc: Any, store: Store | None = None, check: Callable[[], 
             if cits[-1]["start"] is not None and cits[-1]["end"] < cits[-1]["start"]:
                 ck.fail(f"{cw}.end", "is before start")
         ups = []
+        cit_ids = {c["id"] for c in cits}
         for j, u in enumerate(ck.lst(it.get(U.rec.json), f"{w}.{U.rec.json}", U.rec.most)):
             uw = f"{w}.{U.rec.json}[{j}]"
             ck.obj(u, uw, required=U.required)
             uid = ck.ident(u["id"], f"{uw}.id", sub_ids, U.id_limit)
+            said = U.plain(ck, u, uw)
+            _cites_own(ck, said, cit_ids, uw)
             ups.append(_not_future({"id": uid, **U.status(ck, u, uw, known_status), **ck.values(uw, U.values, u),
-                                    **U.plain(ck, u, uw), **U.stamped(ck, u, uw)}, uw, future))
+                                    **said, **U.stamped(ck, u, uw)}, uw, future))
         target = it.get(T.rec.json)
         if target is not None:
             tw = f"{w}.{T.rec.json}"
             ck.obj(target, tw, required=T.required)
             target = ck.clean_record(tw, v.clean_target, target)  # with its rule across fields (dates)
         obs = []
-        cit_ids = {c["id"] for c in cits}
         for j, o in enumerate(ck.lst(it.get(O.rec.json), f"{w}.{O.rec.json}", O.rec.most)):
             ow = f"{w}.{O.rec.json}[{j}]"
             ck.obj(o, ow, required=O.required)
             linked = O.plain(ck, o, ow)
-            cid = linked.get("citation_id")
-            if cid is not None and cid not in cit_ids:
-                ck.fail(f"{ow}.citation_id", f"'{cid}' is not one of this item's citations")
+            _cites_own(ck, linked, cit_ids, ow)
             oid = ck.ident(o["id"], f"{ow}.id", sub_ids, O.id_limit)
             obs.append(_not_future({"id": oid, **ck.values(ow, O.values, o), **linked}, ow, future))
         item.update({C.rec.json: cits, U.rec.json: ups, T.rec.json: target, O.rec.json: obs})
@@ -625,6 +625,13 @@ def _original(ck: _Checker, raw: Any, where: str, text: str) -> dict:
 
 # Which imported fields say when something happened, and which limit applies to them.
 FACTS = {"created_at": "moment", "updated_at": "moment", "published_on": "date", "observed_on": "date"}
+
+
+def _cites_own(ck, row: dict, cit_ids: set[str], where: str) -> None:
+    """An update's or observation's evidence must be one of its own item's citations in the document."""
+    cid = row.get("citation_id")
+    if cid is not None and cid not in cit_ids:
+        ck.fail(f"{where}.citation_id", f"'{cid}' is not one of this item's citations")
 
 
 def _not_future(row: dict, where: str, future: dict) -> dict:

@@ -153,20 +153,27 @@ def restore_item(store: Store, snap: dict) -> Changes:
 
 # -- status history ------------------------------------------------------------------------------------
 def add_status_update(store: Store, item_id: str, status: str, as_of: str | None, note: str = "",
-                      author: str = "", *, update_id: str | None = None, created_at: str | None = None
-                      ) -> tuple[dict, Changes]:
+                      author: str = "", *, update_id: str | None = None, created_at: str | None = None,
+                      citation_id: str | None = None) -> tuple[dict, Changes]:
     """Append a dated status update; the item's status follows its latest update (core.status_rule).
 
     An update dated before the item's latest one joins the history without changing the status.
+    `citation_id` is its evidence: one of the item's citations, or None.
     Returns the stored update plus `previous_status` so the change can be undone exactly.
     """
     status = v.status_key(status, {s["key"] for s in store.statuses()})
     row = {"id": update_id or new_id(), "item_id": item_id, "status": status,
-           **v.clean_update_fields(as_of, note, author, today=today())}
+           **v.clean_update_fields(as_of, note, author, today=today()), "citation_id": citation_id or None}
     if created_at:
         row["created_at"] = created_at
     with store.write():
         item = store.require_item(item_id)
+        if citation_id:
+            cited = store.get_citation(citation_id)
+            if cited is None:
+                raise NotFoundError("The passage this update was to cite no longer exists.")
+            if cited["item_id"] != item_id:
+                raise ValidationError("A status update can only cite words cited by its own item.")
         store.insert_status_update(row)
         follow_history(store, item)
         stored = store.get_status_update(row["id"])
@@ -232,6 +239,12 @@ def remove_citation(store: Store, citation_id: str) -> tuple[dict, Changes]:
         row = store.get_citation(citation_id)
         if row is None:
             raise NotFoundError("That citation no longer exists.")
+        citing = store.updates_citing(citation_id)
+        if citing:
+            n = len(citing)
+            raise ValidationError(
+                f"This passage is the evidence of {n} status update{'s' if n != 1 else ''}, and the status history "
+                f"is never rewritten: withdraw {'those updates' if n != 1 else 'that update'} first.")
         row["observation_ids"] = store.observations_citing(citation_id)  # unlinked by the delete
         store.delete_citation(citation_id)
         if store.get_item(row["item_id"]):

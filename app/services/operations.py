@@ -323,6 +323,7 @@ class AddStatusUpdate(Operation):
     author: str = ""
     update_id: str = field(default_factory=new_id)
     created_at: str | None = None  # a redo re-adds the very same record
+    citation_id: str | None = None  # its evidence: one of the item's citations
 
     @property
     def label(self) -> str:
@@ -330,7 +331,8 @@ class AddStatusUpdate(Operation):
 
     def run(self, store: Store) -> Outcome:
         row, changes = editing.add_status_update(store, self.item_id, self.status, self.as_of, self.note, self.author,
-                                                 update_id=self.update_id, created_at=self.created_at)
+                                                 update_id=self.update_id, created_at=self.created_at,
+                                                 citation_id=self.citation_id)
         undo = WithdrawStatusUpdate(row["id"], row["previous_status"])
         return Outcome(row, changes, expecting(store, undo, items=[self.item_id]))
 
@@ -352,7 +354,7 @@ class WithdrawStatusUpdate(Operation):
     def run(self, store: Store) -> Outcome:
         row, changes = editing.remove_status_update(store, self.update_id, self.fallback_status)
         redo = AddStatusUpdate(row["item_id"], row["status"], row["as_of"], row["note"] or "", row["author"] or "",
-                               update_id=row["id"], created_at=row["created_at"])
+                               update_id=row["id"], created_at=row["created_at"], citation_id=row.get("citation_id"))
         return Outcome(row, changes, expecting(store, redo, items=[row["item_id"]]))
 
 

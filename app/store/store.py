@@ -570,6 +570,10 @@ class Store:
     def observations_citing(self, cid: str) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT id FROM observations WHERE citation_id = ?", (cid,))]
 
+    def updates_citing(self, cid: str) -> list[str]:
+        """The status updates whose evidence is this citation (they keep it: the history is append-only)."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM status_updates WHERE citation_id = ?", (cid,))]
+
     def link_observations(self, observation_ids: Iterable[str], cid: str) -> None:
         self.conn.executemany("UPDATE observations SET citation_id = ? WHERE id = ?",
                               [(cid, oid) for oid in observation_ids])

@@ -186,8 +186,9 @@ def DeleteItem(session: "Session", item_id: str) -> OperationCommand:  # noqa: N
 
 
 def AddStatusUpdate(session: "Session", item_id: str, status: str, as_of: str | None,  # noqa: N802
-                    note: str = "", author: str | None = None) -> OperationCommand:
-    op = _ops().AddStatusUpdate(item_id, status, as_of, note or "", session.analyst if author is None else author)
+                    note: str = "", author: str | None = None, *, citation_id: str | None = None) -> OperationCommand:
+    op = _ops().AddStatusUpdate(item_id, status, as_of, note or "", session.analyst if author is None else author,
+                                citation_id=citation_id or None)
     cmd = OperationCommand(session, op)
     cmd.update_id = op.update_id
     return cmd

@@ -1011,6 +1011,8 @@ class StatusHistoryModel(QtCore.QAbstractTableModel):
         self.store = store
         self.item_id: str | None = None
         self._rows: list[dict] = []
+        self._citations: list[dict] = []
+        self._quotes: dict[str, str] = {}
         self._labels = status_labels(store)
         self._colors = status_colors(store)
         self._icons = {k: dot_icon(c) for k, c in self._colors.items()}
@@ -1022,10 +1024,16 @@ class StatusHistoryModel(QtCore.QAbstractTableModel):
         self.beginResetModel()
         self.item_id = item_id
         self._rows = self.store.status_updates_for_item(item_id) if item_id else []
+        self._citations = self.store.citations_for_item(item_id) if item_id else []
+        self._quotes = {c["id"]: c["quote"] or "" for c in self._citations}
         self.endResetModel()
 
     def rows(self) -> list[dict]:
         return list(self._rows)
+
+    def citations(self) -> list[dict]:
+        """The item's citations, as read with its updates (the evidence an update may cite)."""
+        return list(self._citations)
 
     def rowCount(self, parent=QtCore.QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._rows)
@@ -1054,7 +1062,15 @@ class StatusHistoryModel(QtCore.QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             key = self.FIELDS[col]
             text = self._labels.get(r[key], r[key]) if key == "status" else (r[key] or "")
+            quote = self._quotes.get(r.get("citation_id") or "")
             if role == Qt.ItemDataRole.ToolTipRole:
-                return tooltip(text) if col == 2 else None
+                if col != 2:
+                    return None
+                if quote is not None:  # the evidence's words, and how to see them
+                    q = " ".join(quote.split())
+                    text = f"{text}\n\nEvidence: “{q}”\nPress Enter to show the words in the reader."
+                return tooltip(text.strip())
+            if col == 1 and quote is not None:
+                return f"{text} ❝"  # cites its evidence (drawn in the timeline's heading)
             return " ".join(text.split()) if col == 2 else text
         return None

@@ -230,6 +230,12 @@ def test_a_version_1_document_from_release_0_1_imports_unchanged(empty_path):
     for key in ("statuses", "sources", "frameworks", "relations"):
         assert back[key] == v1[key], key
     strip = lambda it: {k: val for k, val in it.items() if k != "version"}  # noqa: E731 - a row counter
+    # what 0.2 adds to a 0.1 record, with the value it takes: no update had evidence then
+    for it in v1["items"]:
+        for u in it["status_updates"]:
+            assert "citation_id" not in u
+            u["citation_id"] = None
+    assert sum(len(it["status_updates"]) for it in v1["items"]) == 30
     assert [strip(it) for it in back["items"]] == [strip(it) for it in v1["items"]]
 
 

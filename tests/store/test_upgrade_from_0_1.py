@@ -233,3 +233,16 @@ def test_upgrade_through_the_search_queue_loses_no_row_and_leaves_the_index_soun
         editing.update_item(s, item["id"], {"title": "Renamed after the upgrade: okapi"}, item["version"])
         assert s.integrity_problems() == []
     assert found("okapi") == {("item", "5417fce3")} and ("item", "5417fce3") not in found("1407")
+
+
+def test_upgraded_updates_have_no_evidence_and_can_be_given_it(release_copy):
+    """0005 adds the updates' evidence link: NULL for each of 0.1's 30 updates, nothing guessed."""
+    with Store(release_copy) as s:
+        rows = s.conn.execute("SELECT citation_id FROM status_updates").fetchall()
+        assert [r[0] for r in rows] == [None] * 30
+        cited = s.conn.execute("SELECT id, item_id FROM citations ORDER BY id LIMIT 1").fetchone()
+        status = s.conn.execute("SELECT key FROM statuses ORDER BY key LIMIT 1").fetchone()[0]
+        with s.write():
+            s.insert_status_update({"id": "u-new", "item_id": cited[1], "status": status, "as_of": "2026-01-01",
+                                    "citation_id": cited[0]})
+        assert s.get_status_update("u-new")["citation_id"] == cited[0]

@@ -155,6 +155,36 @@ def test_an_observation_cites_the_words_it_was_read_in(window, gdp_id, qtbot):
     assert [o for o in window.session.store.observations_for_item(gdp_id) if o["observed_on"] == "2025-02-01"] == []
 
 
+def test_a_status_update_cites_its_evidence(window, gdp_id, qtbot):
+    """The status form offers the item's citations; the chosen one is stored, marked ❝, and Enter shows its words."""
+    window.reader.flash_ms = 60_000
+    window.go_to_item(gdp_id)
+    tab = window.panel.history
+    window.panel.tabs.setCurrentWidget(tab)
+    cits = window.session.store.citations_for_item(gdp_id)
+    assert tab.cites.count() == len(cits) + 1 == 3
+    assert tab.cites.itemData(0) is None and tab.cites.itemData(1) == cits[0]["id"]
+    tab.cites.setCurrentIndex(1)
+    tab.as_of.setText("2025-02-01")
+    tab.note.setPlainText("Statistical centre's first estimate")
+    qtbot.mouseClick(tab.add, Qt.MouseButton.LeftButton)
+    stored = [u for u in window.session.store.status_updates_for_item(gdp_id) if u["as_of"] == "2025-02-01"]
+    assert [u["citation_id"] for u in stored] == [cits[0]["id"]]
+    assert tab.cites.currentIndex() == 0  # the next update starts with no evidence chosen
+    row = next(i for i, u in enumerate(tab.model.rows()) if u["id"] == stored[0]["id"])
+    assert tab.model.index(row, 1).data().endswith(" ❝")
+    assert "Evidence: “" in tab.model.index(row, 2).data(Qt.ItemDataRole.ToolTipRole)
+    other = next(s["id"] for s in window.session.store.list_sources() if s["id"] != cits[0]["source_id"])
+    window.reader.show_source(other)  # the reader elsewhere: Enter must bring the cited words back
+    tab.view.setCurrentIndex(tab.model.index(row, 2))
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    assert window.reader.source_id == cits[0]["source_id"]
+    assert window.reader.flash_range() == (cits[0]["start"], cits[0]["end"])
+    window.session.undo_stack.undo()
+    assert [u for u in window.session.store.status_updates_for_item(gdp_id) if u["as_of"] == "2025-02-01"] == []
+
+
 # -- the reader follows the selected item ------------------------------------------------------------
 
 def _placed(window, item_id):

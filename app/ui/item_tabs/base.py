@@ -4,7 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ..widgets import escape_tooltip
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..session import Session
@@ -60,3 +62,28 @@ def fmt_num(x) -> str:
     if x is None:
         return ""
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def citation_picker(tooltip: str) -> QtWidgets.QComboBox:
+    """A list of the item's cited words to choose an entry's evidence from (see fill_citations)."""
+    combo = QtWidgets.QComboBox()
+    combo.setAccessibleName("Cited words")
+    combo.setToolTip(tooltip)
+    combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
+    return combo
+
+
+def fill_citations(combo: QtWidgets.QComboBox, citations: list[dict]) -> dict[str, str]:
+    """Offer "no words" and each of `citations` (its quote, with source and words in the tooltip),
+    keeping the choice when it is still offered; returns {citation id: quote}."""
+    keep = combo.currentData()
+    combo.clear()
+    combo.addItem("Cites no words of a source", None)
+    for c in citations:
+        q = " ".join((c["quote"] or "").split())
+        combo.addItem(f"“{q[:60]}{'…' if len(q) > 60 else ''}”", c["id"])
+        combo.setItemData(combo.count() - 1, escape_tooltip(f"{c['source_title']}\n\n{q}"),
+                          QtCore.Qt.ItemDataRole.ToolTipRole)
+    combo.setCurrentIndex(max(0, combo.findData(keep)) if keep else 0)
+    return {c["id"]: c["quote"] for c in citations}

@@ -13,7 +13,7 @@ from ...core.model import ValidationError
 from .. import commands as cmds
 from ..models import StatusHistoryModel
 from ..widgets import CommitPlainTextEdit, FieldError, TimelineDelegate, fit_date, open_url, web_links
-from .base import ItemTab, today
+from .base import ItemTab, citation_picker, fill_citations, today
 
 Qt = QtCore.Qt
 
@@ -69,12 +69,15 @@ class StatusTab(ItemTab):
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         self.note.submitted.connect(self.submit)
+        # its evidence: one of the item's citations (the words in a source that show it)
+        self.cites = citation_picker("The item's words in a source that show this update")
         self.add = QtWidgets.QPushButton("Add update")
         self.add.setAccessibleName("Add update")
         self.add.clicked.connect(self.submit)
         self.error = FieldError()
         # mnemonics: the menus own F E M V H; the panel's fields and tabs T R K W P C D G N I S A L
-        rows = (("Stat&us", self.status), ("As of", self.as_of), ("Author", self.author), ("N&ote", self.note))
+        rows = (("Stat&us", self.status), ("As of", self.as_of), ("Author", self.author), ("N&ote", self.note),
+                ("Evidence", self.cites))  # Tab reaches it: V is the View menu's
         for r, (text, w) in enumerate(rows):
             lab = QtWidgets.QLabel(text)
             lab.setBuddy(w)
@@ -82,8 +85,8 @@ class StatusTab(ItemTab):
             g.addWidget(lab, r, 0, top)
             g.addWidget(w, r, 1, 1, 2)
         g.setColumnStretch(1, 1)
-        g.addWidget(self.error, 4, 1)
-        g.addWidget(self.add, 4, 2, Qt.AlignmentFlag.AlignRight)
+        g.addWidget(self.error, len(rows), 1)
+        g.addWidget(self.add, len(rows), 2, Qt.AlignmentFlag.AlignRight)
         lay.addWidget(box)
 
     def open_link(self, url: str) -> bool:
@@ -94,20 +97,25 @@ class StatusTab(ItemTab):
         return True
 
     def _activated(self, index: QtCore.QModelIndex) -> None:
+        """Enter or double-click: the note's first web address, else the update's evidence in the reader."""
         row = index.data(Qt.ItemDataRole.UserRole + 5) or {}
         links = web_links(row.get("note") or "")
         if links:
             self.open_link(links[0][2])
+        elif row.get("citation_id"):
+            self.panel.citation_opened.emit(row["citation_id"])
 
     def load(self, item: dict | None) -> None:
         changed_item = (item or {}).get("id") != (self.item or {}).get("id")
         super().load(item)
         self.model.set_item(item["id"] if item else None)
+        fill_citations(self.cites, self.model.citations())
         if changed_item and item:
             self.status.setCurrentIndex(max(0, self.status.findData(item["status"])))
             self.author.setText(self.session.analyst)
             self.as_of.setText(today())
             self.note.clear()
+            self.cites.setCurrentIndex(0)
             self.error.show_error(None)
 
     def check(self) -> str | None:
@@ -128,7 +136,8 @@ class StatusTab(ItemTab):
             return False
         ok = self.session.push(cmds.AddStatusUpdate(self.session, self.item["id"], self.status.currentData(),
                                                     self.as_of.text().strip(), self.note.toPlainText(),
-                                                    self.author.text()))
+                                                    self.author.text(), citation_id=self.cites.currentData()))
         if ok:
             self.note.clear()
+            self.cites.setCurrentIndex(0)
         return ok

@@ -15,7 +15,7 @@ from ...core.progress import progress_percent
 from ...services import editing
 from .. import commands as cmds
 from ..widgets import FieldError, escape_tooltip, fit_date, open_url, plain_label, web_links
-from .base import ItemTab, fmt_num
+from .base import ItemTab, citation_picker, fill_citations, fmt_num
 from .chart import TargetChart
 
 Qt = QtCore.Qt
@@ -115,11 +115,7 @@ class TargetTab(ItemTab):
         ol.addWidget(self.obs_on, 1, 2)
         ol.addWidget(self.obs_note, 2, 0, 1, 3)
         # the evidence in the sources: one of the item's citations (the words the value was read in)
-        self.obs_cites = QtWidgets.QComboBox()
-        self.obs_cites.setAccessibleName("Cited words")
-        self.obs_cites.setToolTip("The item's words in a source that this value was read from")
-        self.obs_cites.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.obs_cites.setMinimumContentsLength(12)
+        self.obs_cites = citation_picker("The item's words in a source that this value was read from")
         ol.addWidget(self.obs_cites, 3, 0, 1, 3)
         self.obs_error = FieldError()
         ol.addWidget(self.obs_error, 4, 0, 1, 3)
@@ -162,17 +158,7 @@ class TargetTab(ItemTab):
         self.direction.setCurrentIndex(max(0, self.direction.findData((t or {}).get("direction") or "increase")))
         self.error.show_error(None)
         self.obs_list.clear()
-        cits = st.citations_for_item(item["id"]) if item else []
-        quotes = {c["id"]: c["quote"] for c in cits}
-        keep = self.obs_cites.currentData()
-        self.obs_cites.clear()
-        self.obs_cites.addItem("Cites no words of a source", None)
-        for c in cits:
-            q = " ".join((c["quote"] or "").split())
-            self.obs_cites.addItem(f"“{q[:60]}{'…' if len(q) > 60 else ''}”", c["id"])
-            self.obs_cites.setItemData(self.obs_cites.count() - 1, escape_tooltip(f"{c['source_title']}\n\n{q}"),
-                                       Qt.ItemDataRole.ToolTipRole)
-        self.obs_cites.setCurrentIndex(max(0, self.obs_cites.findData(keep)) if keep else 0)
+        quotes = fill_citations(self.obs_cites, st.citations_for_item(item["id"]) if item else [])
         for o in self.obs_rows:
             it = QtWidgets.QTreeWidgetItem([o["observed_on"], fmt_num(o["value"]),
                                             " ".join(show_embeddings(o["note"] or "").split())])
