@@ -145,6 +145,8 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
             self.search.passage_requested.connect(self.open_passage)
         s.changed.connect(self._on_changed)
         s.undo_stack.indexChanged.connect(self._started_working)
+        # a long list is counted as it is listed: the count is final once the listing is in
+        self.table.items.ids_completed.connect(self._update_counts)
         self._update_counts()
         self._update_actions()
 
@@ -314,27 +316,6 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
             return None
         self.go_to_item(cmd.item_id)
         return cmd.item_id
-
-    def delete_current_item(self) -> bool:
-        item = self.panel.item
-        if item is None:
-            return False
-        label = f"{item['ref']} “{item['title']}”" if item["ref"] else f"“{item['title']}”"
-        if not self.session.confirm(f"Delete {label} with its status history, citations and links?\n\n"
-                                    "You can undo this with Edit > Undo."):
-            return False
-        row = self.table.items.row_of(item["id"])
-        try:
-            command = cmds.DeleteItem(self.session, item["id"])
-        except PolicyTrackerError as e:  # e.g. another program deleted it meanwhile
-            self.session.error(str(e))
-            return False
-        ok = self.session.push(command)
-        if ok and self.table.items.rowCount():
-            nearest = self.table.items.item_id(min(row, self.table.items.rowCount() - 1))
-            if nearest is not None:
-                self.table.select_item(nearest)
-        return ok
 
     def ask_item_fields(self, title: str, framework_id: str | None, *, heading: str) -> dict | None:
         """The seam for the new-item dialog (tests replace this method)."""

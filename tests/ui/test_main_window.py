@@ -119,12 +119,13 @@ def test_status_update_defaults_author_and_undoes(window, almaty_id):
 def test_delete_asks_first_and_undo_restores(window, almaty_id, answers):
     """Deleting asks through the seam; No keeps the item; Undo brings it back."""
     window.go_to_item(almaty_id)
+    assert window.table.selected_item_ids() == [almaty_id]
     answers.answer = False
-    assert not window.delete_current_item()
+    window.act_delete.trigger()
     assert window.session.store.get_item(almaty_id)
     answers.answer = True
     ups = window.session.store.status_updates_for_item(almaty_id)
-    assert window.delete_current_item()
+    window.act_delete.trigger()
     assert answers.questions and window.session.store.get_item(almaty_id) is None
     window.act_undo.trigger()
     assert window.session.store.status_updates_for_item(almaty_id) == ups

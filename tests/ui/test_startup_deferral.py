@@ -72,3 +72,22 @@ def test_the_item_tree_lists_the_rest_after_the_view_first_paints(session, qtbot
     qtbot.waitUntil(items.is_complete, timeout=5000)
     assert view._painted
     assert items.rowCount() > 2 or items.matched_count() > 2
+
+
+def test_the_item_count_is_final_once_the_listing_is_in(seeded_path, answers, qtbot, monkeypatch):
+    """The count beside the filter shows the first page's matches at first, and all 27 once listed."""
+    from app.ui import models
+    from app.ui.welcome import set_welcome_hidden
+    set_welcome_hidden(True)
+    monkeypatch.setattr(models.ItemTreeModel, "first_ids", 2)
+    win = _open(seeded_path, answers, qtbot)
+    try:
+        items = win.table.items
+        assert not items.is_complete()
+        assert win.filter_bar.count.text() == f"{items.matched_count()} of 27 items"
+        win.show()
+        qtbot.waitUntil(items.is_complete, timeout=5000)
+        assert win.filter_bar.count.text() == "27 items"
+    finally:
+        win.close()
+        win.shutdown()
