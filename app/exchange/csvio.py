@@ -120,6 +120,14 @@ def read_sheet(store: Store, path: Path | str) -> dict:
     if not set(needed) <= set(header):
         raise ValidationError(f"{path.name} needs a header row with at least {', '.join(needed[:-1])} and "
                               f"{needed[-1]} columns.")
+    known = set(columns())  # the item's fields and the derived values export writes (read back: ignored)
+    unknown = [h for h in header if h not in known]
+    if unknown:
+        named = ", ".join(f"“{h}”" if h.strip() else "a blank heading" for h in unknown[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        raise ValidationError(f"{path.name} has column{'s' if len(unknown) != 1 else ''} this import does not know "
+                              f"({named}{more}): rename or remove {'them' if len(unknown) != 1 else 'it'}, or use "
+                              f"import-sheet, whose --map says which field each column fills.")
     col = {name: header.index(name) for name in import_columns() if name in header}
     framework = next(f for f in fields if f.refers_to == "frameworks")
     frameworks = {f["title"]: f["id"] for f in store.list_frameworks()}

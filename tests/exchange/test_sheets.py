@@ -337,6 +337,21 @@ def test_csv_import_reports_every_bad_row_and_accepts_labels(empty_store, tmp_pa
     assert (row["kind"], row["status"]) == ("target", "not_started")
 
 
+def test_csv_import_refuses_columns_it_does_not_know_naming_them(empty_store, tmp_path):
+    """An unknown column is one sentence naming it (it was silently dropped); export's own columns read back."""
+    path = write_csv(tmp_path / "annex.csv", ["framework", "ref", "kind", "title", "Budget", "Owner", ""],
+                     [["Plan", "1", "goal", "Ports", "12", "MoRT", ""]])
+    with pytest.raises(ValidationError) as e:
+        csvio.read_sheet(empty_store, path)
+    assert str(e.value) == ("annex.csv has columns this import does not know (“Budget”, “Owner”, a blank heading): "
+                            "rename or remove them, or use import-sheet, whose --map says which field each column "
+                            "fills.")
+    assert empty_store.count_items() == 0
+    write_csv(path, csvio.columns(), [])  # the header export writes, derived values included, is accepted
+    csvio.import_csv(empty_store, path)
+    assert empty_store.count_items() == 0
+
+
 def test_a_status_changed_in_the_sheet_moves_by_a_dated_update(store, tmp_path):
     """Re-importing with another status adds one dated update (as the window does) and moves the status."""
     path = write_csv(tmp_path / "s.csv", ["ref", "title", "kind", "status"], [["1", "Ports", "goal", "proposed"]])
