@@ -908,16 +908,23 @@ def _merge_item(store, it, have_cits, have_ups, have_obs, report, deferred_paren
         (report.status_from_history if added_updates or it["status_updates"] else report.status_kept).append(
             _label(it))
     upd = {**{k: it[k] for k in fields}, "status": status}
+    updated = False
     if newer and any(cur[k] != upd[k] for k in fields):
         if it.get("updated_at"):
             upd["updated_at"] = it["updated_at"]
         store.update_item(it["id"], upd)
-        report.bump("items", "updated")
+        updated = True
     elif status != cur["status"]:  # only the history moved it: a change made now, like an edit
         store.update_item(it["id"], {"status": status})
+        updated = True
+    if newer and it["parent_id"] != cur["parent_id"]:
+        if it["parent_id"]:
+            deferred_parents.append((it["id"], it["parent_id"]))
+        else:  # the newer document has it at the top of its framework
+            store.update_item(it["id"], {"parent_id": None, "updated_at": store.require_item(it["id"])["updated_at"]})
+            updated = True
+    if updated:
         report.bump("items", "updated")
-    if newer and it["parent_id"] != cur["parent_id"] and it["parent_id"]:
-        deferred_parents.append((it["id"], it["parent_id"]))
     for c in it["citations"]:
         if c["id"] not in have_cits:
             store.insert_citation({**c, "item_id": it["id"]})

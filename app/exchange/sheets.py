@@ -518,9 +518,8 @@ def plan(store: Store, sheet: Sheet, columns: dict[str, int], framework: str,
                                     f"(a key or a label, in any case)")
             else:
                 values[name] = key
-        parent = (cell(cells, "parent") or "").strip()
-        if parent:
-            values["parent"] = parent
+        if "parent" in columns:  # a blank parent cell puts the item at the top of the framework
+            values["parent"] = (cell(cells, "parent") or "").strip()
         row.values = values
         matches = by_ref.get(raw_ref, []) if raw_ref else []
         if len(matches) > 1:
@@ -556,7 +555,7 @@ def plan(store: Store, sheet: Sheet, columns: dict[str, int], framework: str,
     # parents: a ref in the sheet (earlier or later) or in the framework; no loops (linear)
     parent_of: dict[str, str | None] = {iid: it["parent_id"] for iid, it in existing.items()}
     row_of_id: dict[str, Row] = {}
-    parent_ids: dict[str, str] = {}
+    parent_ids: dict[str, str] = {}  # "" : no parent (the sheet's parent cell was blank)
     for r in rows:
         found_id = ids.get(r.ref)
         if not found_id or seen.get(r.ref) != r.line:
@@ -565,6 +564,9 @@ def plan(store: Store, sheet: Sheet, columns: dict[str, int], framework: str,
         row_of_id[iid] = r
         p = r.values.get("parent")
         if p is None:
+            continue
+        if not p:
+            parent_of[iid], parent_ids[iid] = None, ""
             continue
         if p == r.ref:
             r.problems.append("the parent is the row's own ref")
@@ -588,7 +590,7 @@ def plan(store: Store, sheet: Sheet, columns: dict[str, int], framework: str,
             continue
         cur = current[i]
         iid = ids[r.ref]
-        r.item = _item(fid, iid, parent_ids.get(iid), r.values, cur, now)
+        r.item = _item(fid, iid, parent_ids.get(iid), r.values, cur, now)  # None: keeps its parent
         if cur is None:
             r.action = "add"
             continue
@@ -625,7 +627,8 @@ def _in_loops(parent_of: dict[str, str | None], store: Store, starts: list[str])
 
 
 def _item(fid: str, iid: str, pid: str | None, values: dict, cur: dict | None, now: str | None) -> dict:
-    """The exchange document's item: the sheet's values over the item as it is (or the defaults)."""
+    """The exchange document's item: the sheet's values over the item as it is (or the defaults).
+    `pid` is the parent the sheet gives: an id, "" for none, or None when the sheet does not say."""
     if cur is None:
         base: dict[str, Any] = {"ref": "", "kind": None, "title": None, "description": "", "actor": None,
                                 "status": "unknown", "due_on": None, "tags": []}
@@ -633,7 +636,8 @@ def _item(fid: str, iid: str, pid: str | None, values: dict, cur: dict | None, n
         base = {k: cur[k] for k in ("ref", "kind", "title", "actor", "status", "due_on", "tags")}
         base["description"] = cur["description"]
     base.update({k: val for k, val in values.items() if k != "parent"})
-    return {"id": iid, "framework_id": fid, "parent_id": pid if pid else (cur or {}).get("parent_id"),
+    parent_id = (cur or {}).get("parent_id") if pid is None else (pid or None)
+    return {"id": iid, "framework_id": fid, "parent_id": parent_id,
             **base, "created_at": None, "updated_at": now,
             "citations": [], "status_updates": [], "target": None, "observations": []}
 

@@ -264,6 +264,22 @@ def test_a_parent_already_in_the_framework_is_found_by_its_ref(store, tmp_path):
     assert p.count("add") == 1 and items["T1"]["parent_id"] == items["G1"]["id"]
 
 
+def test_a_blank_parent_cell_moves_the_item_to_the_top_and_no_parent_column_keeps_it(store, tmp_path):
+    """Like any other mapped field, a blank parent clears it; a sheet without the column leaves parents alone."""
+    import_sheet(store, write_csv(tmp_path / "a.csv", ["ref", "title", "kind", "parent"],
+                                  [["G1", "Goal one", "goal", ""], ["T1", "Target one", "target", "G1"],
+                                   ["T2", "Target two", "target", "G1"]]))
+    items = {it["ref"]: it for it in framework_items(store, FW_TITLE)}
+    assert items["T1"]["parent_id"] == items["T2"]["parent_id"] == items["G1"]["id"]
+    p, _ = import_sheet(store, write_csv(tmp_path / "b.csv", ["ref", "title", "parent"], [["T1", "Target one", ""]]))
+    assert p.count("update") == 1
+    p, _ = import_sheet(store, write_csv(tmp_path / "c.csv", ["ref", "title"], [["T2", "Target two, renamed"]]))
+    assert p.count("update") == 1
+    items = {it["ref"]: it for it in framework_items(store, FW_TITLE)}
+    assert items["T1"]["parent_id"] is None
+    assert (items["T2"]["parent_id"], items["T2"]["title"]) == (items["G1"]["id"], "Target two, renamed")
+
+
 def test_more_than_fifty_bad_rows_are_counted_after_the_fiftieth(store, tmp_path):
     """60 bad rows: the message lists 50 and ends with 'and 10 more'."""
     path = write_csv(tmp_path / "many.csv", ["ref", "title", "kind"], [[str(n), "T", "wish"] for n in range(60)])
