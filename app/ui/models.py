@@ -17,6 +17,7 @@ from ..core.model import Changes
 from ..store import hierarchy as H
 from ..store.search_queries import open_read_only
 from ..store.store import Store, item_ids_plan, run_id_plan
+from .preferences import overdue_color
 from .widgets import escape_tooltip as tooltip
 
 Qt = QtCore.Qt
@@ -372,7 +373,7 @@ class ItemTableModel(_FilterAndColumns, QtCore.QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "due_on" and row.get("due_on") and row["status"] not in ("achieved", "abandoned") \
                     and row["due_on"] < self._today:
-                return QtGui.QColor("#c62828")  # overdue
+                return overdue_color(QtGui.QGuiApplication.palette())
             return None
         text = self._text(row, key)
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -135,6 +135,13 @@ def readable_pair(background: QtGui.QColor, text: QtGui.QColor,
     return bg, QtGui.QColor(text)
 
 
+def overdue_color(palette: QtGui.QPalette) -> QtGui.QColor:
+    """The red of an overdue date: deep on a light table, light on a dark one (4.5:1 or more over
+    the table's rows and its alternate rows in either theme)."""
+    dark = palette.color(QtGui.QPalette.ColorRole.Base).lightness() < 128
+    return QtGui.QColor("#ff8a80" if dark else "#c62828")
+
+
 def light_palette() -> QtGui.QPalette:
     p = QtGui.QPalette()
     R = QtGui.QPalette.ColorRole
