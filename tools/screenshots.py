@@ -97,6 +97,9 @@ def take(out: Path, theme: str) -> list[Path]:
 
     settle(600)
     st = win.session.store
+    if theme == "light":  # a freshly seeded file opens on the welcome, inside the window
+        win.show_welcome()
+        save(win, "welcome")
     almaty = next(f["id"] for f in st.list_frameworks() if f["title"].startswith("Almaty"))
     proposal = st.item_ids(framework_ids=[almaty], kinds=["proposal"])[0]
     gdp = next(i for i in st.item_ids() if st.get_item(i)["ref"] == "7NDP-DE-GDP")
@@ -144,9 +147,88 @@ def take(out: Path, theme: str) -> list[Path]:
     win.session.poll_other_writers()
     save(win, "two-windows")
     win.panel.conflict.theirs_button.click()
+
+    # the tree: the Tokyo Statement's six priorities under it, one of them chosen
+    win.notice.clear()
+    win.search.set_query("", immediately=True)
+    win.panel.tabs.setCurrentWidget(win.panel.history)
+    win.clear_filters()
+    tokyo = next(f["id"] for f in st.list_frameworks() if f["title"].startswith("Tokyo"))
+    top = next(i for i in st.item_ids(framework_ids=[tokyo]) if st.get_item(i)["ref"] == "TS")
+    second = next(i for i in st.child_ids(top) if st.get_item(i)["ref"] == "2")
+    win.table.select_item(second)
+    win.table.scrollTo(win.table.items.index_of(top), QtWidgets.QAbstractItemView.ScrollHint.PositionAtTop)
+    settle(300)
+    save(win, "tree")
+    win.resize(1024, 768)  # the smallest screen the window is made for
+    settle(400)
+    save(win, "small-screen")
+    win.resize(*SIZE)
+    import_sheet_dialog(win, save)
+    saved.append(pdf_page(win, out, settle))
     win.close()
     win.shutdown()
     return saved
+
+
+ANNEX_HEADER = ["Ref", "Title", "Kind", "Parent", "Status", "Due", "Tags", "Budget (bn rials)"]
+
+
+def annex_rows() -> list[list[str]]:
+    """A two-level Persian plan annex as analysts receive it, with two bad rows (a typo, a missing parent)."""
+    rows = []
+    for g in range(1, 4):
+        rows.append([str(g), f"هدف کلان {g}: گسترش اقتصاد دیجیتال", "Goal", "", "Not started", "", "", ""])
+        for t in range(1, 5):
+            kind = "Targt" if (g, t) == (1, 3) else "Target"
+            parent = "9" if (g, t) == (2, 2) else str(g)
+            rows.append([f"{g}.{t}", f"هدف فرعی {t} از هدف {g}", kind, parent, "In progress", "2030-03-20",
+                         "اقتصاد; digital", str(120 * g + t)])
+    return rows
+
+
+def import_sheet_dialog(win, save) -> None:
+    """File > Import Spreadsheet on an XLSX annex: columns mapped, rows previewed with their problems."""
+    import xlsxwriter
+
+    from app.ui.sheet_import import SheetImportDialog
+    path = Path(tempfile.mkdtemp(prefix="pt-annex-")) / "7th-plan-annex.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Annex 2")
+    for r, row in enumerate([ANNEX_HEADER, *annex_rows()]):
+        ws.write_row(r, 0, row)
+    wb.close()
+    dlg = SheetImportDialog(win.session, win)
+    dlg.resize(1240, 680)
+    dlg.load_file(path, "Annex 2")
+    dlg.framework_combo.setEditText("برنامه هفتم توسعه: پیوست ۲")
+    dlg.refresh()
+    dlg.show()
+    save(dlg, "import-sheet")
+    dlg.reject()
+
+
+def pdf_page(win, out: Path, settle) -> Path:
+    """Show on page: a PDF source's cited words highlighted on its original page."""
+    from app.ui import commands as cmds
+    pdf = ROOT / "tests" / "data" / "sources" / "english.pdf"
+    st = win.session.store
+    sid = win.add_source_from(pdf, {"title": "A ministry's plan (PDF)"})
+    assert sid, "the PDF was not added"
+    words = st.get_source(sid)["text"]
+    start = words.index("According to the International")  # a sentence on page 2, with a figure
+    end = words.index(".", start) + 1
+    item = st.item_ids(limit=1)[0]
+    cite = cmds.AddCitation(win.session, item, sid, start, end)
+    assert win.session.push(cite)
+    dlg = win.reader.show_on_page(cite.citation_id)
+    assert dlg is not None, "the PDF page did not open"
+    dlg.resize(900, 820)
+    settle(600)
+    p = out / "pdf-page.png"
+    dlg.grab().save(str(p))
+    dlg.close()
+    return p
 
 
 def main(argv: list[str] | None = None) -> int:

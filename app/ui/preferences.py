@@ -151,6 +151,9 @@ def light_palette() -> QtGui.QPalette:
                     (R.ToolTipBase, "#ffffdc"), (R.ToolTipText, "#1d1f23"), (R.PlaceholderText, "#8a8f98"),
                     (R.Link, "#1a5fc8")):
         p.setColor(role, QtGui.QColor(c))
+    # setColor(role, ...) sets every group, Disabled too: without these a disabled button looked enabled
+    for role in (R.Text, R.ButtonText, R.WindowText):
+        p.setColor(QtGui.QPalette.ColorGroup.Disabled, role, QtGui.QColor("#9a9ea6"))
     return p
 
 
@@ -163,8 +166,8 @@ def dark_palette() -> QtGui.QPalette:
                     (R.ToolTipBase, "#303237"), (R.ToolTipText, "#e6e6e6"), (R.PlaceholderText, "#8a8f98"),
                     (R.Link, "#7fb0ff"), (R.BrightText, "#ffffff")):
         p.setColor(role, QtGui.QColor(c))
-    p.setColor(QtGui.QPalette.ColorGroup.Disabled, R.Text, QtGui.QColor("#777"))
-    p.setColor(QtGui.QPalette.ColorGroup.Disabled, R.ButtonText, QtGui.QColor("#777"))
+    for role in (R.Text, R.ButtonText, R.WindowText):
+        p.setColor(QtGui.QPalette.ColorGroup.Disabled, role, QtGui.QColor("#777"))
     return p
 
 

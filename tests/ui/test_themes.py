@@ -148,3 +148,12 @@ def test_an_overdue_date_is_readable_on_every_row(window, almaty_id, qtbot, them
     assert red.name() == {"light": "#c62828", "dark": "#ff8a80"}[theme]
     for role in (R.Base, R.AlternateBase):
         assert contrast_ratio(red, p.color(role)) >= MIN_CONTRAST, (theme, role)
+
+
+@pytest.mark.parametrize("palette", [light_palette, dark_palette])
+def test_disabled_controls_look_disabled(palette):
+    """A disabled button's text differs from an enabled one's in both themes (light had the same colour)."""
+    p = palette()
+    G = QtGui.QPalette.ColorGroup
+    for role in (R.Text, R.ButtonText, R.WindowText):
+        assert p.color(G.Disabled, role) != p.color(G.Active, role), role
