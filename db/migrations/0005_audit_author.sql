@@ -10,9 +10,18 @@
 -- Indexes for the dashboard's sections (app/store/dashboard_queries.py):
 --   status_updates_as_of  which items had an update on or after a day (the "no update in N
 --                         days" section reads the few recent ones instead of probing every item).
--- Counts by status per framework use items_status (0001), overdue items items_due (0001) and
--- recent changes audit_log's own rowid order.
+--   items_open_due        open items (not achieved or abandoned) by due date: the overdue list
+--                         read from the index alone;
+--   items_open            open items by framework and ref: the quiet list read from the index alone.
+-- The two are partial indexes whose WHERE is the dashboard's own ("open" means what it means in
+-- the status report; status is their last column so that the query's own test of it is read
+-- from the index too). Counts by status per framework use items_status (0001), recent changes
+-- audit_log's own rowid order.
 
 ALTER TABLE audit_log ADD COLUMN author TEXT;
 
 CREATE INDEX status_updates_as_of ON status_updates(as_of, item_id);
+
+CREATE INDEX items_open_due ON items(due_on, id, status) WHERE status NOT IN ('achieved', 'abandoned');
+
+CREATE INDEX items_open ON items(framework_id, ref, id, status) WHERE status NOT IN ('achieved', 'abandoned');
