@@ -112,7 +112,7 @@ def build_actions(win: Any) -> None:
     win.act_focus_reader = action(win, "Go to &Reader", win.focus_reader, "Ctrl+4", "focusReader")
     win.act_show_dashboard = action(win, "&Dashboard", lambda: win.show_view("dashboard"), "Ctrl+5",
                                     "showDashboard", "Counts by status, overdue and quiet items, recent changes")
-    win.act_show_crosswalk = action(win, "C&rosswalk", lambda: win.show_view("crosswalk"), "Ctrl+6",
+    win.act_show_crosswalk = action(win, "Cross&walk", lambda: win.show_view("crosswalk"), "Ctrl+6",
                                     "showCrosswalk", "One framework's items against another's, with their links")
     win.act_about = action(win, "&About Policy Tracker", win.about, None, "about")
 
