@@ -96,9 +96,9 @@ class Section:
 
 
 class _ItemSection(Section):
-    """A list of items: ref, title, framework, status, and one date column."""
+    """A list of items: "ref title" with its status's dot, its framework, and one date column."""
 
-    columns = ("Ref", "Title", "Framework", "Status", "Due")
+    columns = ("Item", "Framework", "Due")
     date_key = "due_on"
 
     def __init__(self, session: Session):
@@ -110,14 +110,18 @@ class _ItemSection(Section):
         return q.items_by_ids(self.store.conn, keys)
 
     def display(self, row: dict, column: int) -> str:
-        if column == 3:
-            return self._labels.get(row["status"], row["status"])
-        if column == 4:
-            return row.get(self.date_key) or "never"
-        return row[("ref", "title", "framework")[column]] or ""
+        if column == 0:
+            return f"{row['ref']} {row['title']}".strip() if row["ref"] else row["title"]
+        if column == 1:
+            return chart_label(row["framework"] or "")
+        return row.get(self.date_key) or "never"
 
     def decoration(self, row: dict, column: int) -> QtGui.QIcon | None:
-        return self._icons.get(row["status"]) if column == 3 else None
+        return self._icons.get(row["status"]) if column == 0 else None
+
+    def tooltip(self, row: dict, column: int) -> str | None:
+        status = self._labels.get(row["status"], row["status"])
+        return f"{self.display(row, 0)}\n{row['framework']}\nStatus: {status}"
 
 
 class OverdueSection(_ItemSection):
@@ -132,7 +136,7 @@ class OverdueSection(_ItemSection):
 class QuietSection(_ItemSection):
     key = "quiet"
     title = "No update in 90 days"
-    columns = ("Ref", "Title", "Framework", "Status", "Last update")
+    columns = ("Item", "Framework", "Last update")
     date_key = "last_update"
     empty_text = "Every open item has had an update in that time."
 
@@ -168,14 +172,23 @@ class QuietSection(_ItemSection):
 class RecentChangesSection(Section):
     key = "recent"
     title = "Recent changes"
-    columns = ("When", "Who", "What", "Item")
+    columns = ("When", "Who", "Change")
     empty_text = "No changes recorded yet."
+
+    def __init__(self, session: Session):
+        super().__init__(session)
+        self._labels = status_labels(session.store)
 
     def list_keys(self, conn, limit: int | None = None) -> list:
         return q.recent_change_ids(conn, min(limit or RECENT_CHANGES, RECENT_CHANGES))
 
     def fetch(self, keys: list) -> dict:
-        return q.changes_by_ids(self.store.conn, keys)
+        rows = q.changes_by_ids(self.store.conn, keys)
+        for r in rows.values():  # a status update's summary starts with its status key: show its label
+            if r["table"] == "status_updates" and r["summary"]:
+                key, _, rest = r["summary"].partition(" ")
+                r["summary"] = f"{self._labels.get(key, key)} {rest}".strip()
+        return rows
 
     def title_for(self, count: int, complete: bool = True) -> str:
         return "Recent changes"
@@ -185,26 +198,32 @@ class RecentChangesSection(Section):
             return _local_time(row["at"])
         if column == 1:
             return row["author"] or "unknown"
-        if column == 2:
-            what = f"{TABLE_NOUNS.get(row['table'], row['table'])} {ACTIONS.get(row['action'], row['action'])}"
-            summary = " ".join(row["summary"].split())
-            return f"{what}: {summary}" if summary and row["table"] not in ("items",) else what
-        return row["item"] or ("(deleted)" if row["table"] != "frameworks" and row["table"] != "sources" else "")
+        return change_text(row)
 
     def item_id(self, row: dict) -> str | None:
         return row["item_id"]
 
     def tooltip(self, row: dict, column: int) -> str | None:
-        return row["at"] if column == 0 else None
+        return f"{row['at']} (UTC)" if column == 0 else change_text(row)
 
 
-def _local_time(at: str) -> str:
-    """An audit time (UTC, ISO) in the machine's time zone, to the minute."""
+def change_text(row: dict) -> str:
+    """An audit row as a sentence: "Status update added: in_progress 2025-08-01 · 1 Digital connectivity"."""
+    what = f"{TABLE_NOUNS.get(row['table'], row['table'])} {ACTIONS.get(row['action'], row['action'])}"
+    summary = " ".join(row["summary"].split())
+    if row["table"] in ("items", "frameworks", "sources"):
+        return f"{what}: {summary}" if summary else what
+    about = row["item"] or "an item since deleted"
+    return f"{what}: {summary} · {about}" if summary else f"{what} · {about}"
+
+
+def _local_time(at: str, today: dt.date | None = None) -> str:
+    """An audit time (UTC, ISO) in the machine's time zone: "today 14:05", else its date."""
     try:
         t = dt.datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone()
     except ValueError:
         return at
-    return t.strftime("%Y-%m-%d %H:%M")
+    return t.strftime("today %H:%M") if t.date() == (today or dt.date.today()) else t.strftime("%Y-%m-%d")
 
 
 SectionFactory = Callable[[Session], Section]
@@ -373,6 +392,12 @@ def _short(text: str, n: int = 48) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
+def chart_label(title: str) -> str:
+    """A framework's title as a bar's label: the part before a colon, at most 40 characters."""
+    head = title.split(":", 1)[0].strip() or title
+    return _short(head, 40)
+
+
 class StatusChart(QtWidgets.QWidget):
     """Items by status per framework: one stacked horizontal bar a framework (QtCharts)."""
 
@@ -414,12 +439,16 @@ class StatusChart(QtWidgets.QWidget):
         series.setBarWidth(0.7)
         chart.addSeries(series)
         cats = QtCharts.QBarCategoryAxis()
-        cats.append([_short(f["title"]) for f in order] or [""])
+        labels = [chart_label(f["title"]) for f in order]
+        while len(set(labels)) < len(labels):  # two titles alike before their colons: longer labels
+            labels = [_short(f["title"], 60) for f in order]
+            break
+        cats.append(labels or [""])
         chart.addAxis(cats, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(cats)
         values = QtCharts.QValueAxis()
         values.setLabelFormat("%d")
-        values.setTickCount(6)
+        values.setRange(0, max([sum(f["counts"].values()) for f in self.shown] or [1]))
         values.applyNiceNumbers()
         chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(values)
@@ -432,7 +461,7 @@ class StatusChart(QtWidgets.QWidget):
         if left_out:
             note += f" The {len(self.shown)} largest are drawn; {left_out:,} more are counted in the Frameworks list."
         self.note.setText(note)
-        self.setMinimumHeight(120 + 26 * max(1, len(self.shown)))
+        self.setMinimumHeight(140 + 30 * max(1, len(self.shown)))
 
 
 # -- the view ----------------------------------------------------------------------------------------------
@@ -466,13 +495,20 @@ class SectionBox(QtWidgets.QWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         hh = self.table.horizontalHeader()
         hh.setStretchLastSection(False)
-        for c in range(self.model.columnCount()):
-            hh.setSectionResizeMode(c, QtWidgets.QHeaderView.ResizeMode.Interactive)
-        wide = 1 if section.columns[:2] == ("Ref", "Title") else 2
-        hh.setSectionResizeMode(wide, QtWidgets.QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, 130 if wide == 2 else 60)
+        hh.setMinimumSectionSize(40)
+        # the widest column (the item, or the change) takes the room; the others keep a readable width
+        wide = len(section.columns) - 1 if section.columns[-1] in ("Change",) else 0
+        widths = {"Framework": 118, "Due": 92, "Last update": 92, "When": 104, "Who": 90}
+        for c, name in enumerate(section.columns):
+            if c == wide:
+                hh.setSectionResizeMode(c, QtWidgets.QHeaderView.ResizeMode.Stretch)
+            else:
+                hh.setSectionResizeMode(c, QtWidgets.QHeaderView.ResizeMode.Interactive)
+                self.table.setColumnWidth(c, widths.get(name, 100))
         self.table.clicked.connect(lambda ix: self.open_row(ix.row()))
         self.table.activated.connect(lambda ix: self.open_row(ix.row()))  # Enter (and the platform's activation)
         self.empty = QtWidgets.QLabel(section.empty_text)
@@ -522,13 +558,16 @@ class DashboardView(QtWidgets.QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(10)
-        grid.addWidget(self.chart, 0, 0)
-        for n, factory in enumerate(SECTIONS if sections is None else sections, start=1):
+        grid.addWidget(self.chart, 0, 0, 1, 2)  # the chart across the top, the sections two a row below
+        factories = SECTIONS if sections is None else sections
+        for n, factory in enumerate(factories):
             box = SectionBox(factory(session))
             box.item_requested.connect(self.item_requested)
             self.boxes[box.section.key] = box
-            grid.addWidget(box, n // 2, n % 2)
-        for r in range(grid.rowCount()):
+            box.setMinimumHeight(180)
+            alone = n == len(factories) - 1 and n % 2 == 0  # the last of an odd number: the whole row
+            grid.addWidget(box, 1 + n // 2, n % 2, 1, 2 if alone else 1)
+        for r in range(1, grid.rowCount()):
             grid.setRowStretch(r, 1)
         inner = QtWidgets.QWidget()
         inner.setLayout(grid)

@@ -109,8 +109,11 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         middle = QtWidgets.QSplitter(Qt.Orientation.Vertical)
         middle.setObjectName("middleSplitter")
         middle.addWidget(self.items_stack)
-        middle.addWidget(self._titled("Source reader", self.reader))
+        self.reader_box = self._titled("Source reader", self.reader)
+        middle.addWidget(self.reader_box)
         middle.setSizes([380, 520])
+        # the dashboard and the crosswalk need the whole column; the reader comes back with the items
+        self.views.currentChanged.connect(lambda _n: self.reader_box.setVisible(self.views.current_view() == "items"))
         self.panel = ItemPanel(s)
         # the panel scrolls when the window is short (1024x768): its fields and "Add update" stay reachable
         self.panel_scroll = PanelScroll(self.panel)

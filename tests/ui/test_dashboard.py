@@ -31,14 +31,17 @@ def test_section_models_pass_modeltester(session, qtmodeltester):
     assert D.SectionModel(D.OverdueSection(session)).rowCount() == 2
 
 
-def test_overdue_entries_show_ref_title_framework_status_due(session):
-    """The longest overdue first: Tokyo 2 (due 2024-06-01) after Tokyo 1 (2024-01-01), in the seeded status."""
+def test_overdue_entries_show_item_framework_due_and_status(session):
+    """The longest overdue first: Tokyo 2 (due 2024-06-01) after Tokyo 1 (2024-01-01); the status in the tip."""
     ids = _tokyo_ids(session.store)
     _make_overdue(session.store, ids)
     model = D.SectionModel(D.OverdueSection(session))
-    rows = [[model.data(model.index(r, c)) for c in range(5)] for r in range(model.rowCount())]
-    assert rows == [["1", "Digital connectivity", TOKYO, "Not started", "2024-01-01"],
-                    ["2", "Digital innovation and entrepreneurship", TOKYO, "Not started", "2024-06-01"]]
+    rows = [[model.data(model.index(r, c)) for c in range(3)] for r in range(model.rowCount())]
+    assert rows == [["1 Digital connectivity", TOKYO, "2024-01-01"],
+                    ["2 Digital innovation and entrepreneurship", TOKYO, "2024-06-01"]]
+    assert model.data(model.index(0, 2), Qt.ItemDataRole.ToolTipRole) == \
+        f"1 Digital connectivity\n{TOKYO}\nStatus: Not started"
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.DecorationRole) is not None
     assert [model.item_id(r) for r in range(2)] == ids[:2]
 
 
@@ -87,10 +90,10 @@ def test_recent_changes_show_who_and_what(session):
     ids = _tokyo_ids(session.store)
     editing.add_status_update(session.store, ids[0], "in_progress", "2025-08-01", "started")
     model = D.SectionModel(D.RecentChangesSection(session))
-    texts = [[model.data(model.index(r, c)) for c in range(4)] for r in range(2)]
+    texts = [[model.data(model.index(r, c)) for c in range(3)] for r in range(2)]
     assert {t[1] for t in texts} == {"Test Analyst"}
-    assert {t[2] for t in texts} == {"Status update added: in_progress 2025-08-01", "Item changed"}
-    assert {t[3] for t in texts} == {"1 Digital connectivity"}
+    assert {t[2] for t in texts} == {"Status update added: In progress 2025-08-01 · 1 Digital connectivity",
+                                     "Item changed: 1 Digital connectivity"}
     old = model.data(model.index(model.rowCount() - 1, 1))
     assert old == "unknown"  # seeded rows were written with no author
 
