@@ -16,8 +16,8 @@ from .store import run_id_plan
 
 @dataclass
 class Crosswalk:
-    """`rows`/`cols`: A's and B's items in tree order, each {id, ref, title, depth};
-    `cells`: {(row item id, column item id): [relation {id, from_id, to_id, kind, note}, ...]}."""
+    """`rows`/`cols`: A's and B's items in tree order, each {id, ref, title, depth, created_at};
+    `cells`: {(row item id, column item id): [relation {id, from_id, to_id, kind, note, created_at}, ...]}."""
 
     framework_a: dict
     framework_b: dict
@@ -52,18 +52,19 @@ def tree_items(conn: sqlite3.Connection, framework_id: str) -> list[dict]:
         stack += [(c, d + 1) for c in reversed(kids.get(i, []))]
     out += [(i, 0) for i in order if i not in seen]  # only in a cycle: shown at the top level
     rows = {r[0]: r for r in conn.execute(
-        "SELECT id, ref, title FROM items WHERE framework_id = ?", (framework_id,))}
-    return [{"id": i, "ref": rows[i][1] or "", "title": rows[i][2], "depth": d} for i, d in out if i in rows]
+        "SELECT id, ref, title, created_at FROM items WHERE framework_id = ?", (framework_id,))}
+    return [{"id": i, "ref": rows[i][1] or "", "title": rows[i][2], "depth": d, "created_at": rows[i][3]}
+            for i, d in out if i in rows]
 
 
 def relations_between(conn: sqlite3.Connection, framework_a: str, framework_b: str) -> list[dict]:
     """Every relation with one end in each framework, whichever way it points, in kind then id order."""
-    sql = ("SELECT r.id, r.from_id, r.to_id, r.kind, r.note FROM relations r "
+    sql = ("SELECT r.id, r.from_id, r.to_id, r.kind, r.note, r.created_at FROM relations r "
            "JOIN items x ON x.id = r.from_id JOIN items y ON y.id = r.to_id "
            "JOIN relation_kinds k ON k.key = r.kind "
            "WHERE (x.framework_id = ? AND y.framework_id = ?) OR (x.framework_id = ? AND y.framework_id = ?) "
            "ORDER BY k.rowid, r.id")
-    keys = ("id", "from_id", "to_id", "kind", "note")
+    keys = ("id", "from_id", "to_id", "kind", "note", "created_at")
     rows = conn.execute(sql, (framework_a, framework_b, framework_b, framework_a))
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
