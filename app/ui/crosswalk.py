@@ -20,6 +20,7 @@ from .session import Session
 Qt = QtCore.Qt
 SETTINGS_KEY = "crosswalk/pair"
 RelationRole = Qt.ItemDataRole.UserRole + 1  # the cell's relation dicts
+FIT_ROWS_CELLS = 20_000  # up to this many cells, rows are sized to their contents
 
 
 def heading(item: dict) -> str:
@@ -288,7 +289,7 @@ class CrosswalkView(QtWidgets.QWidget):
                           "Click a cell to link its two items, or to change or remove their links. "
                           "Double-click an item's name to open it.")
         self.export_button.setEnabled(self.model.cw is not None)
-        self.table.resizeRowsToContents()
+        self._fit_rows()
 
     def set_pair(self, framework_a: str, framework_b: str) -> None:
         self.rows_box.setCurrentIndex(self.rows_box.findData(framework_a))
@@ -308,6 +309,12 @@ class CrosswalkView(QtWidgets.QWidget):
             self._pair_chosen()
         elif self.model.cw is not None and changes.items:
             self.model.reload()
+            self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Rows as tall as their links (a cell may hold several); a very long framework keeps the default
+        height, as measuring every row's cells would take seconds."""
+        if self.model.rowCount() * max(1, self.model.columnCount()) <= FIT_ROWS_CELLS:
             self.table.resizeRowsToContents()
 
     def open_item(self, item: dict | None) -> None:

@@ -135,7 +135,7 @@ class OverdueSection(_ItemSection):
 
 class QuietSection(_ItemSection):
     key = "quiet"
-    title = "No update in 90 days"
+    title = "No recent update"
     columns = ("Item", "Framework", "Last update")
     date_key = "last_update"
     empty_text = "Every open item has had an update in that time."
