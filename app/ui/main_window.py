@@ -204,7 +204,7 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         if should_welcome(store.count_items(at_most=FRESH_MAX_ITEMS + 1)):
             self.show_welcome()
         elif store.count_items(at_most=1):
-            self.show_view("dashboard")  # a returning analyst's first view
+            self.views.show_view("dashboard", after_paint=True)  # a returning analyst's first view
 
     def _update_title(self) -> None:
         path = self.session.store.path

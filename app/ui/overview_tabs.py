@@ -1,13 +1,16 @@
 """The tabs of the middle column: the item table, the dashboard and the crosswalk.
 
 The dashboard and the crosswalk are built the first time they are shown (a file opened on the
-welcome or the table never pays for them). Opening an item from either calls `open_item(id)`.
+welcome or the table never pays for them). Opening a file on the dashboard builds it just after
+the window's first frame (`show_view(..., after_paint=True)`): the window appears as fast as
+before, and the dashboard fills its tab a moment later. Opening an item from either calls
+`open_item(id)`.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from .session import Session
 
@@ -17,6 +20,20 @@ if TYPE_CHECKING:  # pragma: no cover - imported when first shown
 
 VIEWS = ("items", "dashboard", "crosswalk")
 TITLES = {"items": "Items", "dashboard": "Dashboard", "crosswalk": "Crosswalk"}
+
+
+class _Holder(QtWidgets.QWidget):
+    """A tab's page until its view is built; with `on_first_paint` set, it asks for the build once painted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on_first_paint: Callable[[], None] | None = None
+
+    def paintEvent(self, e: QtGui.QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(e)
+        if self.on_first_paint is not None:
+            build, self.on_first_paint = self.on_first_paint, None
+            QtCore.QTimer.singleShot(0, self, build)  # after this frame reaches the screen
 
 
 class OverviewTabs(QtWidgets.QTabWidget):
@@ -35,22 +52,42 @@ class OverviewTabs(QtWidgets.QTabWidget):
         self._layouts: dict[str, QtWidgets.QVBoxLayout] = {}
         self.addTab(items_page, TITLES["items"])
         for key in VIEWS[1:]:
-            holder = QtWidgets.QWidget()
+            holder = _Holder()
             holder.setObjectName(f"{key}Holder")
             lay = self._layouts[key] = QtWidgets.QVBoxLayout(holder)
             lay.setContentsMargins(0, 0, 0, 0)
             self.pages[key] = holder
             self.addTab(holder, TITLES[key])
-        self.currentChanged.connect(lambda n: self._build(VIEWS[n]) if 0 <= n < len(VIEWS) else None)
+        self.currentChanged.connect(self._changed)
 
     def current_view(self) -> str:
         return VIEWS[self.currentIndex()]
 
-    def show_view(self, key: str) -> None:
+    def show_view(self, key: str, *, after_paint: bool = False) -> None:
+        """Show a tab; with `after_paint`, its view is built once the window has painted it."""
+        holder = self.pages[key]
+        if after_paint and isinstance(holder, _Holder) and not self._built(key):
+            holder.on_first_paint = lambda: self._build(key)
+            self.setCurrentIndex(VIEWS.index(key))
+            return
         self._build(key)
         self.setCurrentIndex(VIEWS.index(key))
 
+    def _changed(self, n: int) -> None:
+        if not 0 <= n < len(VIEWS):
+            return
+        holder = self.pages[VIEWS[n]]
+        if isinstance(holder, _Holder) and holder.on_first_paint is not None:
+            return  # built once painted
+        self._build(VIEWS[n])
+
+    def _built(self, key: str) -> bool:
+        return (self.dashboard if key == "dashboard" else self.crosswalk) is not None
+
     def _build(self, key: str) -> None:
+        holder = self.pages[key]
+        if isinstance(holder, _Holder):
+            holder.on_first_paint = None
         if key == "dashboard" and self.dashboard is None:
             from .dashboard import DashboardView
             self.dashboard = DashboardView(self.session)

@@ -183,10 +183,12 @@ def test_window_opens_on_the_dashboard_for_a_returning_analyst(seeded_path, answ
     qtbot.addWidget(win)
     win.show()
     try:
-        assert win.views.current_view() == "dashboard"
+        assert win.views.current_view() == "dashboard" and not win.reader_box.isVisible()
+        qtbot.waitUntil(lambda: win.views.dashboard is not None, timeout=5000)  # built after the first frame
         ids = _tokyo_ids(win.session.store)
         win.views.dashboard.item_requested.emit(ids[3])
         assert win.views.current_view() == "items" and win.current_item_id() == ids[3]
+        assert win.reader_box.isVisible()
         win.act_show_crosswalk.trigger()
         assert win.views.current_view() == "crosswalk" and win.views.crosswalk is not None
     finally:

@@ -144,7 +144,8 @@ def test_a_file_of_real_work_opens_on_the_dashboard(seeded_path, answers, qtbot,
     monkeypatch.setattr(welcome_mod, "FRESH_MAX_ITEMS", 26)
     win = open_window(seeded_path, answers, qtbot)
     assert not win.welcome_shown()
-    assert win.views.current_view() == "dashboard" and win.views.dashboard.isVisible()
+    assert win.views.current_view() == "dashboard"
+    qtbot.waitUntil(lambda: win.views.dashboard is not None and win.views.dashboard.isVisible(), timeout=5000)
     assert not win.table.isVisible()
     win.act_focus_table.trigger()
     assert win.table.isVisible()
