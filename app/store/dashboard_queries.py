@@ -52,14 +52,18 @@ def status_counts(conn: sqlite3.Connection) -> dict[str, dict[str, int]]:
     return out
 
 
-def overdue_ids(conn: sqlite3.Connection, today: str) -> list[str]:
-    """Open items due before `today` (ISO date), the longest overdue first."""
-    return [r[0] for r in conn.execute(SQL["overdue"], (today,))]
+def overdue_ids(conn: sqlite3.Connection, today: str, limit: int | None = None) -> list[str]:
+    """Open items due before `today` (ISO date), the longest overdue first (the first `limit`, or all)."""
+    return [r[0] for r in conn.execute(SQL["overdue"] + _limit(limit), (today,))]
 
 
-def quiet_ids(conn: sqlite3.Connection, since: str) -> list[str]:
+def quiet_ids(conn: sqlite3.Connection, since: str, limit: int | None = None) -> list[str]:
     """Open items with no status update dated on or after `since` (ISO date), or none at all."""
-    return [r[0] for r in conn.execute(SQL["quiet"], (since,))]
+    return [r[0] for r in conn.execute(SQL["quiet"] + _limit(limit), (since,))]
+
+
+def _limit(limit: int | None) -> str:
+    return "" if limit is None else f" LIMIT {int(limit)}"
 
 
 def recent_change_ids(conn: sqlite3.Connection, limit: int = 100) -> list[int]:

@@ -88,3 +88,13 @@ def test_each_query_uses_its_index(store):
     assert plans["quiet"].startswith("SCAN i USING COVERING INDEX items_open\n")
     assert "SEARCH u USING COVERING INDEX status_updates_as_of (as_of>?)" in plans["quiet"]
     assert plans["recent"] == "SCAN a"
+
+
+def test_lists_take_a_limit(store):
+    """With a limit the lists give their first N ids in the same order (the dashboard lists 500 at once)."""
+    _, ids = _tokyo(store)
+    for iid, due in zip(ids[:3], ("2024-01-03", "2024-01-01", "2024-01-02"), strict=True):
+        editing.update_item(store, iid, {"due_on": due}, store.get_item(iid)["version"])
+    assert q.overdue_ids(store.conn, "2026-01-01", 2) == [ids[1], ids[2]]
+    everything = q.quiet_ids(store.conn, "2025-07-01")
+    assert q.quiet_ids(store.conn, "2025-07-01", 5) == everything[:5] and len(everything) == 27
