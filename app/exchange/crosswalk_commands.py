@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from ..core.model import PolicyTrackerError
-from . import crosswalk_export
+
+FORMATS = ("csv", "xlsx")  # crosswalk_export.FORMATS; that module is imported when the command runs
 
 
 class CrosswalkError(PolicyTrackerError):
@@ -47,6 +48,7 @@ def pair(store, name_a: str, name_b: str):
 def cmd_crosswalk(args) -> int:
     from ..cli_support import open_store
     from ..store.outputs import refuse_unsafe_output
+    from . import crosswalk_export
     out = Path(args.output).expanduser()
     fmt = args.format or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
     if fmt == "xlsx" and out.suffix.lower() != ".xlsx":
@@ -75,6 +77,6 @@ def add_commands(sub, common: argparse.ArgumentParser) -> None:
                                    "between the two items (either direction), separated by \"; \".")
     s.add_argument("framework_a", metavar="FRAMEWORK_A", help="the rows' framework: its id or title")
     s.add_argument("framework_b", metavar="FRAMEWORK_B", help="the columns' framework: its id or title")
-    s.add_argument("--format", choices=crosswalk_export.FORMATS, help="csv or xlsx (default: by the file's suffix)")
+    s.add_argument("--format", choices=FORMATS, help="csv or xlsx (default: by the file's suffix)")
     s.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
     s.set_defaults(func=cmd_crosswalk)

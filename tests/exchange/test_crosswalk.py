@@ -127,3 +127,9 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(store, tmp_path):
     cw = crosswalk(store.conn, _framework(store, ALMATY), fw)
     text = crosswalk_export.to_csv(cw)
     assert "'=1+1 Adopt" in text
+
+
+def test_formats_agree_with_the_exporter():
+    """The command's --format choices are the exporter's formats (kept apart so `app.cli` starts light)."""
+    from app.exchange import crosswalk_commands
+    assert crosswalk_commands.FORMATS == crosswalk_export.FORMATS == ("csv", "xlsx")
