@@ -15,7 +15,7 @@ from typing import Any
 
 from .cli_support import CliError, db_path, open_store, write_output
 from .core.model import PolicyTrackerError
-from .exchange import sheet_commands
+from .exchange import crosswalk_commands, sheet_commands
 from .paths import DB_ENV, default_db_path, user_log_dir
 
 # Feature modules that add their own sub-commands with `add_commands(sub, common)`. None of them
@@ -27,7 +27,8 @@ from .services import backup_commands, demo_commands, framework_commands, search
 EXIT_USER_ERROR = 1
 EXIT_UNEXPECTED = 70
 
-COMMAND_MODULES = (report_commands, backup_commands, demo_commands, search_commands, framework_commands, sheet_commands)
+COMMAND_MODULES = (report_commands, backup_commands, demo_commands, search_commands, framework_commands, sheet_commands,
+                   crosswalk_commands)
 
 
 # -- commands ------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from .core.model import PolicyTrackerError
-from .paths import default_db_path
+from .paths import analyst_name, default_db_path
 
 
 class CliError(PolicyTrackerError):
@@ -27,6 +27,7 @@ def open_store(args, *, create: bool = False, seed_if_new: bool = False):
     if new and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     store = Store(path, create=True)
+    store.author = analyst_name()  # audit_log records who made each change (paths.analyst_name)
     for warning in store.warnings:
         print(f"policy-tracker: warning: {warning}", file=sys.stderr)
     if new and seed_if_new:

@@ -33,3 +33,49 @@ def default_db_path() -> Path:
 def resource(*parts: str) -> Path:
     """A bundled resource by name (templates, styles, icons)."""
     return RESOURCES_DIR.joinpath(*parts)
+
+
+ANALYST_ENV = "POLICY_TRACKER_ANALYST"
+
+
+def settings_file() -> Path:
+    """Where the window's QSettings keep the preferences on this platform (QSettings' native
+    place for organisation and application "policy-tracker"; an INI file on Linux)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / f"{APP_NAME}.conf"
+
+
+def analyst_name() -> str:
+    """The name changes are recorded under outside the window: $POLICY_TRACKER_ANALYST, else the
+    analyst name saved in the window's preferences, else the login name ("" if there is none)."""
+    env = os.environ.get(ANALYST_ENV, "").strip()
+    if env:
+        return env
+    saved = _saved_analyst()
+    if saved:
+        return saved
+    import getpass
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name on some systems
+        return ""
+
+
+def _saved_analyst() -> str:
+    """prefs/analyst from the window's settings file, read as QSettings writes it (no Qt here)."""
+    try:
+        text = settings_file().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    section = ""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+        elif section == "prefs" and line.startswith("analyst="):
+            value = line[len("analyst="):]
+            if len(value) >= 2 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            # QSettings escapes backslash, quote and control characters; names rarely hold them
+            value = value.replace('\\"', '"').replace("\\\\", "\\")
+            return value.strip()[:200]
+    return ""

@@ -38,6 +38,9 @@ def add_commands(subparsers, common) -> None:
     s.add_argument("--no-charts", action="store_true", help="leave out charts")
     s.add_argument("--page-size", metavar="|".join(PAGE_SIZES), help="A4 (default) or Letter")
     s.add_argument("--show-file", action="store_true", help="name the database file on the cover and in the footer")
+    s.add_argument("--crosswalk", nargs=2, metavar="FRAMEWORK",
+                   help="add the crosswalk of two frameworks (id or title): the first one's items against the "
+                        "second's, with their links")
     s.add_argument("--preset", metavar="NAME", help="start from saved report settings; other options override them")
     s.set_defaults(func=cmd_report)
 
@@ -94,6 +97,11 @@ def options_from_args(store, args) -> ReportOptions:
         opts.page_size = parse_page_size(args.page_size)
     if getattr(args, "show_file", False):
         opts.show_file = True
+    if getattr(args, "crosswalk", None):
+        a, b = resolve_frameworks(store, [args.crosswalk[0]]), resolve_frameworks(store, [args.crosswalk[1]])
+        if a == b:
+            raise PolicyTrackerError("--crosswalk needs two different frameworks.")
+        opts.crosswalk = a + b
     return opts
 
 

@@ -62,6 +62,7 @@ class ReportOptions:
     analyst: str = ""
     page_size: str = "A4"
     show_file: bool = False  # name the database file on the cover and in the footer
+    crosswalk: list[str] = field(default_factory=list)  # two framework ids: a crosswalk of them (crosswalk_section)
 
     def effective_as_of(self) -> dt.date:
         return self.as_of or dt.date.today()
@@ -78,7 +79,7 @@ class ReportOptions:
             raise PolicyTrackerError("The saved report settings are not a set of options.")
         known = {f.name for f in dataclasses.fields(cls)}
         kw: dict[str, Any] = {k: v for k, v in d.items() if k in known}
-        for key in ("framework_ids", "statuses", "kinds", "tags"):
+        for key in ("framework_ids", "statuses", "kinds", "tags", "crosswalk"):
             v = kw.get(key)
             if v is None:
                 kw.pop(key, None)
@@ -338,6 +339,7 @@ class Report:
     statuses: list[StatusInfo]
     frameworks: list[FrameworkSection]
     sources: list[SourceEntry]
+    crosswalk: Any = None  # a crosswalk_section.CrosswalkTable when the options ask for one
 
     @property
     def items(self) -> list[ItemReport]:
@@ -534,7 +536,9 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
                   left_out=left_out)
     if progress:
         progress(total, total)
-    return Report(options=options, cover=cover, statuses=statuses, frameworks=ordered, sources=sources)
+    from .crosswalk_section import build_crosswalk
+    return Report(options=options, cover=cover, statuses=statuses, frameworks=ordered, sources=sources,
+                  crosswalk=build_crosswalk(store, options.crosswalk, as_of))
 
 
 def _selection(options: ReportOptions, frameworks: list[dict], statuses: list[StatusInfo],

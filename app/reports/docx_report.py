@@ -231,11 +231,21 @@ class _Writer:
             rows.append([f"[S{s.number}]", s.title, detail, str(s.cited_by)])
         self.table(["No.", "Source", "Details", "Items citing it"], rows)
 
+    def crosswalk(self) -> None:
+        cw = self.r.crosswalk
+        if cw is None:
+            return
+        self.heading(cw.title, 1)
+        self.para(f"Rows: {cw.framework_a}. Columns: {cw.framework_b}. Each cell names the links between the two "
+                  f"items (“Supports →”: the row item supports the column item; “← Supports”: the other way).")
+        self.table(["", *cw.cols], [[h.strip(), *cells] for h, cells in cw.rows])
+
     def build(self):
         self.cover()
         self.summary()
         for f in self.r.frameworks:
             self.framework(f)
+        self.crosswalk()
         if self.o.include_quotes:
             self.appendix()
         props = self.doc.core_properties

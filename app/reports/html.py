@@ -315,9 +315,29 @@ class _R:
                 f'<thead><tr><th class="ref">No.</th><th>Source</th><th class="num">Items citing it</th></tr></thead>'
                 f'<tbody>{"".join(rows)}</tbody></table>')
 
+    def crosswalk(self) -> str:
+        """The report's crosswalk (crosswalk_section): A's items down, B's across, the links in the cells."""
+        cw = self.r.crosswalk
+        if cw is None:
+            return ""
+        # small type, and the row heads a fifth of the width: the cells then break between words only
+        small = 'style="font-size:6.5pt; text-align:left"'
+        width = f'{max(4, 80 // max(1, len(cw.cols)))}%'
+        head = "".join(f'<th class="xwcol" width="{width}" {small}{self.dir(c)}>{esc(c)}</th>' for c in cw.cols)
+        rows = "".join(f'<tr><th class="xwrow" width="20%" {small}{self.dir(h)}>{esc(h.strip())}</th>'
+                       + "".join(f'<td class="xwcell" {small}>{esc(v) if v else "·"}</td>' for v in cells) + "</tr>"
+                       for h, cells in cw.rows)
+        return (f'<h2 class="newpage"><a name="sec-crosswalk"></a>{esc(cw.title)}</h2>'
+                f'<p class="small">Rows: {esc(cw.framework_a)}. Columns: {esc(cw.framework_b)}. Each cell names '
+                f'the links between the two items: “Supports →” when the row item supports the column item, '
+                f'“← Supports” the other way. {cw.linked:,} linked pair{"s" if cw.linked != 1 else ""}.</p>'
+                f'<table class="crosswalk" width="100%" cellspacing="0" cellpadding="3" border="1">'
+                f'<thead><tr><th width="20%"></th>{head}</tr></thead><tbody>{rows}</tbody></table>')
+
     def body(self) -> str:
         parts = [self.cover(), self.summary()]
         parts += [self.framework(n, f) for n, f in enumerate(self.r.frameworks)]
+        parts.append(self.crosswalk())
         if self.o.include_quotes:
             parts.append(self.appendix())
         return "\n".join(parts)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -73,6 +74,19 @@ class ReportOptionsDialog(QDialog):
         self.charts = QCheckBox("Charts")
         self.show_file = QCheckBox("Name the database file on the cover")
         self.stale_days = QSpinBox(minimum=1, maximum=3650, suffix=" days")
+        # a crosswalk of two frameworks after their sections (crosswalk_section)
+        self.crosswalk = QCheckBox("A crosswalk of")
+        self.crosswalk_a, self.crosswalk_b = QComboBox(), QComboBox()
+        for chooser, name in ((self.crosswalk_a, "Crosswalk rows: framework"),
+                              (self.crosswalk_b, "Crosswalk columns: framework")):
+            for f in store.list_frameworks():
+                chooser.addItem(f["title"], f["id"])
+            chooser.setAccessibleName(name)
+            chooser.setMinimumContentsLength(18)
+            chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        if self.crosswalk_b.count() > 1:
+            self.crosswalk_b.setCurrentIndex(1)
+        self.crosswalk.setEnabled(self.crosswalk_a.count() > 1)
         self.page_size = QComboBox()
         self.page_size.addItems(PAGE_SIZES)
         self.presets = QComboBox()
@@ -100,6 +114,14 @@ class ReportOptionsDialog(QDialog):
         form.addRow("", self.quotes)
         form.addRow("", self.charts)
         form.addRow("", self.show_file)
+        cross_row = QHBoxLayout()
+        cross_row.addWidget(self.crosswalk)
+        cross_row.addWidget(self.crosswalk_a, 1)
+        against = QLabel("against")
+        against.setTextFormat(Qt.TextFormat.PlainText)
+        cross_row.addWidget(against)
+        cross_row.addWidget(self.crosswalk_b, 1)
+        form.addRow("", cross_row)
         form.addRow("Flag items without an update in", self.stale_days)
         form.addRow("Page size", self.page_size)
         presets = QHBoxLayout()
@@ -157,6 +179,12 @@ class ReportOptionsDialog(QDialog):
         self.quotes.setChecked(o.include_quotes)
         self.charts.setChecked(o.include_charts)
         self.show_file.setChecked(o.show_file)
+        ids = [self.crosswalk_a.itemData(i) for i in range(self.crosswalk_a.count())]
+        pair = o.crosswalk if len(o.crosswalk) == 2 and all(f in ids for f in o.crosswalk) else []
+        self.crosswalk.setChecked(bool(pair))
+        if pair:
+            self.crosswalk_a.setCurrentIndex(ids.index(pair[0]))
+            self.crosswalk_b.setCurrentIndex(ids.index(pair[1]))
         self.stale_days.setValue(max(1, o.stale_days))
         self.page_size.setCurrentText(o.page_size)
 
@@ -171,7 +199,11 @@ class ReportOptionsDialog(QDialog):
             include_quotes=self.quotes.isChecked(), include_charts=self.charts.isChecked(),
             stale_days=self.stale_days.value(), title=self.title.text().strip() or "Status report",
             analyst=self.analyst.text().strip(), page_size=self.page_size.currentText(),
-            show_file=self.show_file.isChecked())
+            show_file=self.show_file.isChecked(), crosswalk=self._crosswalk_pair())
+
+    def _crosswalk_pair(self) -> list[str]:
+        a, b = self.crosswalk_a.currentData(), self.crosswalk_b.currentData()
+        return [a, b] if self.crosswalk.isChecked() and a and b and a != b else []
 
     # -- presets -----------------------------------------------------------------------------------
     def _refresh_presets(self, select: str | None = None) -> None:

@@ -153,6 +153,23 @@ def _fill(wb, report: Report) -> None:
         ws.freeze_panes(1, 2)
         ws.autofilter(0, 0, max(1, len(f.items)), last)
 
+    # -- the crosswalk (crosswalk_section), when asked for ---------------------------------------------------
+    cw = report.crosswalk
+    if cw is not None:
+        ws = wb.add_worksheet(sheet_name("Crosswalk", taken))
+        s(ws, 0, 0, cw.title)
+        ws.write_string(1, 0, "", head)
+        for c, h in enumerate(cw.cols, 1):
+            ws.write_string(1, c, h, head)
+        for r, (h, cells) in enumerate(cw.rows, 2):
+            ws.write_string(r, 0, h, head)
+            for c, v in enumerate(cells, 1):
+                s(ws, r, c, v)
+        ws.set_column(0, 0, 48)
+        ws.set_column(1, max(1, len(cw.cols)), 22)
+        ws.set_row(1, 60)
+        ws.freeze_panes(2, 1)
+
     # -- sources ------------------------------------------------------------------------------------------
     if report.sources:
         ws = wb.add_worksheet(sheet_name("Sources", taken))

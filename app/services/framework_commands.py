@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from ..core.model import PolicyTrackerError
-from ..paths import default_db_path
+from ..paths import analyst_name, default_db_path
 from ..store import hierarchy as H
 
 
@@ -32,6 +32,7 @@ def open_store(args, *, create: bool = False):
     if new:
         path.parent.mkdir(parents=True, exist_ok=True)
     store = Store(path, create=True)
+    store.author = analyst_name()  # audit_log records who made each change (paths.analyst_name)
     for warning in store.warnings:
         print(f"policy-tracker: warning: {warning}", file=sys.stderr)
     if store.migration_backup:

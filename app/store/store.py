@@ -112,6 +112,9 @@ class Store:
         self.stopped: str | None = None  # why saving stopped, once it has
         # audit_log ids this connection wrote (first, last), so other programs' rows can be told apart
         self._own_audit: list[tuple[int, int]] = []
+        # who this connection's writes are recorded under in audit_log.author (the window sets the
+        # analyst's name from its preferences; commands take paths.analyst_name()); "" records NULL
+        self.author: str = ""
         # what the opener noticed (read-only file, sync folder, missing -wal...), for the person
         self.warnings: list[str] = list(getattr(self.conn, "warnings", []))
         self._db: sqlite_utils.Database | None = None
@@ -198,6 +201,10 @@ class Store:
                 dbmod.flush_search_queue(self.conn)
                 self._refuse_if_unsafe()  # nothing reaches a file we can no longer vouch for
                 last = self._audit_max()
+                if last > first and self.author:
+                    # the rows this transaction's triggers wrote (ids above `first`: the write lock
+                    # is ours since BEGIN IMMEDIATE), stamped with who made the change
+                    self.conn.execute("UPDATE audit_log SET author = ? WHERE id > ?", (self.author[:200], first))
                 self.conn.execute("COMMIT")
                 if last > first:
                     self._own_audit.append((first + 1, last))

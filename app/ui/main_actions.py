@@ -105,11 +105,15 @@ def build_actions(win: Any) -> None:
                             "Search items, status notes and source texts")
     win.act_clear_filters = action(win, "&Clear Filters", win.clear_filters, "Ctrl+Shift+L", "clearFilters")
     win.act_focus_nav = action(win, "Go to &Frameworks", lambda: win.navigator.setFocus(), "Ctrl+1", "focusNav")
-    win.act_focus_table = action(win, "Go to &Items", lambda: (win.close_welcome(), win.table.setFocus()), "Ctrl+2",
-                                 "focusTable")
+    win.act_focus_table = action(win, "Go to &Items", lambda: (win.close_welcome(), win.show_view("items"),
+                                                               win.table.setFocus()), "Ctrl+2", "focusTable")
     win.act_focus_panel = action(win, "Go to Item &Panel", lambda: win.panel.edits["title"].setFocus(),
                                  "Ctrl+3", "focusPanel")
     win.act_focus_reader = action(win, "Go to &Reader", win.focus_reader, "Ctrl+4", "focusReader")
+    win.act_show_dashboard = action(win, "&Dashboard", lambda: win.show_view("dashboard"), "Ctrl+5",
+                                    "showDashboard", "Counts by status, overdue and quiet items, recent changes")
+    win.act_show_crosswalk = action(win, "Cross&walk", lambda: win.show_view("crosswalk"), "Ctrl+6",
+                                    "showCrosswalk", "One framework's items against another's, with their links")
     win.act_about = action(win, "&About Policy Tracker", win.about, None, "about")
 
 
@@ -150,6 +154,8 @@ def build_menus(win: Any) -> None:
     v = mb.addMenu("&View")
     v.addAction(win.act_clear_filters)
     v.addActions([win.act_expand_all, win.act_collapse_all])
+    v.addSeparator()
+    v.addActions([win.act_show_dashboard, win.act_show_crosswalk])
     v.addSeparator()
     v.addActions([win.act_focus_nav, win.act_focus_table, win.act_focus_panel, win.act_focus_reader])
     h = mb.addMenu("&Help")

@@ -22,6 +22,7 @@ from .item_table import FilterBar, ItemTableView
 from .models import ItemFilter
 from .navigator import Navigator
 from .notice_bar import NoticeBar
+from .overview_tabs import OverviewTabs
 from .preferences import Preferences, PreferencesDialog
 from .preferences import apply as apply_preferences
 from .reader import SourceReader
@@ -100,13 +101,19 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         self._welcome: WelcomePage | None = None
         self.items_stack = QtWidgets.QStackedWidget()
         self.items_stack.setObjectName("itemsStack")
-        self.items_page = self._titled("Items", items_box)
+        # the item table, the dashboard and the crosswalk as tabs (app/ui/overview_tabs.py builds the
+        # other two when first shown)
+        self.views = OverviewTabs(s, self._titled("Items", items_box), self._open_from_overview)
+        self.items_page = self.views
         self.items_stack.addWidget(self.items_page)
         middle = QtWidgets.QSplitter(Qt.Orientation.Vertical)
         middle.setObjectName("middleSplitter")
         middle.addWidget(self.items_stack)
-        middle.addWidget(self._titled("Source reader", self.reader))
+        self.reader_box = self._titled("Source reader", self.reader)
+        middle.addWidget(self.reader_box)
         middle.setSizes([380, 520])
+        # the dashboard and the crosswalk need the whole column; the reader comes back with the items
+        self.views.currentChanged.connect(lambda _n: self.reader_box.setVisible(self.views.current_view() == "items"))
         self.panel = ItemPanel(s)
         # the panel scrolls when the window is short (1024x768): its fields and "Add update" stay reachable
         self.panel_scroll = PanelScroll(self.panel)
@@ -198,6 +205,8 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
             self.table.select_item(first)
         if should_welcome(store.count_items(at_most=FRESH_MAX_ITEMS + 1)):
             self.show_welcome()
+        elif store.count_items(at_most=1):
+            self.views.show_view("dashboard", after_paint=True)  # a returning analyst's first view
 
     def _update_title(self) -> None:
         path = self.session.store.path
@@ -266,6 +275,17 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
             self.go_to_item(item_id)
         finally:
             self._following = True
+
+    def show_view(self, key: str) -> None:
+        """Show the item table ("items"), the dashboard or the crosswalk."""
+        if key != "items" and self.welcome_shown():
+            self.close_welcome()
+        self.views.show_view(key)
+
+    def _open_from_overview(self, item_id: str) -> None:
+        """An entry of the dashboard or an item of the crosswalk: its row in the table, its panel."""
+        self.views.show_view("items")
+        self.go_to_item(item_id)
 
     def go_to_item(self, item_id: str) -> bool:
         """Select an item in the table, widening the filters when it is hidden by them."""

@@ -78,7 +78,7 @@ class Session(QtCore.QObject):
                  analyst: str = "", interaction: Interaction | None = None, poll_ms: int = POLL_MS):
         super().__init__(parent)
         self.store = store
-        self.analyst = analyst
+        self.analyst = analyst  # also who the store records in audit_log (the property below)
         self.interaction = interaction or Interaction()
         self.undo_stack = QtGui.QUndoStack(self)
         self._seen_version = store.data_version()
@@ -89,6 +89,16 @@ class Session(QtCore.QObject):
         self._timer.timeout.connect(self.poll_other_writers)
         if poll_ms > 0:
             self._timer.start()
+
+    @property
+    def analyst(self) -> str:
+        """The analyst's name: the author of new status updates and of every change in audit_log."""
+        return self._analyst
+
+    @analyst.setter
+    def analyst(self, name: str) -> None:
+        self._analyst = name
+        self.store.author = (name or "").strip()
 
     # -- the seam ---------------------------------------------------------------------------
     def confirm(self, question: str) -> bool:

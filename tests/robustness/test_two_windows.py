@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 CHILD = Path(__file__).with_name("window_child.py")
+ANSWER_WITHIN_S = 120  # one command of a window, however loaded the machine
 pytestmark = pytest.mark.skipif(shutil.which("sqlite3") is None, reason="needs the sqlite3 command line")
 
 
@@ -31,6 +34,18 @@ class Window:
         assert "ready" in ready, ready
 
     def _read(self) -> dict:
+        # a bound, not a wait: a window that never answers fails the test with its threads' stacks
+        # (window_child registers faulthandler on SIGUSR1) instead of hanging the run
+        ready, _, _ = select.select([self.proc.stdout], [], [], ANSWER_WITHIN_S)
+        if not ready:
+            self.proc.send_signal(signal.SIGUSR1)
+            try:
+                self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            raise AssertionError(f"the window gave no answer in {ANSWER_WITHIN_S} s; its stacks:\n"
+                                 f"{self.proc.stderr.read()[-6000:]}")
         line = self.proc.stdout.readline()
         if not line:
             raise AssertionError(f"the window process ended: {self.proc.stderr.read()[-2000:]}")

@@ -28,6 +28,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def main(argv: list[str]) -> int:
+    import faulthandler
+    import signal
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # the test asks for our stacks when we hang
     db = Path(argv[0])
     stock = "--stock-dialog" in argv
     if "--no-ofd" in argv:

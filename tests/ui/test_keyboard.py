@@ -53,7 +53,8 @@ def test_f1_opens_the_guide_inside_the_app(active, qtbot):
     guide = active.guide
     assert guide is not None and guide.isVisible()
     assert not guide.isModal()
-    assert guide.headings() == ["Policy Tracker — User Guide", "The window", "Opening a file", "Adding a source",
+    assert guide.headings() == ["Policy Tracker — User Guide", "The window", "The dashboard", "The crosswalk",
+                                "Opening a file", "Adding a source",
                                 "Picking out an item from its words", "Status updates and evidence", "Undo",
                                 "Reports", "Review", "Keyboard shortcuts"]
     assert "Ctrl+Shift+Z, Ctrl+Y" in guide.browser.toPlainText()

@@ -138,11 +138,16 @@ def test_empty_file_welcomes_with_only_the_step_it_allows(empty_path, answers, q
     close_window(win)
 
 
-def test_a_file_of_real_work_opens_on_the_items(seeded_path, answers, qtbot, monkeypatch):
-    """A file with more items than the sample (here: limit lowered below the seeds' 27) opens on its items."""
+def test_a_file_of_real_work_opens_on_the_dashboard(seeded_path, answers, qtbot, monkeypatch):
+    """A file with more items than the sample (here: limit lowered below the seeds' 27) opens on the dashboard
+    (issue 17: the returning analyst's first view); Ctrl+2 (Go to Items) shows the item table."""
     monkeypatch.setattr(welcome_mod, "FRESH_MAX_ITEMS", 26)
     win = open_window(seeded_path, answers, qtbot)
     assert not win.welcome_shown()
+    assert win.views.current_view() == "dashboard"
+    qtbot.waitUntil(lambda: win.views.dashboard is not None and win.views.dashboard.isVisible(), timeout=5000)
+    assert not win.table.isVisible()
+    win.act_focus_table.trigger()
     assert win.table.isVisible()
     close_window(win)
 
