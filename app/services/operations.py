@@ -42,6 +42,9 @@ class Outcome:
 class Operation:
     """A change to the file. Subclasses give `label` and `run(store) -> Outcome` (inside a transaction)."""
 
+    # True for review decisions: the only operations a review copy takes (Store.write)
+    records_review = False
+
     @property
     def label(self) -> str:
         return "Change"
@@ -52,7 +55,7 @@ class Operation:
 
 def perform(store: Store, op: Operation) -> Outcome:
     """Run one operation all or nothing: one transaction, its result, Changes and inverse."""
-    with store.write():
+    with store.write(review=op.records_review):
         return op.run(store)
 
 
@@ -214,6 +217,10 @@ class Expecting(Operation):
     @property
     def label(self) -> str:
         return self.op.label
+
+    @property
+    def records_review(self) -> bool:  # type: ignore[override]
+        return self.op.records_review
 
     def run(self, store: Store) -> Outcome:
         check_unchanged(store, self.expect)
@@ -626,6 +633,10 @@ class Sequence(Operation):
     @property
     def label(self) -> str:
         return self.text
+
+    @property
+    def records_review(self) -> bool:  # type: ignore[override]
+        return all(op.records_review for op in self.ops)
 
     def run(self, store: Store) -> Outcome:
         changes, inverses, results = Changes(), [], []
