@@ -38,6 +38,9 @@ def add_commands(subparsers, common) -> None:
     s.add_argument("--no-charts", action="store_true", help="leave out charts")
     s.add_argument("--page-size", metavar="|".join(PAGE_SIZES), help="A4 (default) or Letter")
     s.add_argument("--show-file", action="store_true", help="name the database file on the cover and in the footer")
+    s.add_argument("--approved-only", action="store_true",
+                   help="status, notes and progress from entries a reviewer approved (default: all, the "
+                        "unapproved ones marked “(not yet approved)”)")
     s.add_argument("--preset", metavar="NAME", help="start from saved report settings; other options override them")
     s.set_defaults(func=cmd_report)
 
@@ -70,6 +73,8 @@ def options_from_args(store, args) -> ReportOptions:
         opts.kinds = kinds
     if args.tag:
         opts.tags = [t.strip() for t in args.tag if t.strip()]
+    if args.approved_only:
+        opts.approved_only = True
     if args.as_of:
         opts.as_of = parse_as_of(args.as_of)
     if args.title:

@@ -10,6 +10,7 @@ mode (Store.review_copy): every write but a review decision is refused there (St
 """
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -238,3 +239,18 @@ def remove_leftovers(path: Path) -> None:
             os.unlink(p)
         except FileNotFoundError:
             pass
+
+
+# -- reports from approved entries alone ----------------------------------------------------------------
+_APPROVED = "NOT EXISTS (SELECT 1 FROM review_current rc WHERE rc.entry_id = u.id AND rc.state <> 'approved')"
+
+
+def latest_approved_status_upto(store: Store, item_ids: list[str], as_of: str) -> dict[str, dict]:
+    """report_queries.latest_status_upto over approved updates only."""
+    rows = store.conn.execute(
+        "SELECT item_id, status, as_of FROM (SELECT u.item_id, u.status, u.as_of, row_number() OVER "
+        "(PARTITION BY u.item_id ORDER BY u.as_of DESC, u.created_at DESC, u.id DESC) AS rn FROM status_updates u "
+        f"WHERE u.item_id IN (SELECT value FROM json_each(?)) AND u.as_of <= ? AND {_APPROVED}) WHERE rn = 1",
+        (json.dumps(list(item_ids)), as_of)).fetchall()
+    return {r[0]: {"item_id": r[0], "status": r[1], "as_of": r[2]} for r in rows}
+
