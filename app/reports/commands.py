@@ -73,7 +73,7 @@ def options_from_args(store, args) -> ReportOptions:
         opts.kinds = kinds
     if args.tag:
         opts.tags = [t.strip() for t in args.tag if t.strip()]
-    if args.approved_only:
+    if getattr(args, "approved_only", False):
         opts.approved_only = True
     if args.as_of:
         opts.as_of = parse_as_of(args.as_of)

@@ -72,6 +72,8 @@ class ReportOptionsDialog(QDialog):
         self.quotes = QCheckBox("Quoted source words and the list of sources")
         self.charts = QCheckBox("Charts")
         self.show_file = QCheckBox("Name the database file on the cover")
+        self.approved_only = QCheckBox("Approved entries only (else unapproved ones are marked)")
+        self.approved_only.setObjectName("approvedOnly")
         self.stale_days = QSpinBox(minimum=1, maximum=3650, suffix=" days")
         self.page_size = QComboBox()
         self.page_size.addItems(PAGE_SIZES)
@@ -100,6 +102,7 @@ class ReportOptionsDialog(QDialog):
         form.addRow("", self.quotes)
         form.addRow("", self.charts)
         form.addRow("", self.show_file)
+        form.addRow("Review", self.approved_only)
         form.addRow("Flag items without an update in", self.stale_days)
         form.addRow("Page size", self.page_size)
         presets = QHBoxLayout()
@@ -157,6 +160,7 @@ class ReportOptionsDialog(QDialog):
         self.quotes.setChecked(o.include_quotes)
         self.charts.setChecked(o.include_charts)
         self.show_file.setChecked(o.show_file)
+        self.approved_only.setChecked(o.approved_only)
         self.stale_days.setValue(max(1, o.stale_days))
         self.page_size.setCurrentText(o.page_size)
 
@@ -171,7 +175,7 @@ class ReportOptionsDialog(QDialog):
             include_quotes=self.quotes.isChecked(), include_charts=self.charts.isChecked(),
             stale_days=self.stale_days.value(), title=self.title.text().strip() or "Status report",
             analyst=self.analyst.text().strip(), page_size=self.page_size.currentText(),
-            show_file=self.show_file.isChecked())
+            show_file=self.show_file.isChecked(), approved_only=self.approved_only.isChecked())
 
     # -- presets -----------------------------------------------------------------------------------
     def _refresh_presets(self, select: str | None = None) -> None:

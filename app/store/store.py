@@ -817,7 +817,7 @@ class Store:
 def item_ids_plan(*, framework_ids: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
                   kinds: Iterable[str] | None = None, actor: str | None = None, tag: str | None = None,
                   due_from: str | None = None, due_to: str | None = None, sort: str = "ref",
-                  descending: bool = False) -> list[tuple[str, list]]:
+                  descending: bool = False, review_state: str | None = None) -> list[tuple[str, list]]:
     """The queries (run in order, results concatenated) that list matching item ids in order.
 
     A plan rather than one query so that a worker thread can run it on its own connection, and
@@ -841,6 +841,12 @@ def item_ids_plan(*, framework_ids: Iterable[str] | None = None, statuses: Itera
     if due_to:
         where.append("i.due_on <= ?")
         params.append(due_to)
+    if review_state:  # items with an entry in this state (approved: every entry approved); review_current
+        if review_state == reviews.DEFAULT_STATE:
+            where.append("NOT EXISTS (SELECT 1 FROM review_current rc WHERE rc.item_id = i.id AND rc.state <> ?)")
+        else:
+            where.append("EXISTS (SELECT 1 FROM review_current rc WHERE rc.item_id = i.id AND rc.state = ?)")
+        params.append(review_state)
     direction = "DESC" if descending else "ASC"
 
     def select(extra: list[str], order_sql: str, joins: str = "") -> tuple[str, list]:
