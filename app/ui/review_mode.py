@@ -242,7 +242,11 @@ def _item_changed(win: Any, item_id: str | None) -> None:
 
 
 def _lock_panel(win: Any) -> None:
-    """The item panel shows everything but takes no edit (its buttons that change things are off)."""
+    """The item panel shows everything but takes no edit (its buttons that change things are off, and
+    the form that adds a status update is hidden: a review copy takes no new entry)."""
+    for box in win.panel.findChildren(QtWidgets.QGroupBox):
+        if box.title().startswith("Add "):
+            box.setVisible(False)
     for w in win.panel.findChildren(QtWidgets.QWidget):
         if isinstance(w, (QtWidgets.QLineEdit, QtWidgets.QPlainTextEdit, QtWidgets.QTextEdit)):
             w.setReadOnly(True)
