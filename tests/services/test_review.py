@@ -35,7 +35,7 @@ def test_a_decision_is_undoable_and_the_latest_decides(store):
 
 
 def test_decisions_cannot_be_edited_and_follow_their_entry(store):
-    """The decisions table refuses UPDATE; withdrawing an entry takes it out of the counts, putting it back returns it."""
+    """Decisions refuse UPDATE; withdrawing an entry takes it out of the counts, putting it back returns it."""
     (u,) = _updates(store, 1)
     h = operations.History(store)
     h.do(Decide(u, "returned", "Dana", "Check"))
