@@ -30,7 +30,7 @@ MAX_REVIEWER = 200
 def add_to_export(store: Store, rows: dict) -> None:
     """Give every item, status update and observation of an export its review_state and reviews."""
     decided = RV.decisions(store)
-    states = dict(store.conn.execute("SELECT entry_id, state FROM review_current").fetchall())
+    states = RV.all_current_states(store)
 
     def put(entry: dict) -> None:
         entry[STATE] = states.get(entry["id"], RV.DEFAULT_STATE)

@@ -167,7 +167,7 @@ def make_review_copy(store: Store, dest: Path | str, framework_ids: Iterable[str
             with copy.write():
                 if fids is not None:
                     RV.prune_to_frameworks(copy, fids)
-                base = copy.conn.execute("SELECT coalesce(max(seq), 0) FROM reviews").fetchone()[0]
+                base = RV.last_decision_seq(copy)
                 RV.mark_copy(copy, of=desk_id, made_at=now_stamp(), desk_name=store.path.name,
                              new_file_id=uuid.uuid4().hex)
                 copy.set_meta(COPY_BASE_KEY, str(base))

@@ -78,6 +78,11 @@ def entry(store: Store, entry_id: str) -> dict | None:
     return entries(store, [entry_id]).get(entry_id)
 
 
+def all_current_states(store: Store) -> dict[str, str]:
+    """{entry id: state} of every entry with a decision (an export reads them all at once)."""
+    return dict(store.conn.execute("SELECT entry_id, state FROM review_current").fetchall())
+
+
 def current_states(store: Store, ids: Iterable[str]) -> dict[str, str]:
     """{entry id: state} for the given entries that have a decision (the others are approved)."""
     ids = list(ids)
@@ -143,7 +148,7 @@ def insert_decision(store: Store, row: dict) -> None:
 
 def get_decision(store: Store, decision_id: str) -> dict | None:
     r = store.conn.execute(f"SELECT {', '.join(DECISION_COLUMNS)} FROM reviews WHERE id = ?", (decision_id,)).fetchone()
-    return dict(zip(DECISION_COLUMNS, r)) if r else None
+    return dict(zip(DECISION_COLUMNS, r, strict=True)) if r else None
 
 
 def delete_decision(store: Store, decision_id: str) -> None:
@@ -156,7 +161,7 @@ def decisions(store: Store, entry_ids: Iterable[str] | None = None) -> dict[str,
     out: dict[str, list[dict]] = {}
     if entry_ids is None:
         for r in store.conn.execute(sql + " ORDER BY at, seq"):
-            d = dict(zip(DECISION_COLUMNS, r))
+            d = dict(zip(DECISION_COLUMNS, r, strict=True))
             out.setdefault(d["entry_id"], []).append(d)
         return out
     ids = list(entry_ids)
@@ -164,14 +169,18 @@ def decisions(store: Store, entry_ids: Iterable[str] | None = None) -> dict[str,
         chunk = ids[n:n + 500]
         for r in store.conn.execute(sql + f" WHERE entry_id IN ({','.join('?' * len(chunk))}) ORDER BY at, seq",
                                     chunk):
-            d = dict(zip(DECISION_COLUMNS, r))
+            d = dict(zip(DECISION_COLUMNS, r, strict=True))
             out.setdefault(d["entry_id"], []).append(d)
     return out
 
 
+def last_decision_seq(store: Store) -> int:
+    return store.conn.execute("SELECT coalesce(max(seq), 0) FROM reviews").fetchone()[0]
+
+
 def decisions_after(store: Store, seq: int) -> list[dict]:
     """The decisions written after decision number `seq` (those a reviewer made in a copy), in order."""
-    return [dict(zip(DECISION_COLUMNS, r)) for r in store.conn.execute(
+    return [dict(zip(DECISION_COLUMNS, r, strict=True)) for r in store.conn.execute(
         f"SELECT {', '.join(DECISION_COLUMNS)} FROM reviews WHERE seq > ? ORDER BY seq", (seq,))]
 
 

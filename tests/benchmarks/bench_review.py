@@ -1,0 +1,56 @@
+"""Review states at 100,000 items: counts per state, the list awaiting review, and the review filter.
+
+App: app.store.reviews.counts / awaiting and Store.item_ids(review_state=...), over the decisions
+of 11,000 entries (10,000 updates submitted, 1,000 returned) written into the benchmark file.
+Baseline: the plain counts and filter the navigator already runs (count(*) of the three entry
+tables; Store.item_ids by status). Targets: each within 3x its baseline, or under 50 ms.
+"""
+from __future__ import annotations
+
+import time
+
+from .harness import Result, paired_times
+
+SUBMITTED, RETURNED = 10_000, 1_000
+LIMIT_S = 0.05
+
+
+def _decide(store) -> None:
+    """Give 11,000 updates a decision, through the table's own triggers (review_current follows)."""
+    owners = dict(store.conn.execute("SELECT id, item_id FROM status_updates ORDER BY seq LIMIT ?",
+                                     (SUBMITTED + RETURNED,)).fetchall())
+    ids = list(owners)
+    rows = [(f"bench-{n}", "status_update", uid, owners[uid], "submitted" if n < SUBMITTED else "returned",
+             "Bench", "2026-01-01T00:00:00.000Z", "") for n, uid in enumerate(ids)]
+    with store.write():
+        store.conn.executemany("INSERT OR IGNORE INTO reviews (id, entry_kind, entry_id, item_id, state, reviewer, "
+                               "at, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def run(ctx) -> list:
+    from app.store import reviews
+    store = ctx.store
+    t = time.perf_counter()
+    _decide(store)
+    setup = time.perf_counter() - t
+    raw = ctx.raw
+
+    def base_counts():
+        return [raw.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("items", "status_updates", "observations")]
+
+    cases = [
+        ("review counts (4 states, 1.1M entries)", lambda: reviews.counts(store), base_counts),
+        ("awaiting review (10,000 entries)", lambda: reviews.awaiting(store),
+         lambda: store.item_ids(statuses=["in_progress"])),
+        ("review filter: items with a returned entry", lambda: store.item_ids(review_state="returned"),
+         lambda: store.item_ids(statuses=["stalled"])),
+    ]
+    out = []
+    for name, app_fn, base_fn in cases:
+        app, base = paired_times(app_fn, base_fn, repeats=ctx.repeats)
+        r = Result(name, app[0], base[0], f"<= 3x or < {LIMIT_S * 1000:.0f} ms",
+                   samples={"app": app[1], "baseline": base[1], "setup_s": round(setup, 2)})
+        r.passed = app[0] < LIMIT_S or (r.ratio is not None and r.ratio <= 3)
+        out.append(r)
+    return out
