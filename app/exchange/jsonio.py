@@ -29,9 +29,9 @@ from ..core.model import BUILT_IN, Cancelled, ValidationError
 from ..store import source_files
 from ..store.guard import refuse_database_file
 from ..store.store import Store
+from . import review_fields
 from .extract import LIMITS as FILE_LIMITS
 from .extract import MAX_PAGES as FILE_LIMITS_PAGES
-from . import review_fields
 
 FORMAT = "policy-tracker"
 # The format's version goes up with the database schema whenever a schema change reaches the

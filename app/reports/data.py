@@ -512,7 +512,8 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
         tgt = targets.get(r["id"])
         closed = key in CLOSED_STATUSES
         item = ItemReport(
-            id=r["id"], framework_id=r["framework_id"], ref=r["ref"] or "", title=_marked(r["title"], r["id"] in pending),
+            id=r["id"], framework_id=r["framework_id"], ref=r["ref"] or "",
+            title=_marked(r["title"], r["id"] in pending),
             description=show_embeddings(r["description"] or ""), kind=r["kind"],
             kind_label=kinds.get(r["kind"], r["kind"]),
             actor=r["actor"] or "", tags=list(r["tags"] or []), due_on=r["due_on"],
