@@ -100,6 +100,12 @@ class ReviewPanel(QtWidgets.QWidget):
         self.return_button.clicked.connect(lambda: self.decide("returned"))
         row.addWidget(self.approve_button)
         row.addWidget(self.return_button)
+        # on the desk: a draft (or a returned entry, once answered) goes to the reviewer again
+        self.submit_button = QtWidgets.QPushButton("Submit for review")
+        self.submit_button.setToolTip("Send the chosen draft or returned entry to the reviewer")
+        self.submit_button.clicked.connect(lambda: self.decide("submitted"))
+        self.submit_button.setVisible(info is None)
+        row.addWidget(self.submit_button)
         lay.addLayout(row)
         lay.addWidget(_plain("Awaiting review in this file", wrap=False))
         self.awaiting = QtWidgets.QListWidget()

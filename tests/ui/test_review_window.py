@@ -68,3 +68,32 @@ def test_export_for_review_and_import_review_from_the_file_menu(window, answers,
     review_mode.import_review_from(window, st.path)
     assert answers.errors[-1] == ("seeded.sqlite was not imported: That is the file that is open; choose the review "
                                   "copy that came back.")
+
+
+def test_a_draft_is_submitted_from_the_review_panel(window, almaty_id, qtbot):
+    """Submit for review turns the chosen draft into an entry awaiting review; undo makes it a draft again."""
+    st = window.session.store
+    window.table.select_item(almaty_id)
+    tab = window.panel.history
+    tab.as_of.setText("2025-04-01")
+    tab.note.setPlainText("Unconfirmed report")
+    qtbot.mouseClick(tab.draft, QtCore.Qt.MouseButton.LeftButton)
+    draft = st.status_updates_for_item(almaty_id)[0]["id"]
+    panel = window.review_panel
+    panel.set_item(almaty_id, choose=draft)
+    assert panel.current_entry_id() == draft and panel.submit_button.isVisibleTo(panel)
+    qtbot.mouseClick(panel.submit_button, QtCore.Qt.MouseButton.LeftButton)
+    assert reviews.entry(st, draft)["review_state"] == "submitted"
+    window.act_undo.trigger()
+    assert reviews.entry(st, draft)["review_state"] == "draft"
+
+
+def test_the_report_dialog_asks_for_approved_entries_only(window):
+    """The report dialog's Review box sets approved_only, and shows it again from the options."""
+    from app.reports.data import ReportOptions
+    from app.reports.qt_actions import ReportOptionsDialog
+    d = ReportOptionsDialog(window.session.store, window, ReportOptions(approved_only=True))
+    assert d.approved_only.isChecked() and d.options().approved_only is True
+    d.approved_only.setChecked(False)
+    assert d.options().approved_only is False
+    d.deleteLater()
