@@ -27,12 +27,15 @@ def copy(seeded_path, tmp_path, capsys):
     (["review-copy", "--db", "{db}", "-o", "{copy}2", "--framework", "Nope"],
      "No framework has the id or title “Nope”; `policy-tracker framework list` shows them."),
     (["review-import", "--db", "{db}", "{missing}"], "There is no review copy at {missing}."),
+    (["review-copy", "--db", "{db}", "-o", "{folder}"], "{folder} is a folder, not a file; choose a file name to write "
+                                                        "the review copy to."),
     (["review-import", "--db", "{copy}", "{copy}"], "That is the file that is open; choose the review copy that came "
                                                     "back."),
 ])
 def test_bad_review_commands_say_one_sentence(argv, message, copy, seeded_path, tmp_path, capsys):
     """Each mistake is one sentence on stderr, exit code 1, and no decision is written."""
-    names = {"copy": str(copy), "db": str(seeded_path), "missing": str(tmp_path / "missing.sqlite")}
+    names = {"copy": str(copy), "db": str(seeded_path), "missing": str(tmp_path / "missing.sqlite"),
+             "folder": str(tmp_path)}
     assert cli.main([a.format(**names) for a in argv]) == 1
     assert capsys.readouterr().err == f"policy-tracker: {message.format(**names)}\n"
     for path in (copy, seeded_path):

@@ -19,6 +19,8 @@ from typing import Iterable
 from ..core import validation as v
 from ..core.model import Changes, NotFoundError, PolicyTrackerError, ValidationError, new_id
 from ..store import reviews as RV
+from ..store.guard import refuse_database_file
+from ..store.outputs import refuse_unsafe_output
 from ..store.store import Store
 from .operations import Operation, Outcome
 
@@ -157,6 +159,8 @@ def make_review_copy(store: Store, dest: Path | str, framework_ids: Iterable[str
         raise PolicyTrackerError("The review copy cannot be written over the file it is made from.")
     if not dest.parent.is_dir():
         raise PolicyTrackerError(f"The folder {dest.parent} does not exist.")
+    refuse_unsafe_output(dest, "the review copy")  # a folder, device or pipe is never replaced
+    refuse_database_file(dest, "write a review copy to")  # nor a file of a database open here
     fids = list(dict.fromkeys(framework_ids)) if framework_ids else None
     desk_id = RV.file_id(store)
     tmp = dest.with_name(dest.name + ".making")
