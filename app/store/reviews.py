@@ -46,31 +46,29 @@ def copy_info(conn: sqlite3.Connection) -> dict | None:
 
 
 # -- entries -------------------------------------------------------------------------------------
+# the ids travel as one JSON parameter (json_each): one query for any number of entries
 _ENTRY_SQL = (
+    "WITH wanted(id) AS (SELECT value FROM json_each(?)) "
     "SELECT 'status_update' AS kind, u.id, u.item_id, i.title AS item_title, i.ref AS item_ref, "
-    "u.status || ' as of ' || u.as_of || CASE WHEN u.note <> '' THEN ': ' || u.note ELSE '' END AS text "
-    "FROM status_updates u JOIN items i ON i.id = u.item_id WHERE u.id IN ({q}) "
+    "u.status || ' as of ' || u.as_of || CASE WHEN u.note <> '' THEN ': ' || u.note ELSE '' END AS text, "
+    "coalesce(rc.state, 'approved') FROM wanted w JOIN status_updates u ON u.id = w.id "
+    "JOIN items i ON i.id = u.item_id LEFT JOIN review_current rc ON rc.entry_id = u.id "
     "UNION ALL "
     "SELECT 'observation', o.id, o.item_id, i.title, i.ref, "
-    "CAST(o.value AS TEXT) || ' on ' || o.observed_on || CASE WHEN o.note <> '' THEN ': ' || o.note ELSE '' END "
-    "FROM observations o JOIN items i ON i.id = o.item_id WHERE o.id IN ({q}) "
+    "CAST(o.value AS TEXT) || ' on ' || o.observed_on || CASE WHEN o.note <> '' THEN ': ' || o.note ELSE '' END, "
+    "coalesce(rc.state, 'approved') FROM wanted w JOIN observations o ON o.id = w.id "
+    "JOIN items i ON i.id = o.item_id LEFT JOIN review_current rc ON rc.entry_id = o.id "
     "UNION ALL "
-    "SELECT 'item', i.id, i.id, i.title, i.ref, i.title FROM items i WHERE i.id IN ({q})")
+    "SELECT 'item', i.id, i.id, i.title, i.ref, i.title, coalesce(rc.state, 'approved') "
+    "FROM wanted w JOIN items i ON i.id = w.id LEFT JOIN review_current rc ON rc.entry_id = i.id")
 
 
 def entries(store: Store, ids: Iterable[str]) -> dict[str, dict]:
     """{id: {"id","kind","item_id","item_title","item_ref","text","review_state"}} of the entries that exist."""
-    ids = list(dict.fromkeys(ids))
     out: dict[str, dict] = {}
-    for n in range(0, len(ids), 300):
-        chunk = ids[n:n + 300]
-        q = ",".join("?" * len(chunk))
-        for r in store.conn.execute(_ENTRY_SQL.format(q=q), chunk * 3):
-            out[r[1]] = {"id": r[1], "kind": r[0], "item_id": r[2], "item_title": r[3], "item_ref": r[4],
-                         "text": r[5]}
-    states = current_states(store, list(out))
-    for e in out.values():
-        e["review_state"] = states.get(e["id"], DEFAULT_STATE)
+    for r in store.conn.execute(_ENTRY_SQL, (json.dumps(list(dict.fromkeys(ids))),)):
+        out[r[1]] = {"id": r[1], "kind": r[0], "item_id": r[2], "item_title": r[3], "item_ref": r[4],
+                     "text": r[5], "review_state": r[6]}
     return out
 
 
@@ -81,18 +79,6 @@ def entry(store: Store, entry_id: str) -> dict | None:
 def all_current_states(store: Store) -> dict[str, str]:
     """{entry id: state} of every entry with a decision (an export reads them all at once)."""
     return dict(store.conn.execute("SELECT entry_id, state FROM review_current").fetchall())
-
-
-def current_states(store: Store, ids: Iterable[str]) -> dict[str, str]:
-    """{entry id: state} for the given entries that have a decision (the others are approved)."""
-    ids = list(ids)
-    out: dict[str, str] = {}
-    for n in range(0, len(ids), 500):
-        chunk = ids[n:n + 500]
-        out.update(store.conn.execute(
-            f"SELECT entry_id, state FROM review_current WHERE entry_id IN ({','.join('?' * len(chunk))})",
-            chunk).fetchall())
-    return out
 
 
 def not_approved(store: Store, framework_ids: Iterable[str] | None = None) -> set[str]:
@@ -107,14 +93,16 @@ def not_approved(store: Store, framework_ids: Iterable[str] | None = None) -> se
     return {r[0] for r in store.conn.execute(sql, params)}
 
 
-def awaiting(store: Store, states: Iterable[str] = ("submitted",)) -> list[dict]:
-    """The entries in these states, in the order of their items (framework, ref), then kind."""
+def awaiting(store: Store, states: Iterable[str] = ("submitted",), *, limit: int | None = None) -> list[dict]:
+    """The entries in these states, in the order of their items (framework, ref), then kind; with
+    `limit`, the first ones only (a window's list; `count_in` says how many there are)."""
     states = list(states)
     ids = [r[0] for r in store.conn.execute(
         "SELECT rc.entry_id FROM review_current rc JOIN items i ON i.id = rc.item_id "
         f"WHERE rc.state IN ({','.join('?' * len(states))}) "
         "ORDER BY i.framework_id, length(i.ref), i.ref, i.seq, "
-        "CASE rc.entry_kind WHEN 'item' THEN 0 WHEN 'status_update' THEN 1 ELSE 2 END, rc.review_seq", states)]
+        "CASE rc.entry_kind WHEN 'item' THEN 0 WHEN 'status_update' THEN 1 ELSE 2 END, rc.review_seq"
+        + (f" LIMIT {int(limit)}" if limit is not None else ""), states)]
     found = entries(store, ids)
     return [found[i] for i in ids if i in found]
 

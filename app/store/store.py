@@ -842,10 +842,11 @@ def item_ids_plan(*, framework_ids: Iterable[str] | None = None, statuses: Itera
         where.append("i.due_on <= ?")
         params.append(due_to)
     if review_state:  # items with an entry in this state (approved: every entry approved); review_current
+        # an uncorrelated IN: the few items with such an entry are found once, not looked up per item
         if review_state == reviews.DEFAULT_STATE:
-            where.append("NOT EXISTS (SELECT 1 FROM review_current rc WHERE rc.item_id = i.id AND rc.state <> ?)")
+            where.append("i.id NOT IN (SELECT rc.item_id FROM review_current rc WHERE rc.state <> ?)")
         else:
-            where.append("EXISTS (SELECT 1 FROM review_current rc WHERE rc.item_id = i.id AND rc.state = ?)")
+            where.append("i.id IN (SELECT rc.item_id FROM review_current rc WHERE rc.state = ?)")
         params.append(review_state)
     direction = "DESC" if descending else "ASC"
 

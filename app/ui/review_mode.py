@@ -28,6 +28,7 @@ Qt = QtCore.Qt
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_LABELS = {"draft": "Draft", "submitted": "Awaiting review", "approved": "Approved", "returned": "Returned"}
 KIND_LABELS = {"item": "Item", "status_update": "Update", "observation": "Observation"}
+AWAITING_SHOWN = 200  # the list shows the first ones (a big file may have thousands); the count says how many
 DB_FILTER = "Policy Tracker review copies (*.sqlite *.db);;All files (*)"
 # what a review copy never allows: the store refuses these writes; the window does not offer them
 EDITING_ACTIONS = ("act_new_item", "act_delete", "act_bulk_status", "act_add_tags", "act_remove_tags", "act_move_fw",
@@ -107,7 +108,8 @@ class ReviewPanel(QtWidgets.QWidget):
         self.submit_button.setVisible(info is None)
         row.addWidget(self.submit_button)
         lay.addLayout(row)
-        lay.addWidget(_plain("Awaiting review in this file", wrap=False))
+        self.awaiting_title = _plain("Awaiting review in this file", wrap=False)
+        lay.addWidget(self.awaiting_title)
         self.awaiting = QtWidgets.QListWidget()
         self.awaiting.setObjectName("reviewAwaiting")
         self.awaiting.setAccessibleName("Entries awaiting review")
@@ -153,7 +155,10 @@ class ReviewPanel(QtWidgets.QWidget):
         self.counts.setText(f"Awaiting review: {n['submitted']:,} · Returned: {n['returned']:,} · "
                             f"Drafts: {n['draft']:,} · Approved: {n['approved']:,}")
         self.awaiting.clear()
-        for e in RV.awaiting(store):
+        shown = RV.awaiting(store, limit=AWAITING_SHOWN)
+        self.awaiting_title.setText(f"Awaiting review in this file (the first {len(shown)} of {n['submitted']:,})"
+                                    if n["submitted"] > len(shown) else "Awaiting review in this file")
+        for e in shown:
             label = e["item_title"] if e["kind"] == "item" else f"{e['item_title']} — {e['text']}"
             li = QtWidgets.QListWidgetItem(f"{KIND_LABELS[e['kind']]}: {label}")
             li.setData(ENTRY_ROLE, e["id"])

@@ -46,7 +46,7 @@ CREATE TABLE review_current (
     state TEXT NOT NULL,
     review_seq INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX review_current_state ON review_current(state, entry_kind, item_id);
+CREATE INDEX review_current_state ON review_current(state, item_id);
 CREATE INDEX review_current_item ON review_current(item_id);
 
 CREATE TRIGGER reviews_current_insert AFTER INSERT ON reviews BEGIN

@@ -41,8 +41,10 @@ def run(ctx) -> list:
 
     cases = [
         ("review counts (4 states, 1.1M entries)", lambda: reviews.counts(store), base_counts),
-        ("awaiting review (10,000 entries)", lambda: reviews.awaiting(store),
+        ("awaiting review, all 10,000 (the CLI's --list)", lambda: reviews.awaiting(store),
          lambda: store.item_ids(statuses=["in_progress"])),
+        ("awaiting review, the window's first 200", lambda: reviews.awaiting(store, limit=200),
+         lambda: store.item_ids(statuses=["in_progress"], limit=200)),
         ("review filter: items with a returned entry", lambda: store.item_ids(review_state="returned"),
          lambda: store.item_ids(statuses=["stalled"])),
     ]
