@@ -13,19 +13,20 @@ from app.services.review import Decide
 from app.store import reviews
 from app.store.store import ReviewCopyError, Store
 
-NOTES = ("Working group met in Astana", "Budget line approved by parliament", "Pilot launched in two regions")
+NOTES = ("Working group met in Astana", "Budget line approved by parliament", "Pilot launched in two regions",
+         "Ministry says the platform is live")
 
 
-def _desk_adds_three_updates(desk_path) -> list[tuple[str, str]]:
-    """The desk enters three updates, as the window does (each submitted for review): [(item id, update id)]."""
+def _desk_adds_four_updates(desk_path) -> list[tuple[str, str]]:
+    """The desk enters four updates, as the window does (each submitted for review): [(item id, update id)]."""
     with Store(desk_path) as desk:
-        items = desk.item_ids()[:3]
+        items = desk.item_ids()[:4]
         out = []
         for iid, note in zip(items, NOTES, strict=True):
             add = operations.AddStatusUpdate(iid, "in_progress", "2026-03-01", note, "Desk Analyst")
             operations.perform(desk, operations.Sequence("Add", (add, Decide(add.update_id, "submitted"))))
             out.append((iid, add.update_id))
-        assert reviews.counts(desk)["submitted"] == 3
+        assert reviews.counts(desk)["submitted"] == 4
     return out
 
 
@@ -37,11 +38,11 @@ def test_review_copy_decisions_in_window_and_cli_come_back_with_one_conflict(see
     from app.ui.preferences import Preferences
     from app.ui.session import RecordingInteraction
 
-    (a_item, a), (b_item, b), (c_item, c) = _desk_adds_three_updates(seeded_path)
+    (a_item, a), (b_item, b), (c_item, c), (d_item, d) = _desk_adds_four_updates(seeded_path)
     copy = tmp_path / "for-director.sqlite"
     assert cli.main(["review-copy", "--db", str(seeded_path), "-o", str(copy)]) == 0
     assert capsys.readouterr().out == (f"Wrote the review copy {copy}: 5 frameworks, 27 items, "
-                                       f"3 entries awaiting review.\n")
+                                       f"4 entries awaiting review.\n")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("for-director")) == [copy.name]
 
     # the reviewer opens the copy: review mode
@@ -55,8 +56,8 @@ def test_review_copy_decisions_in_window_and_cli_come_back_with_one_conflict(see
         assert not win.act_new_item.isEnabled() and not win.act_add_source.isEnabled()
         assert not win.act_export_review.isEnabled() and not win.act_import_review.isEnabled()
         panel = win.review_panel
-        assert panel.awaiting.count() == 3
-        assert "Awaiting review: 3" in panel.counts.text()
+        assert panel.awaiting.count() == 4
+        assert "Awaiting review: 4" in panel.counts.text()
         # nothing but a decision can be written, whatever asks for it
         with pytest.raises(ReviewCopyError):
             operations.perform(win.session.store, operations.AddStatusUpdate(a_item, "stalled", "2026-03-02"))
@@ -79,7 +80,7 @@ def test_review_copy_decisions_in_window_and_cli_come_back_with_one_conflict(see
         panel.comment.setPlainText("Which source reports the budget line?")
         win.act_return.trigger()
         assert reviews.entry(win.session.store, b)["review_state"] == "returned"
-        assert panel.awaiting.count() == 1
+        assert panel.awaiting.count() == 2
         # undo and redo a decision like any edit
         win.act_undo.trigger()
         assert reviews.entry(win.session.store, b)["review_state"] == "submitted"
@@ -89,14 +90,17 @@ def test_review_copy_decisions_in_window_and_cli_come_back_with_one_conflict(see
         win.close()
         win.shutdown()
 
-    # the command line: the one entry left, then a decision on it
+    # the command line: the two entries left, then a decision on each
     assert cli.main(["review", str(copy), "--list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert [(e["id"], e["kind"], e["item_id"], e["review_state"]) for e in listed] == [
-        (c, "status_update", c_item, "submitted")]
-    assert listed[0]["text"] == f"in_progress as of 2026-03-01: {NOTES[2]}"
+    assert sorted((e["id"], e["kind"], e["item_id"], e["review_state"]) for e in listed) == sorted([
+        (c, "status_update", c_item, "submitted"), (d, "status_update", d_item, "submitted")])
+    assert {e["id"]: e["text"] for e in listed}[c] == f"in_progress as of 2026-03-01: {NOTES[2]}"
     assert cli.main(["review", str(copy), c, "approve", "--reviewer", "Lee Reviewer"]) == 0
     assert capsys.readouterr().out == f"Approved the status update {c}.\n"
+    assert cli.main(["review", str(copy), d, "return", "--reviewer", "Lee Reviewer",
+                     "--comment", "Which ministry?"]) == 0
+    assert capsys.readouterr().out == f"Returned the status update {d} with the comment “Which ministry?”.\n"
 
     # meanwhile the desk adds an update and withdraws C
     with Store(seeded_path) as desk:
@@ -105,13 +109,12 @@ def test_review_copy_decisions_in_window_and_cli_come_back_with_one_conflict(see
 
     assert cli.main(["review-import", "--db", str(seeded_path), str(copy)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[:3] == ["Merged 2 review decisions from for-director.sqlite:", "  Dana Reviewer: 1 approved, 1 returned",
-                       "1 conflict (not merged; the desk's entries are kept):"]
-    assert "the desk withdrew it after the copy was made; Lee Reviewer approved it, which was not merged." in out[3]
-    assert out[4:] == [f"    in the copy: in_progress as of 2026-03-01: {NOTES[2]}", "    on the desk: (withdrawn)"]
+    assert out[:4] == ["Merged 3 review decisions from for-director.sqlite:", "  Dana Reviewer: 1 approved, 1 returned",
+                       "  Lee Reviewer: 1 returned", "1 conflict (not merged; the desk's entries are kept):"]
+    assert "the desk withdrew it after the copy was made; Lee Reviewer approved it, which was not merged." in out[4]
+    assert out[5:] == [f"    in the copy: in_progress as of 2026-03-01: {NOTES[2]}", "    on the desk: (withdrawn)"]
     with Store(seeded_path) as desk:
-        assert (reviews.entry(desk, a)["review_state"], reviews.entry(desk, b)["review_state"]) == (
-            "approved", "returned")
+        assert [reviews.entry(desk, e)["review_state"] for e in (a, b, d)] == ["approved", "returned", "returned"]
         assert reviews.entry(desk, c) is None
         decided = desk.conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
 
@@ -129,6 +132,7 @@ def test_review_copy_decisions_in_window_and_cli_come_back_with_one_conflict(see
     capsys.readouterr()
     full_html, approved_html = full.read_text(encoding="utf-8"), approved.read_text(encoding="utf-8")
     assert f"{NOTES[1]} (not yet approved)" in full_html and NOTES[1] not in approved_html
+    assert f"{NOTES[3]} (not yet approved)" in full_html and NOTES[3] not in approved_html
     assert NOTES[0] in approved_html and "No news since March" in full_html
 
 
