@@ -22,13 +22,13 @@ from .paths import DB_ENV, default_db_path, user_log_dir
 # imports Qt at module load (`report` imports it only when it draws a PDF), so headless commands
 # stay headless; tests/test_search_command.py checks that importing this module loads no Qt.
 from .reports import commands as report_commands
-from .services import backup_commands, demo_commands, framework_commands, search_commands
+from .services import backup_commands, demo_commands, framework_commands, review_commands, search_commands
 
 EXIT_USER_ERROR = 1
 EXIT_UNEXPECTED = 70
 
 COMMAND_MODULES = (report_commands, backup_commands, demo_commands, search_commands, framework_commands, sheet_commands,
-                   crosswalk_commands)
+                   crosswalk_commands, review_commands)
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -38,7 +38,12 @@ def cmd_gui(args) -> int:
         print("No display found, so the window cannot open; on a machine without a screen use "
               "`policy-tracker export`, `policy-tracker report` or `xvfb-run make run`.", file=sys.stderr)
         return EXIT_USER_ERROR
+    review = getattr(args, "review", None)
+    if review:  # a review copy, opened in review mode (the window recognises any review copy it opens)
+        review_commands.refuse_unless_review_copy(Path(review).expanduser())
     from .ui.app import run_gui
+    if review:
+        return run_gui(Path(review).expanduser())
     return run_gui(db_path(args) if getattr(args, "db", None) else None)
 
 
@@ -151,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policy-tracker", parents=[common],
                                 description="Track stated goals, proposals, priorities and targets against the "
                                             "exact words of their sources. With no command, opens the window.")
+    p.add_argument("--review", metavar="FILE", help="open a review copy in review mode (see review-copy)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     s = sub.add_parser("gui", parents=[common], help="open the window (the default)")
     s.set_defaults(func=cmd_gui)

@@ -242,8 +242,10 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     saved = take(out, "light") + take(out, "dark")
     if out == OUT:  # the dashboard and crosswalk pictures, in this same X server (their own process and app)
-        if subprocess.call([sys.executable, "-m", "tools.shots_overview"], cwd=ROOT) == 0:
-            saved += [OUT / "dashboard.png", OUT / "crosswalk.png"]
+        for tool, names in (("tools.shots_overview", ("dashboard", "crosswalk")),
+                            ("tools.shots_review", ("review-mode", "review-import"))):
+            if subprocess.call([sys.executable, "-m", tool], cwd=ROOT) == 0:
+                saved += [OUT / f"{n}.png" for n in names]
     for s in saved:
         print(s.relative_to(ROOT) if s.is_relative_to(ROOT) else s)
     return 0

@@ -29,14 +29,15 @@ from ..core.model import BUILT_IN, Cancelled, ValidationError
 from ..store import source_files
 from ..store.guard import refuse_database_file
 from ..store.store import Store
+from . import review_fields
 from .extract import LIMITS as FILE_LIMITS
 from .extract import MAX_PAGES as FILE_LIMITS_PAGES
 
 FORMAT = "policy-tracker"
 # The format's version goes up with the database schema whenever a schema change reaches the
 # document (version 2 is the first release with schema 2). Every older version still imports.
-VERSION = 2
-READS = (1, 2)
+VERSION = 3  # 3: review_state and reviews on each entry (review_fields.py)
+READS = (1, 2, 3)
 # Budgets: a full export of 100,000 items with 1,000,000 status updates and 1,000 sources (the
 # benchmark data set) is 580 MB and 11.1 million values; these limits are about twice that.
 MAX_FILE_BYTES = 1 << 30
@@ -101,6 +102,7 @@ class ImportReport:
 def export_document(store: Store) -> dict:
     rows = store.export_rows()
     _add_originals(store, rows)
+    review_fields.add_to_export(store, rows)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return {"format": FORMAT, "version": VERSION, "schema": store.schema_version(), "exported_at": now, **rows}
 
@@ -463,6 +465,13 @@ def validate_document(doc: Any, store: Store | None = None, check: Callable[[], 
     items: list[dict] = []
     item_ids: set[str] = set()
     sub_ids: set[str] = set()
+    version = doc["version"]
+    review_entries: list[tuple] = []  # review_fields.read_entry of every entry (version 3 on)
+
+    def review(raw: dict, where: str, kind: str, eid: str, iid: str) -> None:
+        got = review_fields.read_entry(ck.fail, raw, where, kind, eid, iid, version)
+        if got is not None:
+            review_entries.append(got)
     I, C, U, T, O = L["items"], L["citations"], L["status_updates"], L["targets"], L["observations"]  # noqa: E741 - record initials, like F above
     raw_items = ck.lst(doc.get("items"), R.ITEMS.json, I.rec.most)
     for i, it in enumerate(raw_items):
@@ -475,6 +484,7 @@ def validate_document(doc: Any, store: Store | None = None, check: Callable[[], 
         values = ck.values(w, I.values, it)
         status = I.status(ck, it, w, known_status)
         item = _not_future({"id": iid, **I.plain(ck, it, w), **values, **status, **I.stamped(ck, it, w)}, w, future)
+        review(it, w, "item", iid, iid)
         cits = []
         for j, c in enumerate(ck.lst(it.get(C.rec.json), f"{w}.{C.rec.json}", C.rec.most)):
             cw = f"{w}.{C.rec.json}[{j}]"
@@ -496,6 +506,7 @@ def validate_document(doc: Any, store: Store | None = None, check: Callable[[], 
             _cites_own(ck, said, cit_ids, uw)
             ups.append(_not_future({"id": uid, **U.status(ck, u, uw, known_status), **ck.values(uw, U.values, u),
                                     **said, **U.stamped(ck, u, uw)}, uw, future))
+            review(u, uw, "status_update", uid, iid)
         target = it.get(T.rec.json)
         if target is not None:
             tw = f"{w}.{T.rec.json}"
@@ -509,6 +520,7 @@ def validate_document(doc: Any, store: Store | None = None, check: Callable[[], 
             _cites_own(ck, linked, cit_ids, ow)
             oid = ck.ident(o["id"], f"{ow}.id", sub_ids, O.id_limit)
             obs.append(_not_future({"id": oid, **ck.values(ow, O.values, o), **linked}, ow, future))
+            review(o, ow, "observation", oid, iid)
         item.update({C.rec.json: cits, U.rec.json: ups, T.rec.json: target, O.rec.json: obs})
         items.append(item)
 
@@ -575,7 +587,8 @@ def validate_document(doc: Any, store: Store | None = None, check: Callable[[], 
                 ck.fail(f"items[{i}].citations[{j}].end",
                         f"{c['end']} is beyond the end of its source text ({len(texts[c['source_id']])} characters)")
     return {"statuses": vocabulary["new"], "vocabulary": vocabulary["said"], "sources": sources,
-            "frameworks": frameworks, "items": items, "relations": relations, "_texts": texts}
+            "frameworks": frameworks, "items": items, "relations": relations, "_texts": texts,
+            "reviews": review_entries}
 
 
 def _original(ck: _Checker, raw: Any, where: str, text: str) -> dict:
@@ -878,6 +891,10 @@ def _apply(store: Store, clean: dict, progress: ProgressFn | None) -> ImportRepo
             report.bump("relations")
         tick()
     report.added.pop("citations", None)  # they come with their items; the items are counted
+    if clean.get("reviews"):
+        n = review_fields.apply(store, clean["reviews"], have_items | have_ups | have_obs)
+        if n:
+            report.added["review decisions"] = n
     return report
 
 

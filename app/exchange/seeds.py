@@ -63,15 +63,18 @@ def build_document(seeds_dir: Path = SEEDS_DIR) -> dict:
             by_quote[c["quote"]] = cid
             cits.append({"id": cid, "source_id": sid[c["source"]], "start": start, "end": end,
                          "quote": c["quote"], "prefix": prefix, "suffix": suffix})
+        # seeded entries are curated: approved (review_fields), like everything before review states
         ups = [{"id": seed_id(f"update:{key}:{n}"), "status": u["status"], "as_of": u["as_of"],
-                "note": u.get("note", ""), "author": u.get("author", SEED_AUTHOR), "created_at": SEED_TIME}
+                "note": u.get("note", ""), "author": u.get("author", SEED_AUTHOR), "created_at": SEED_TIME,
+                "review_state": "approved"}
                for n, u in enumerate(it.get("status_updates", []))]
         obs = []
         for n, o in enumerate(it.get("observations", [])):
             if o.get("quote") and o["quote"] not in by_quote:
                 raise ValidationError(f"An observation of the {what} quotes words that are not among its citations.")
             obs.append({"id": seed_id(f"observation:{key}:{n}"), "value": o["value"], "observed_on": o["observed_on"],
-                        "note": o.get("note", ""), "citation_id": by_quote.get(o.get("quote"))})
+                        "note": o.get("note", ""), "citation_id": by_quote.get(o.get("quote")),
+                        "review_state": "approved"})
         status = ups[-1]["status"] if ups else it.get("status", "unknown")
         if ups and it.get("status") and max(ups, key=lambda u: u["as_of"])["status"] != it["status"]:
             raise ValidationError(f"The {what} has status '{it['status']}' but its latest update says otherwise.")
@@ -83,7 +86,8 @@ def build_document(seeds_dir: Path = SEEDS_DIR) -> dict:
                       "kind": it["kind"], "title": it["title"], "description": it.get("description", ""),
                       "actor": it.get("actor"), "status": status, "due_on": it.get("due_on"),
                       "tags": it.get("tags", []), "created_at": SEED_TIME, "updated_at": SEED_TIME,
-                      "citations": cits, "status_updates": ups, "target": it.get("target"), "observations": obs})
+                      "citations": cits, "status_updates": ups, "target": it.get("target"), "observations": obs,
+                      "review_state": "approved"})
     relations = []
     for n, r in enumerate(cur.get("relations", [])):
         for side in ("from", "to"):

@@ -41,6 +41,9 @@ def add_commands(subparsers, common) -> None:
     s.add_argument("--crosswalk", nargs=2, metavar="FRAMEWORK",
                    help="add the crosswalk of two frameworks (id or title): the first one's items against the "
                         "second's, with their links")
+    s.add_argument("--approved-only", action="store_true",
+                   help="status, notes and progress from entries a reviewer approved (default: all, the "
+                        "unapproved ones marked “(not yet approved)”)")
     s.add_argument("--preset", metavar="NAME", help="start from saved report settings; other options override them")
     s.set_defaults(func=cmd_report)
 
@@ -73,6 +76,8 @@ def options_from_args(store, args) -> ReportOptions:
         opts.kinds = kinds
     if args.tag:
         opts.tags = [t.strip() for t in args.tag if t.strip()]
+    if getattr(args, "approved_only", False):
+        opts.approved_only = True
     if args.as_of:
         opts.as_of = parse_as_of(args.as_of)
     if args.title:

@@ -36,10 +36,12 @@ from ..core.progress import progress_fraction
 from ..exchange.atomic import write_atomically
 from ..paths import APP_NAME
 from ..store import report_queries as q
+from ..store import reviews as review_queries
 from ..store.store import Store
 
 PAGE_SIZES = ("A4", "Letter")
 CLOSED_STATUSES = frozenset({"achieved", "abandoned"})
+NOT_APPROVED = "(not yet approved)"  # beside an entry a reviewer has not approved (review states)
 ProgressFn = Callable[[int, int], bool]  # (done, total) -> False to cancel
 
 
@@ -63,6 +65,9 @@ class ReportOptions:
     page_size: str = "A4"
     show_file: bool = False  # name the database file on the cover and in the footer
     crosswalk: list[str] = field(default_factory=list)  # two framework ids: a crosswalk of them (crosswalk_section)
+    # status, notes and progress from approved entries alone (review states); otherwise unapproved
+    # entries are shown marked NOT_APPROVED
+    approved_only: bool = False
 
     def effective_as_of(self) -> dt.date:
         return self.as_of or dt.date.today()
@@ -92,7 +97,7 @@ class ReportOptions:
         for key in ("notes_per_item", "stale_days"):
             if key in kw and (not isinstance(kw[key], int) or isinstance(kw[key], bool) or kw[key] < 0):
                 raise PolicyTrackerError(f"The saved report setting '{key}' must be a whole number.")
-        for key in ("include_notes", "include_quotes", "include_charts", "show_file"):
+        for key in ("include_notes", "include_quotes", "include_charts", "show_file", "approved_only"):
             if key in kw and not isinstance(kw[key], bool):
                 raise PolicyTrackerError(f"The saved report setting '{key}' must be true or false.")
         for key in ("title", "analyst"):
@@ -330,6 +335,7 @@ class Cover:
     analyst: str
     selection: list[tuple[str, str]]  # (what, which)
     left_out: int = 0  # items first recorded after the date (rule 2)
+    not_approved_left_out: int = 0  # items not yet approved, left out of an approved-only report
 
 
 @dataclass
@@ -428,9 +434,19 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
 
     rows = q.report_items(store, framework_ids=fw_ids or None, kinds=options.kinds or None,
                           tags=options.tags or None)
+    # entries a reviewer has not approved: left out of an approved-only report, else marked
+    pending = review_queries.not_approved(store)
+    unapproved_items = 0
+    if options.approved_only and pending:
+        unapproved_items = sum(1 for r in rows if r["id"] in pending)
+        rows = [r for r in rows if r["id"] not in pending]
     ids = [r["id"] for r in rows]
-    latest = q.latest_status_upto(store, ids, as_of)
-    has_updates = q.items_with_any_update(store, ids)
+    # approved-only: the status is the latest approved update's; an item whose updates are all
+    # unapproved is "not yet recorded" (its stored status came from them), never its stored status
+    latest_upto = review_queries.latest_approved_status_upto if options.approved_only else q.latest_status_upto
+    any_update = q.items_with_any_update
+    latest = latest_upto(store, ids, as_of)
+    has_updates = any_update(store, ids)
     wanted = set(options.statuses)
     kept = []
     left_out = 0
@@ -446,14 +462,18 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
     ids = [r["id"] for r, *_ in kept]
 
     updates = q.status_updates_upto(store, ids, as_of) if options.include_notes else {}
+    if options.approved_only and pending:
+        updates = {k: [u for u in us if u["id"] not in pending] for k, us in updates.items()}
     citations = q.citations_for_items(store, ids) if options.include_quotes else {}
     pages = q.citation_pages(store, ids) if options.include_quotes else {}
     targets = q.targets_for_items(store, ids)
     observations = q.observations_upto(store, list(targets), as_of)
+    if options.approved_only and pending:
+        observations = {k: [o for o in os_ if o["id"] not in pending] for k, os_ in observations.items()}
     relations = q.relations_for_items(store, ids)
     others = sorted({o["other_id"] for links in relations.values() for o in links})
-    other_latest = q.latest_status_upto(store, others, as_of)
-    other_has = q.items_with_any_update(store, others)
+    other_latest = latest_upto(store, others, as_of)
+    other_has = any_update(store, others)
 
     # sources are numbered in order of first citation, so [S1] is the first one the reader meets
     source_numbers: dict[str, int] = {}
@@ -471,7 +491,8 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
         if progress and n % 200 == 0 and progress(n, total) is False:
             raise PolicyTrackerError("The report was cancelled.")
         ups = updates.get(r["id"], [])
-        notes = [Note(u["as_of"], status(u["status"]), show_embeddings(u["note"] or ""), u["author"] or "")
+        notes = [Note(u["as_of"], status(u["status"]), _marked(show_embeddings(u["note"] or ""), u["id"] in pending),
+                      u["author"] or "")
                  for u in ups[: max(0, options.notes_per_item)]] if options.include_notes else []
         quotes = [Quote(show_embeddings(c["quote"]), c["source_id"], source_numbers[c["source_id"]],
                         c["source_title"] or "",
@@ -493,7 +514,8 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
         tgt = targets.get(r["id"])
         closed = key in CLOSED_STATUSES
         item = ItemReport(
-            id=r["id"], framework_id=r["framework_id"], ref=r["ref"] or "", title=r["title"],
+            id=r["id"], framework_id=r["framework_id"], ref=r["ref"] or "",
+            title=_marked(r["title"], r["id"] in pending),
             description=show_embeddings(r["description"] or ""), kind=r["kind"],
             kind_label=kinds.get(r["kind"], r["kind"]),
             actor=r["actor"] or "", tags=list(r["tags"] or []), due_on=r["due_on"],
@@ -533,12 +555,22 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
     cover = Cover(title=options.title or "Status report", as_of=as_of,
                   generated_on=dt.date.today().isoformat(), database=database,
                   analyst=options.analyst, selection=_selection(options, frameworks_all, statuses, kinds, len(kept)),
-                  left_out=left_out)
+                  left_out=left_out, not_approved_left_out=unapproved_items)
+    if options.approved_only:
+        cover.selection.append(("Review", "Approved entries only" + (
+            f"; {unapproved_items:,} item{'s' if unapproved_items != 1 else ''} not yet approved left out"
+            if unapproved_items else "")))
+    elif pending:
+        cover.selection.append(("Review", f"Entries marked {NOT_APPROVED} await a reviewer's approval"))
     if progress:
         progress(total, total)
     from .crosswalk_section import build_crosswalk
     return Report(options=options, cover=cover, statuses=statuses, frameworks=ordered, sources=sources,
                   crosswalk=build_crosswalk(store, options.crosswalk, as_of))
+
+
+def _marked(text: str, pending: bool) -> str:
+    return f"{text} {NOT_APPROVED}" if pending else text
 
 
 def _selection(options: ReportOptions, frameworks: list[dict], statuses: list[StatusInfo],

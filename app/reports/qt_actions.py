@@ -73,6 +73,8 @@ class ReportOptionsDialog(QDialog):
         self.quotes = QCheckBox("Quoted source words and the list of sources")
         self.charts = QCheckBox("Charts")
         self.show_file = QCheckBox("Name the database file on the cover")
+        self.approved_only = QCheckBox("Approved entries only (else unapproved ones are marked)")
+        self.approved_only.setObjectName("approvedOnly")
         self.stale_days = QSpinBox(minimum=1, maximum=3650, suffix=" days")
         # a crosswalk of two frameworks after their sections (crosswalk_section)
         self.crosswalk = QCheckBox("A crosswalk of")
@@ -122,6 +124,7 @@ class ReportOptionsDialog(QDialog):
         cross_row.addWidget(against)
         cross_row.addWidget(self.crosswalk_b, 1)
         form.addRow("", cross_row)
+        form.addRow("Review", self.approved_only)
         form.addRow("Flag items without an update in", self.stale_days)
         form.addRow("Page size", self.page_size)
         presets = QHBoxLayout()
@@ -185,6 +188,7 @@ class ReportOptionsDialog(QDialog):
         if pair:
             self.crosswalk_a.setCurrentIndex(ids.index(pair[0]))
             self.crosswalk_b.setCurrentIndex(ids.index(pair[1]))
+        self.approved_only.setChecked(o.approved_only)
         self.stale_days.setValue(max(1, o.stale_days))
         self.page_size.setCurrentText(o.page_size)
 
@@ -199,7 +203,8 @@ class ReportOptionsDialog(QDialog):
             include_quotes=self.quotes.isChecked(), include_charts=self.charts.isChecked(),
             stale_days=self.stale_days.value(), title=self.title.text().strip() or "Status report",
             analyst=self.analyst.text().strip(), page_size=self.page_size.currentText(),
-            show_file=self.show_file.isChecked(), crosswalk=self._crosswalk_pair())
+            show_file=self.show_file.isChecked(), crosswalk=self._crosswalk_pair(),
+            approved_only=self.approved_only.isChecked())
 
     def _crosswalk_pair(self) -> list[str]:
         a, b = self.crosswalk_a.currentData(), self.crosswalk_b.currentData()

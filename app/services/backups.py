@@ -56,7 +56,7 @@ def backup_now(store: Store, dest: Path | str | None = None, *, now: dt.datetime
     path = store.backup_to(files.new_backup_path(store.path, now))
     if not store.readonly:
         try:
-            with store.write():
+            with store.write(review=True):  # bookkeeping, not a record: a review copy keeps it too
                 store.set_meta(FINGERPRINT_KEY, fp)
         except PolicyTrackerError:
             pass  # busy or full: the backup itself is whole; the next check simply backs up again

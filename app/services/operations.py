@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..core.model import Changes, ConflictError, NotFoundError, PolicyTrackerError, ValidationError, new_id
+from ..store import reviews
 from ..store.store import FINGERPRINT_FIELDS, Store
 from . import editing, sources
 
@@ -42,6 +43,9 @@ class Outcome:
 class Operation:
     """A change to the file. Subclasses give `label` and `run(store) -> Outcome` (inside a transaction)."""
 
+    # True for review decisions: the only operations a review copy takes (Store.write)
+    records_review = False
+
     @property
     def label(self) -> str:
         return "Change"
@@ -52,7 +56,7 @@ class Operation:
 
 def perform(store: Store, op: Operation) -> Outcome:
     """Run one operation all or nothing: one transaction, its result, Changes and inverse."""
-    with store.write():
+    with store.write(review=op.records_review):
         return op.run(store)
 
 
@@ -214,6 +218,10 @@ class Expecting(Operation):
     @property
     def label(self) -> str:
         return self.op.label
+
+    @property
+    def records_review(self) -> bool:  # type: ignore[override]
+        return self.op.records_review
 
     def run(self, store: Store) -> Outcome:
         check_unchanged(store, self.expect)
@@ -629,6 +637,10 @@ class Sequence(Operation):
     def label(self) -> str:
         return self.text
 
+    @property
+    def records_review(self) -> bool:  # type: ignore[override]
+        return all(op.records_review for op in self.ops)
+
     def run(self, store: Store) -> Outcome:
         changes, inverses, results = Changes(), [], []
         for op in self.ops:
@@ -687,11 +699,14 @@ class ImportDocument(Operation):
         if self.expect is not None:
             _check_import(store, self.doc, self.expect, "the import was not done again")
         before = _photograph(store, self.doc)
+        decided = reviews.last_decision_seq(store)
         report = self.importer(store, self.doc, self.progress)
         after = _import_fingerprints(store, self.doc)
         changes = Changes(items=frozenset(after["items"]), frameworks=frozenset(after["frameworks"]),
                           sources=frozenset(after["sources"]), structure=True)
-        return Outcome(report, changes, UndoImport(before, after, self.doc, self.importer, self.text))
+        # the review decisions the import wrote (its entries' states): undo takes them back too
+        added = tuple(r["id"] for r in reviews.decisions_after(store, decided))
+        return Outcome(report, changes, UndoImport(before, after, self.doc, self.importer, self.text, added))
 
 
 @dataclass(frozen=True, eq=False)
@@ -701,6 +716,7 @@ class UndoImport(Operation):
     doc: Any
     importer: Callable[..., Any]
     text: str
+    decisions: tuple[str, ...] = ()  # ids of the review decisions the import wrote
 
     @property
     def label(self) -> str:
@@ -711,6 +727,8 @@ class UndoImport(Operation):
         b = self.before
         added = [iid for iid in self.after["items"] if iid not in b["items"]]
         _refuse_if_others_hang_on(store, added, self.after, b)
+        for did in self.decisions:
+            reviews.delete_decision(store, did)
         for rid in self.after["relations"]:
             if rid not in b["relations"]:
                 store.delete_relation(rid)

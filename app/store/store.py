@@ -17,6 +17,7 @@ from ..core.model import ConflictError, NotFoundError, PolicyTrackerError
 from ..core.textnorm import normalize
 from . import db as dbmod
 from . import guard as guardmod
+from . import reviews
 from .search_queries import fts_query  # noqa: F401 - the store's callers use it from here
 
 if TYPE_CHECKING:  # pragma: no cover - imported on first use (Store.db)
@@ -95,6 +96,10 @@ _INDEX_ROWS_DISAGREE = (
     "(SELECT count(*) FROM (SELECT id FROM {fts}_docsize EXCEPT SELECT seq FROM expected))")
 
 
+class ReviewCopyError(PolicyTrackerError):
+    """A change other than a review decision was asked of a review copy; nothing was written."""
+
+
 class SavingStopped(PolicyTrackerError):
     """The connection can no longer keep its guarantees (locks lost, file replaced, WAL gone)."""
 
@@ -120,6 +125,8 @@ class Store:
         self._db: sqlite_utils.Database | None = None
         self._lock = threading.RLock()
         self._depth = 0
+        # a review copy (app/store/reviews.py) takes review decisions and nothing else (write())
+        self.review_copy: dict | None = reviews.copy_info(self.conn)
         # rows another program wrote are queued for the search index (migration 0003): index them now
         self.flush_search_queue()
 
@@ -166,10 +173,15 @@ class Store:
         self.close()
 
     @contextlib.contextmanager
-    def write(self) -> Iterator["Store"]:
-        """One all-or-nothing write (BEGIN IMMEDIATE); nested blocks are savepoints."""
+    def write(self, *, review: bool = False) -> Iterator["Store"]:
+        """One all-or-nothing write (BEGIN IMMEDIATE); nested blocks are savepoints.
+
+        In a review copy only a write that says it records review decisions (`review`) may begin."""
         if self.readonly:
             raise PolicyTrackerError("This database is open read-only; nothing was saved.")
+        if self.review_copy is not None and not review and not self._depth:
+            raise ReviewCopyError("This is a review copy: only review decisions and comments can be made in it; "
+                                  "nothing was saved.")
         with self._lock:
             if self._depth:
                 name = f"sp{self._depth}"
@@ -241,7 +253,7 @@ class Store:
                 return True
             self.conn.execute("PRAGMA busy_timeout = 0")
             try:
-                with self.write():
+                with self.write(review=True):  # indexing changes no record: allowed in a review copy too
                     pass  # write() flushes before its COMMIT
             except PolicyTrackerError:  # busy, or saving stopped: left for a later write
                 return False
@@ -816,7 +828,7 @@ class Store:
 def item_ids_plan(*, framework_ids: Iterable[str] | None = None, statuses: Iterable[str] | None = None,
                   kinds: Iterable[str] | None = None, actor: str | None = None, tag: str | None = None,
                   due_from: str | None = None, due_to: str | None = None, sort: str = "ref",
-                  descending: bool = False) -> list[tuple[str, list]]:
+                  descending: bool = False, review_state: str | None = None) -> list[tuple[str, list]]:
     """The queries (run in order, results concatenated) that list matching item ids in order.
 
     A plan rather than one query so that a worker thread can run it on its own connection, and
@@ -840,6 +852,13 @@ def item_ids_plan(*, framework_ids: Iterable[str] | None = None, statuses: Itera
     if due_to:
         where.append("i.due_on <= ?")
         params.append(due_to)
+    if review_state:  # items with an entry in this state (approved: every entry approved); review_current
+        # an uncorrelated IN: the few items with such an entry are found once, not looked up per item
+        if review_state == reviews.DEFAULT_STATE:
+            where.append("i.id NOT IN (SELECT rc.item_id FROM review_current rc WHERE rc.state <> ?)")
+        else:
+            where.append("i.id IN (SELECT rc.item_id FROM review_current rc WHERE rc.state = ?)")
+        params.append(review_state)
     direction = "DESC" if descending else "ASC"
 
     def select(extra: list[str], order_sql: str, joins: str = "") -> tuple[str, list]:

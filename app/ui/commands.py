@@ -170,9 +170,16 @@ def EditItemFields(session: "Session", item_id: str, fields: dict, *,  # noqa: N
     return cmd
 
 
-def CreateItem(session: "Session", fields: dict, *, item_id: str | None = None) -> OperationCommand:  # noqa: N802
+def _reviewed(op: "ops.Operation", entry_id: str, review_state: str, author: str = "") -> "ops.Operation":
+    """An entry made in the window, with its first review state (submitted, or draft): one undo step."""
+    from ..services.review import with_state
+    return with_state(op, entry_id, review_state, author)
+
+
+def CreateItem(session: "Session", fields: dict, *, item_id: str | None = None,  # noqa: N802
+               review_state: str = "submitted") -> OperationCommand:
     op = _ops().CreateItem(dict(fields), **({"item_id": item_id} if item_id else {}))
-    cmd = OperationCommand(session, op)
+    cmd = OperationCommand(session, _reviewed(op, op.item_id, review_state, session.analyst))
     cmd.item_id = op.item_id
     return cmd
 
@@ -186,10 +193,11 @@ def DeleteItem(session: "Session", item_id: str) -> OperationCommand:  # noqa: N
 
 
 def AddStatusUpdate(session: "Session", item_id: str, status: str, as_of: str | None,  # noqa: N802
-                    note: str = "", author: str | None = None, *, citation_id: str | None = None) -> OperationCommand:
+                    note: str = "", author: str | None = None, review_state: str = "submitted", *,
+                    citation_id: str | None = None) -> OperationCommand:
     op = _ops().AddStatusUpdate(item_id, status, as_of, note or "", session.analyst if author is None else author,
                                 citation_id=citation_id or None)
-    cmd = OperationCommand(session, op)
+    cmd = OperationCommand(session, _reviewed(op, op.update_id, review_state, op.author))
     cmd.update_id = op.update_id
     return cmd
 
@@ -211,9 +219,9 @@ def SetTarget(session: "Session", item_id: str, target: dict | None) -> Operatio
 
 
 def AddObservation(session: "Session", item_id: str, value: Any, observed_on: str, note: str = "",  # noqa: N802
-                   citation_id: str | None = None) -> OperationCommand:
+                   citation_id: str | None = None, review_state: str = "submitted") -> OperationCommand:
     op = _ops().AddObservation(item_id, value, observed_on, note or "", citation_id)
-    cmd = OperationCommand(session, op)
+    cmd = OperationCommand(session, _reviewed(op, op.observation_id, review_state, session.analyst))
     cmd.observation_id = op.observation_id
     return cmd
 
@@ -259,8 +267,9 @@ def Compound(session: "Session", text: str, parts: list[OperationCommand]) -> Op
 def track_new_item(session: "Session", fields: dict, source_id: str, start: int, end: int) -> OperationCommand:
     """A new item citing text[start:end] of a source: one step to undo."""
     op = _ops().track_new_item(dict(fields), source_id, start, end)
-    cmd = OperationCommand(session, op)
-    cmd.item_id = cast("ops.CreateItem", op.ops[0]).item_id
+    item_id = cast("ops.CreateItem", op.ops[0]).item_id
+    cmd = OperationCommand(session, _reviewed(op, item_id, "submitted", session.analyst))
+    cmd.item_id = item_id
     cmd.citation_id = cast("ops.AddCitation", op.ops[1]).citation_id
     return cmd
 

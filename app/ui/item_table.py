@@ -63,6 +63,9 @@ class FilterBar(QtWidgets.QWidget):
                                   "Any status")
         self.actor = self._combo("Actor filter", lambda: [(a, a) for a in session.store.actors()], "Any actor")
         self.tag = self._combo("Tag filter", lambda: [(t, t) for t in session.store.tags()], "Any tag")
+        self.review = self._combo("Review filter", [("Awaiting review", "submitted"), ("Returned", "returned"),
+                                                    ("Drafts", "draft"), ("All approved", "approved")],
+                                  "Any review state")
         self.due_from = self._date("Due from", "due from")
         self.due_to = self._date("Due until", "due until")
         self.clear = QtWidgets.QToolButton()
@@ -72,7 +75,7 @@ class FilterBar(QtWidgets.QWidget):
         self.clear.clicked.connect(self.reset)
         for w in (self.kind, self.status, self.actor, self.tag):
             lay.addWidget(w, 1)
-        for tail in (self.due_from, self.due_to, self.clear):
+        for tail in (self.review, self.due_from, self.due_to, self.clear):
             row2.addWidget(tail)
         row2.addStretch(1)
         lay = row2
@@ -136,7 +139,7 @@ class FilterBar(QtWidgets.QWidget):
             self.tag.mark_dirty()
 
     def reset(self) -> None:
-        for c in (self.kind, self.status, self.actor, self.tag):
+        for c in (self.kind, self.status, self.actor, self.tag, self.review):
             c.blockSignals(True)
             c.setCurrentIndex(0)
             c.blockSignals(False)
@@ -163,7 +166,7 @@ class FilterBar(QtWidgets.QWidget):
         status = self._val(self.status) or scope_status
         kind = self._val(self.kind)
         return flt.with_(kinds=(kind,) if kind else None, statuses=(status,) if status else None,
-                         actor=self._val(self.actor), tag=self._val(self.tag),
+                         actor=self._val(self.actor), tag=self._val(self.tag), review_state=self._val(self.review),
                          due_from=self._date_val(self.due_from), due_to=self._date_val(self.due_to))
 
 
@@ -559,7 +562,7 @@ class ItemTableView(QtWidgets.QTreeView):
     def context_menu(self) -> QtWidgets.QMenu:
         menu = QtWidgets.QMenu(self)
         n = len(self.selected_item_ids())
-        ro = self.session.store.readonly
+        ro = self.session.store.readonly or self.session.store.review_copy is not None
         for text, slot in (("Set &Status…", self.set_status_selected),
                            ("&Add Tags…", lambda: self.change_tags_selected(True)),
                            ("&Remove Tags…", lambda: self.change_tags_selected(False)),

@@ -115,6 +115,18 @@ def build_actions(win: Any) -> None:
     win.act_show_crosswalk = action(win, "Cross&walk", lambda: win.show_view("crosswalk"), "Ctrl+6",
                                     "showCrosswalk", "One framework's items against another's, with their links")
     win.act_about = action(win, "&About Policy Tracker", win.about, None, "about")
+    # review (app/ui/review_mode.py): the copy a reviewer takes away, and the decisions it brings back
+    from . import review_mode
+    win.act_export_review = action(win, "&Export for Review…", lambda: review_mode.export_for_review(win), None,
+                                   "exportReview", "Write a review copy of some frameworks for a reviewer to take away")
+    win.act_import_review = action(win, "I&mport Review…", lambda: review_mode.import_review(win), None,
+                                   "importReview", "Merge the decisions made in a review copy into this file")
+    win.act_approve = action(win, "Appro&ve Entry", lambda: review_mode.decide(win, "approved"), "Ctrl+Alt+A",
+                             "approveEntry", "Approve the entry selected in the review panel")
+    win.act_return = action(win, "Return Entry &with Comment…", lambda: review_mode.decide(win, "returned"),
+                            "Ctrl+Alt+R", "returnEntry", "Return the chosen entry, with a comment")
+    win.act_review_panel = action(win, "Re&view Panel", lambda: review_mode.toggle_panel(win), "Ctrl+7",
+                                  "reviewPanel", "Show or hide the review panel")
 
 
 def build_menus(win: Any) -> None:
@@ -132,6 +144,8 @@ def build_menus(win: Any) -> None:
     f.addActions([win.act_import_sheet, win.act_import_json, win.act_import_csv, win.act_export_json,
                   win.act_export_csv])
     f.addSeparator()
+    f.addActions([win.act_export_review, win.act_import_review])
+    f.addSeparator()
     f.addActions([win.act_preview, win.act_print, win.act_report_pdf, win.act_report_html, win.act_report_docx,
                   win.act_report_xlsx])
     f.addSeparator()
@@ -147,6 +161,8 @@ def build_menus(win: Any) -> None:
     e.addSeparator()
     e.addActions([win.act_cut_items, win.act_paste_items, win.act_paste_top])
     e.addSeparator()
+    e.addActions([win.act_approve, win.act_return])
+    e.addSeparator()
     e.addAction(win.act_search)
     fw = mb.addMenu("Fra&mework")  # Alt+M: a letter no menu or panel label uses
     fw.addActions([win.act_new_framework, win.act_rename_framework, win.act_describe_framework,
@@ -157,6 +173,7 @@ def build_menus(win: Any) -> None:
     v.addSeparator()
     v.addActions([win.act_show_dashboard, win.act_show_crosswalk])
     v.addSeparator()
-    v.addActions([win.act_focus_nav, win.act_focus_table, win.act_focus_panel, win.act_focus_reader])
+    v.addActions([win.act_focus_nav, win.act_focus_table, win.act_focus_panel, win.act_focus_reader,
+                  win.act_review_panel])
     h = mb.addMenu("&Help")
     h.addAction(win.act_about)

@@ -13,7 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..core.model import Changes, PolicyTrackerError
 from ..store.store import Store
 from . import commands as cmds
-from . import main_actions
+from . import main_actions, review_mode
 from .dialogs import TrackItemDialog
 from .file_ops import DB_FILTER, MAX_RECENT, FileMenu  # noqa: F401 - DB_FILTER, MAX_RECENT re-exported
 from .help import GuideWindow
@@ -203,15 +203,17 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
             self.statusBar().showMessage("This file is open read-only; changes cannot be saved.")
         if self.table.items.rowCount() and (first := self.table.items.item_id(0)) is not None:
             self.table.select_item(first)
-        if should_welcome(store.count_items(at_most=FRESH_MAX_ITEMS + 1)):
+        if should_welcome(store.count_items(at_most=FRESH_MAX_ITEMS + 1)) and store.review_copy is None:
             self.show_welcome()
         elif store.count_items(at_most=1):
             self.views.show_view("dashboard", after_paint=True)  # a returning analyst's first view
+        review_mode.attach(self)  # the review panel; review mode when the file is a review copy
 
     def _update_title(self) -> None:
         path = self.session.store.path
         self.setWindowFilePath(str(path))
-        self.setWindowTitle(f"{path.name} — Policy Tracker" + (" (read-only)" if self.session.store.readonly else ""))
+        self.setWindowTitle(f"{path.name} — Policy Tracker" + (" (read-only)" if self.session.store.readonly else "")
+                            + (" (review copy)" if self.session.store.review_copy is not None else ""))
 
     def reopen_file(self) -> bool:
         """Open the same path again (after saving had to stop), keeping the edits not yet saved."""
@@ -324,7 +326,7 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
 
     def _update_actions(self) -> None:
         has = self.current_item_id() is not None
-        self.act_delete.setEnabled(has and not self.session.store.readonly)
+        self.act_delete.setEnabled(has and not self.session.store.readonly and self.session.store.review_copy is None)
 
     def new_item(self) -> str | None:
         fid, _ = self.navigator.scope()
@@ -571,7 +573,7 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
     def may_close(self) -> bool:
         """Save what is typed but not saved; never close over a conflict or over text that cannot be saved."""
         panel = getattr(self, "panel", None)
-        if panel is None or self.session.store.readonly:
+        if panel is None or self.session.store.readonly or self.session.store.review_copy is not None:
             return True
         panel.flush()
         if panel.conflict.conflict is not None:

@@ -113,12 +113,13 @@ class ItemFilter:
     tag: str | None = None
     due_from: str | None = None
     due_to: str | None = None
+    review_state: str | None = None  # items with an entry in this review state (store.item_ids_plan)
     extra: dict = field(default_factory=dict, compare=False)
 
     def query(self) -> dict:
         return {"framework_ids": self.framework_ids, "statuses": self.statuses, "kinds": self.kinds,
                 "actor": self.actor or None, "tag": self.tag or None, "due_from": self.due_from or None,
-                "due_to": self.due_to or None}
+                "due_to": self.due_to or None, "review_state": self.review_state or None}
 
     def with_(self, **kw) -> "ItemFilter":
         return replace(self, **kw)

@@ -146,7 +146,7 @@ class Navigator(QtWidgets.QTreeView):
     def context_menu(self) -> QtWidgets.QMenu:
         menu = QtWidgets.QMenu(self)
         has = self.current_framework() is not None
-        ro = self.session.store.readonly
+        ro = self.session.store.readonly or self.session.store.review_copy is not None
         for text, slot, enabled in (("&New Framework…", self.new_framework, not ro),
                                     ("&Rename…", self.rename_framework, has and not ro),
                                     ("Edit &Description…", self.describe_framework, has and not ro),

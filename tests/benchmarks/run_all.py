@@ -127,10 +127,19 @@ def main(argv: list[str] | None = None) -> int:
     db = dataset.work_copy(src, workdir)
     ctx = Context(db=db, workdir=workdir, repeats=args.repeats)
 
-    from . import bench_dashboard, bench_filter, bench_gui, bench_import, bench_open_item, bench_search, bench_sources
+    from . import (
+        bench_dashboard,
+        bench_filter,
+        bench_gui,
+        bench_import,
+        bench_open_item,
+        bench_review,
+        bench_search,
+        bench_sources,
+    )
     plan = [("startup", bench_gui.run_startup), ("search", bench_search.run), ("filter", bench_filter.run),
             ("open", bench_open_item.run), ("import", bench_import.run), ("report", run_report), ("office", run_office),
-            ("sources", bench_sources.run), ("memory", bench_gui.run_memory)]
+            ("sources", bench_sources.run), ("review", bench_review.run), ("memory", bench_gui.run_memory)]
     plan.insert(4, ("dashboard", bench_dashboard.run))  # after "open"
     results: list[Result] = []
     try:

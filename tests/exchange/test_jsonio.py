@@ -24,7 +24,7 @@ def _strip(doc):
 def test_document_has_the_documented_keys(store):
     """Top-level and record keys are the ones the README promises."""
     doc = jsonio.export_document(store)
-    assert doc["format"] == "policy-tracker" and doc["version"] == 2
+    assert doc["format"] == "policy-tracker" and doc["version"] == 3
     assert doc["schema"] == store.schema_version() == MIGRATIONS
     assert set(doc) == {"format", "version", "schema", "exported_at", "statuses", "sources", "frameworks", "items",
                         "relations"}
@@ -107,7 +107,7 @@ def test_unplaceable_citation_is_kept_unplaced(store):
 
 @pytest.mark.parametrize("mutate,message", [
     (lambda d: d.update(format="other"), "format"),
-    (lambda d: d.update(version=3), "version"),
+    (lambda d: d.update(version=4), "version"),
     (lambda d: d.update(version=True), "version"),
     (lambda d: d["items"][0].update(status="maybe"), r"items\[0\].status"),
     (lambda d: d["items"][0].update(kind="wish"), r"items\[0\].kind"),
@@ -226,9 +226,15 @@ def test_a_version_1_document_from_release_0_1_imports_unchanged(empty_path):
         report = jsonio.import_document(s, v1)
         assert report.added["items"] == len(v1["items"]) == 31  # the counts tests/data/make_release_0_1.py made
         back = jsonio.export_document(s)
-    assert (back["version"], back["schema"]) == (2, MIGRATIONS)
+    assert (back["version"], back["schema"]) == (3, MIGRATIONS)
     for key in ("statuses", "sources", "frameworks", "relations"):
         assert back[key] == v1[key], key
+    # version 3 adds each entry's review fields; a version-1 entry is approved, with no decision
+    review = {"review_state": "approved", "reviews": []}
+    for it in back["items"]:
+        assert {k: it.pop(k) for k in review} == review
+        for sub in (*it["status_updates"], *it["observations"]):
+            assert {k: sub.pop(k) for k in review} == review
     strip = lambda it: {k: val for k, val in it.items() if k != "version"}  # noqa: E731 - a row counter
     # what 0.2 adds to a 0.1 record, with the value it takes: no update had evidence then
     for it in v1["items"]:

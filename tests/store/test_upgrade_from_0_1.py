@@ -210,7 +210,12 @@ def test_upgrade_through_the_search_queue_loses_no_row_and_leaves_the_index_soun
     queues are empty, FTS5's check passes on each index, and the 0.1 records are found, edits too."""
     with Store(release_copy) as s:
         assert s.schema_version() == migrator.latest_version() >= 3
-    assert _rows_in_columns_of(RELEASE_DB, release_copy) == _rows_in_columns_of(RELEASE_DB, RELEASE_DB)
+    upgraded = _rows_in_columns_of(RELEASE_DB, release_copy)
+    # the review step gives every file a stable id (the only row a step adds to a 0.1 table)
+    ids = [r for r in upgraded["app_meta"] if r.startswith("('file_id', ")]
+    assert len(ids) == 1 and len(ids[0]) == len("('file_id', '')") + 32
+    upgraded["app_meta"].remove(ids[0])
+    assert upgraded == _rows_in_columns_of(RELEASE_DB, RELEASE_DB)
     c = sqlite3.connect(release_copy)
     try:
         for fts in ("items_fts", "status_updates_fts", "sources_fts"):
@@ -246,3 +251,13 @@ def test_upgraded_updates_have_no_evidence_and_can_be_given_it(release_copy):
             s.insert_status_update({"id": "u-new", "item_id": cited[1], "status": status, "as_of": "2026-01-01",
                                     "citation_id": cited[0]})
         assert s.get_status_update("u-new")["citation_id"] == cited[0]
+
+
+def test_upgraded_0_1_entries_are_all_approved_with_no_decision_written(release_copy):
+    """Entries of a file from before review states are approved: the review step writes no decision for them."""
+    from app.store import reviews
+    with Store(release_copy) as s:
+        n = s.count_items() + sum(s.table_counts()[t] for t in ("status_updates", "observations"))
+        assert reviews.counts(s) == {"draft": 0, "submitted": 0, "approved": n, "returned": 0}
+        assert s.conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+        assert len(reviews.file_id(s)) == 32

@@ -73,7 +73,11 @@ class StatusTab(ItemTab):
         self.cites = citation_picker("The item's words in a source that show this update")
         self.add = QtWidgets.QPushButton("Add update")
         self.add.setAccessibleName("Add update")
-        self.add.clicked.connect(self.submit)
+        self.add.clicked.connect(lambda: self.submit())
+        # a draft is kept out of the reviewer's list until it is submitted (review states)
+        self.draft = QtWidgets.QPushButton("Save as draft")
+        self.draft.setAccessibleName("Save as draft")
+        self.draft.clicked.connect(lambda: self.submit(review_state="draft"))
         self.error = FieldError()
         # mnemonics: the menus own F E M V H; the panel's fields and tabs T R K W P C D G N I S A L
         rows = (("Stat&us", self.status), ("As of", self.as_of), ("Author", self.author), ("N&ote", self.note),
@@ -86,7 +90,10 @@ class StatusTab(ItemTab):
             g.addWidget(w, r, 1, 1, 2)
         g.setColumnStretch(1, 1)
         g.addWidget(self.error, len(rows), 1)
-        g.addWidget(self.add, len(rows), 2, Qt.AlignmentFlag.AlignRight)
+        buttons = QtWidgets.QHBoxLayout()
+        buttons.addWidget(self.draft)
+        buttons.addWidget(self.add)
+        g.addLayout(buttons, len(rows), 2, Qt.AlignmentFlag.AlignRight)
         lay.addWidget(box)
 
     def open_link(self, url: str) -> bool:
@@ -126,17 +133,21 @@ class StatusTab(ItemTab):
         except ValidationError as e:
             self.error.show_error(str(e))
             self.add.setEnabled(False)
+            self.draft.setEnabled(False)
             return None
         self.error.show_error(None)
         self.add.setEnabled(True)
+        self.draft.setEnabled(True)
         return d
 
-    def submit(self) -> bool:
+    def submit(self, review_state: str = "submitted") -> bool:
+        """Add the update, submitted for review (or kept as a draft)."""
         if self.item is None or self.check() is None:
             return False
         ok = self.session.push(cmds.AddStatusUpdate(self.session, self.item["id"], self.status.currentData(),
                                                     self.as_of.text().strip(), self.note.toPlainText(),
-                                                    self.author.text(), citation_id=self.cites.currentData()))
+                                                    self.author.text(), review_state=review_state,
+                                                    citation_id=self.cites.currentData()))
         if ok:
             self.note.clear()
             self.cites.setCurrentIndex(0)
