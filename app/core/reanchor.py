@@ -1,0 +1,510 @@
+"""Follow citations from one edition of a source to the next, never onto words that are not theirs.
+
+Evidence is used strongest first (issue 15):
+  1. **The diff.** Both editions are compared once, in their normalised views (the view of
+     `anchoring.Anchorer`: white space runs made one space, a hyphen at a line end joined,
+     letter forms and digits folded; here also lower case and straight quote marks, one code
+     point for one so offsets map back). Layout, casing, quote marks and line endings are
+     therefore no change at all to the diff. The views are split into clauses, the clauses diffed
+     with diff-match-patch (one symbol a clause, as its line mode does with lines), and each
+     run of changed clauses diffed again character by character. A citation's old span is
+     mapped through the diff's equal chunks by bisection: O(log chunks + quote) a citation.
+  2. **The words at the mapped place.** Identical code points: `exact`. The same view:
+     `reworded` (layout, case, quotes). Digits differ: `review` with `figures_changed`. The
+     same words but for spelling (each changed word has a partner of at least SPELLING_MIN
+     letters and similarity >= SPELLING_SIMILARITY, nothing added or dropped): `reworded`, unless
+     the quote is short. Anything else: `review`, with the mapped words as the suggestion.
+  3. **Elsewhere, only when the quote's own place lost most of it.** A quote less than half
+     of whose characters survive the diff at its place is looked for in the text the new
+     edition *added* (where a moved paragraph lands), never in text both editions share:
+     other occurrences and similar headings that were already there are not candidates.
+     A candidate there must be the quote's words (identical: `moved`; the same view:
+     `reworded`), its context must agree (CONTEXT_AGREES on either side), or the quote must be
+     long (LONG_WORDS words) and occur once in each edition, and it must be the only such
+     candidate: two go to `review`. None: `not_found`. Nothing is placed by resemblance here.
+
+Short quotes (fewer than SHORT_WORDS words or SHORT_CHARS characters) are never placed by
+resemblance: a spelling change in one, or a fuzzy match, goes to review.
+
+`place_quotes` applies the same rules with no old edition (an import whose offsets no longer
+fit): the quote at its offsets is exact; otherwise identical words (one place, or several with
+context that decides by a margin) are `moved`, the same view `reworded`, and a fuzzy match
+(rapidfuzz, through the Anchorer) is a suggestion for review, or `reworded` when it differs
+from the quote only in spelling and the quote is long.
+"""
+from __future__ import annotations
+
+import re
+import time
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from diff_match_patch import diff_match_patch
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from .anchoring import Anchorer, occurrences
+
+STATES = ("exact", "moved", "reworded", "review", "not_found")
+PLACED = frozenset({"exact", "moved", "reworded"})
+
+SHORT_WORDS = 4            # a quote of fewer words than this ...
+SHORT_CHARS = 20           # ... or fewer characters is short: never placed by resemblance
+LONG_WORDS = 12            # a quote this long, once in each edition, is its own context when moved
+SURVIVES = 0.5             # the share of a quote's characters the diff must keep at its place
+CONTEXT = 32               # characters either side compared when a quote is found elsewhere
+CONTEXT_AGREES = 70.0      # rapidfuzz ratio of one side's context for it to agree
+MARGIN = 10.0              # the lead a candidate needs over the next one
+SPELLING_MIN = 5           # letters a word needs for a change in it to count as spelling
+SPELLING_SIMILARITY = 0.8  # normalised Indel similarity of a word and its respelling
+MAX_ELSEWHERE = 20         # candidates looked at in the added text, at most
+
+_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                              "\u00b4": "'", "`": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
+                              "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"'})
+_WORD = re.compile(r"\w+")
+_DIGITS = re.compile(r"\d+")
+# a clause: up to and including punctuation followed by a space, or 200 characters at most
+_CLAUSE = re.compile(r"[^.!?;:,]{0,200}?(?:[.!?;:,]+ |$)|.{1,200}", re.S)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A citation in the OLD edition."""
+    start: int           # code points into old_text
+    end: int
+    quote: str           # the cited words (== old_text[start:end] normally)
+    prefix: str = ""     # optional: the words before it (place_quotes uses them as context)
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Placement:
+    state: str                           # one of STATES
+    start: int | None = None             # in the NEW text when state in PLACED, else None
+    end: int | None = None
+    suggestion: tuple[int, int] | None = None  # state == "review": the candidate span in the new text, if any
+    figures_changed: bool = False        # the quote's digits differ in its new words (state is then "review")
+    reason: str = ""                     # one short sentence a person can read: why this state
+
+
+# -- the folded view of one text ----------------------------------------------------------------------------
+def _lower(s: str) -> str:
+    low = s.lower()
+    if len(low) == len(s):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in s)  # keep one code point for one
+
+
+class _View:
+    """An Anchorer's normalised view, also lower-cased with straight quote marks, and its offset maps."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.anchorer = Anchorer(text)
+        norm, segments = self.anchorer.view()
+        self.view = _lower(norm).translate(_QUOTE_MARKS)
+        self._seg = segments
+        self._org = self.anchorer._origins  # noqa: SLF001 - the view's own offset map, read only
+
+    def to_view(self, t: int) -> int:
+        """The view offset of text offset t (a character the view leaves out: the next one kept)."""
+        k = bisect_right(self._org, t) - 1
+        if k < 0:
+            return 0
+        nxt = self._seg[k + 1] if k + 1 < len(self._seg) else len(self.view)
+        off = t - self._org[k]
+        return self._seg[k] + off if self._seg[k] + off < nxt else nxt
+
+    def span_to_view(self, s: int, e: int) -> tuple[int, int]:
+        if e <= s:
+            v = self.to_view(s)
+            return v, v
+        return self.to_view(s), max(self.to_view(s), self.to_view(e - 1) + 1)
+
+    def span_to_text(self, a: int, b: int) -> tuple[int, int]:
+        if b <= a:
+            t = self.anchorer._to_text(a)  # noqa: SLF001
+            return t, t
+        return self.anchorer._span(a, b)  # noqa: SLF001
+
+
+def fold(text: str) -> str:
+    """The layout-, case- and quote-mark-free form of a quote (what `reworded` ignores)."""
+    return _View(text).view.strip()
+
+
+# -- the diff -------------------------------------------------------------------------------------------------
+class _Diff:
+    """The equal chunks of a diff of two views, for mapping offsets and counting what survives."""
+
+    def __init__(self, old: str, new: str, time_budget: float):
+        dmp = diff_match_patch()
+        dmp.Diff_Timeout = max(time_budget, 0.001)
+        deadline = time.time() + dmp.Diff_Timeout
+        a, b, clauses = _encode(old, new)
+        coarse = dmp.diff_main(a, b, False, deadline)
+        # back to text, then every run of changes between two equal stretches diffed by character
+        eq_old: list[int] = []
+        eq_new: list[int] = []
+        eq_len: list[int] = []
+        ins_new: list[int] = []   # inserted stretches of the new view: start, end
+        ins_end: list[int] = []
+        i = j = 0
+        pend_del: list[str] = []
+        pend_ins: list[str] = []
+
+        def add(op: int, s: str) -> None:
+            nonlocal i, j
+            n = len(s)
+            if not n:
+                return
+            if op == 0:
+                if eq_old and eq_old[-1] + eq_len[-1] == i and eq_new[-1] + eq_len[-1] == j:
+                    eq_len[-1] += n
+                else:
+                    eq_old.append(i)
+                    eq_new.append(j)
+                    eq_len.append(n)
+                i += n
+                j += n
+            elif op < 0:
+                i += n
+            else:
+                if ins_end and ins_end[-1] == j:
+                    ins_end[-1] = j + n
+                else:
+                    ins_new.append(j)
+                    ins_end.append(j + n)
+                j += n
+
+        def flush() -> None:
+            d, n = "".join(pend_del), "".join(pend_ins)
+            pend_del.clear()
+            pend_ins.clear()
+            if d and n:
+                fine = dmp.diff_main(d, n, False, deadline)
+                dmp.diff_cleanupSemantic(fine)
+                for op, s in fine:
+                    add(op, s)
+            elif d:
+                add(-1, d)
+            elif n:
+                add(1, n)
+
+        for op, sym in coarse:
+            s = "".join(clauses[ord(c)] for c in sym)
+            if op == 0:
+                flush()
+                add(0, s)
+            elif op < 0:
+                pend_del.append(s)
+            else:
+                pend_ins.append(s)
+        flush()
+        self.eq_old, self.eq_new, self.eq_len = eq_old, eq_new, eq_len
+        self.ins_new, self.ins_end = ins_new, ins_end
+        self._new_len = j
+        cum = [0]
+        for n in eq_len:
+            cum.append(cum[-1] + n)
+        self._cum = cum
+
+    def kept(self, a: int, b: int) -> int:
+        """How many characters of old view [a, b) the diff keeps."""
+        return self._kept_before(b) - self._kept_before(a)
+
+    def _kept_before(self, x: int) -> int:
+        k = bisect_right(self.eq_old, x) - 1
+        if k < 0:
+            return 0
+        return self._cum[k] + min(self.eq_len[k], x - self.eq_old[k])
+
+    def map_start(self, a: int) -> int:
+        """The new view offset where old offset a's words begin (a deleted one: where the change begins)."""
+        k = bisect_right(self.eq_old, a) - 1
+        if k < 0:
+            return 0
+        if a < self.eq_old[k] + self.eq_len[k]:
+            return self.eq_new[k] + a - self.eq_old[k]
+        return self.eq_new[k] + self.eq_len[k]
+
+    def map_end(self, b: int) -> int:
+        """The new view offset where old span [.., b)'s words end (a deleted last one: where the change ends)."""
+        last = b - 1
+        k = bisect_right(self.eq_old, last) - 1
+        if k >= 0 and last < self.eq_old[k] + self.eq_len[k]:
+            return self.eq_new[k] + last - self.eq_old[k] + 1
+        return self.eq_new[k + 1] if k + 1 < len(self.eq_new) else self._new_len
+
+    def inserted(self) -> list[tuple[int, int]]:
+        return list(zip(self.ins_new, self.ins_end, strict=True))
+
+
+def _encode(old: str, new: str) -> tuple[str, str, list[str]]:
+    """Both views as strings of one symbol a clause (the clause list is the key)."""
+    index: dict[str, int] = {}
+    clauses: list[str] = []
+
+    def enc(text: str) -> str:
+        out = []
+        for m in _CLAUSE.finditer(text):
+            c = m.group()
+            if not c:
+                continue
+            k = index.get(c)
+            if k is None:
+                k = index[c] = len(clauses)
+                if 0xD800 <= k <= 0xDFFF:  # keep the symbols valid code points (never surrogates)
+                    clauses.extend([""] * 0x800)
+                    k = index[c] = len(clauses)
+                clauses.append(c)
+            out.append(chr(k))
+        return "".join(out)
+
+    return enc(old), enc(new), clauses
+
+
+# -- comparing a quote with the words found for it -------------------------------------------------------------
+def _digits(s: str) -> list[str]:
+    return _DIGITS.findall(s)
+
+
+def _is_short(q: str) -> bool:
+    return len(q) < SHORT_CHARS or len(_WORD.findall(q)) < SHORT_WORDS
+
+
+def _respelled(old: str, new: str) -> bool:
+    """Whether two views differ only in the spelling of some long words (same words, same punctuation)."""
+    ow, nw = _WORD.findall(old), _WORD.findall(new)
+    if len(ow) != len(nw) or _WORD.split(old) != _WORD.split(new):
+        return False
+    for a, b in zip(ow, nw, strict=True):
+        if a == b:
+            continue
+        if min(len(a), len(b)) < SPELLING_MIN or Indel.normalized_similarity(a, b) < SPELLING_SIMILARITY:
+            return False
+    return True
+
+
+def _snap(text: str, s: int, e: int) -> tuple[int, int]:
+    """A suggestion widened to whole words and stripped of white space at its ends."""
+    while s > 0 and s < len(text) and text[s - 1].isalnum() and text[s].isalnum():
+        s -= 1
+    while e < len(text) and e > 0 and text[e - 1].isalnum() and text[e].isalnum():
+        e += 1
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _strip(quote: str) -> tuple[int, int]:
+    """How many characters of white space the quote has at its start and at its end."""
+    inner = quote.strip()
+    if not inner:
+        return 0, 0
+    lead = len(quote) - len(quote.lstrip())
+    return lead, len(quote) - len(quote.rstrip())
+
+
+def _judge(quote: str, qview: str, new_text: str, nview: str, s: int, e: int, how: str) -> Placement:
+    """The state of quote found at new text [s, e) (nview is that span's view), placed by `how`."""
+    inner = quote.strip()
+    if new_text[s:e] == inner:
+        return Placement("exact" if how == "diff" else "moved", s, e,
+                         reason="The same words are at the same place." if how == "diff" else
+                         "The same words were found elsewhere in the new edition.")
+    if nview == qview:
+        return Placement("reworded", s, e, reason="The same words, with a different layout, casing or quote marks.")
+    sug = _snap(new_text, s, e)
+    if _digits(qview) != _digits(nview):
+        return Placement("review", suggestion=sug, figures_changed=True,
+                         reason="The figures in these words changed in the new edition.")
+    if how == "diff" and not _is_short(inner) and _respelled(qview, nview):
+        return Placement("reworded", s, e, reason="The same words, some of them spelt differently.")
+    return Placement("review", suggestion=sug, reason="The words at this place changed in the new edition.")
+
+
+def _context_score(view: str, a: int, b: int, before: str, after: str) -> float:
+    """The better of the two sides' agreement (rapidfuzz ratio) with the old context."""
+    got_b = view[max(0, a - len(before)):a] if before else ""
+    got_a = view[b:b + len(after)] if after else ""
+    return max(fuzz.ratio(got_b, before) if before else 0.0, fuzz.ratio(got_a, after) if after else 0.0)
+
+
+# -- the two entry points ----------------------------------------------------------------------------------------
+def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor], *, time_budget: float = 1.0) -> list[Placement]:
+    """One Placement per anchor, in order: follow citations from one edition to the next.
+
+    time_budget bounds the diff (diff-match-patch's Diff_Timeout, in seconds); a diff cut short
+    keeps fewer equal stretches, so more citations go to review or not_found, never elsewhere."""
+    if not anchors:
+        return []
+    old, new = _View(old_text), _View(new_text)
+    diff = _Diff(old.view, new.view, time_budget)
+    added = _Added(new.view, diff.inserted())
+    out: list[Placement] = []
+    fallback: list[int] = []
+    for n, an in enumerate(anchors):
+        inner = an.quote.strip()
+        if not inner:
+            out.append(Placement("not_found", reason="The citation has no words."))
+            continue
+        if not (0 <= an.start <= an.end <= len(old_text)) or old_text[an.start:an.end] != an.quote:
+            out.append(Placement("not_found"))   # replaced below: its offsets do not fit the old edition
+            fallback.append(n)
+            continue
+        lead, trail = _strip(an.quote)
+        s0, e0 = an.start + lead, an.end - trail
+        a, b = old.span_to_view(s0, e0)
+        qview = old.view[a:b]
+        if b <= a:
+            out.append(Placement("not_found", reason="The citation has no words."))
+            continue
+        if diff.kept(a, b) * 2 >= (b - a):
+            ns, ne = diff.map_start(a), diff.map_end(b)
+            ns, ne = min(ns, ne), max(ns, ne)
+            s, e = new.span_to_text(ns, ne) if ne > ns else (0, 0)
+            if ne <= ns:
+                out.append(Placement("not_found", reason="These words are not in the new edition."))
+                continue
+            p = _judge(an.quote, qview, new_text, new.view[ns:ne], s, e, "diff")
+            out.append(_with_space(p, an.quote, new_text, lead, trail))
+            continue
+        out.append(_with_space(_elsewhere(an, qview, old, new, added, a, b), an.quote, new_text, lead, trail))
+    if fallback:
+        redo = place_quotes(new_text, [anchors[n] for n in fallback], _view=new)
+        for n, p in zip(fallback, redo, strict=True):
+            out[n] = p
+    return out
+
+
+class _Added:
+    """The text the new edition added (the diff's inserted stretches), searchable as one string."""
+
+    def __init__(self, view: str, spans: list[tuple[int, int]]):
+        self.starts = [s for s, _ in spans]
+        self.offsets: list[int] = []
+        parts = []
+        at = 0
+        for s, e in spans:
+            self.offsets.append(at)
+            parts.append(view[s:e])
+            at += e - s + 1
+        self.text = "\x00".join(parts)
+
+    def find(self, q: str, limit: int) -> list[int]:
+        """View offsets (new) where q occurs inside one added stretch."""
+        out = []
+        for h in occurrences(self.text, q, limit):
+            k = bisect_right(self.offsets, h) - 1
+            out.append(self.starts[k] + h - self.offsets[k])
+        return out
+
+
+def _elsewhere(an: Anchor, qview: str, old: _View, new: _View, added: _Added, a: int, b: int) -> Placement:
+    """A quote whose place lost most of it: its words in the added text, or not_found."""
+    hits = added.find(qview, MAX_ELSEWHERE)
+    if not hits:
+        return Placement("not_found", reason="Less than half of these words are in the new edition.")
+    if len(hits) > MAX_ELSEWHERE:
+        return Placement("review", reason="These words were added in many places; which is the old one cannot be told.")
+    before, after = old.view[max(0, a - CONTEXT):a], old.view[b:b + CONTEXT]
+    scored = sorted(((_context_score(new.view, h, h + len(qview), before, after), h) for h in hits), reverse=True)
+    best, h = scored[0]
+    s, e = new.span_to_text(h, h + len(qview))
+    if len(scored) > 1 and best - scored[1][0] < MARGIN:
+        return Placement("review", suggestion=None if best == scored[1][0] else (s, e),
+                         reason="These words were added in more than one place; a person must choose.")
+    long_unique = (len(_WORD.findall(qview)) >= LONG_WORDS and len(scored) == 1
+                   and len(occurrences(old.view, qview, 1)) == 1 and len(occurrences(new.view, qview, 1)) == 1)
+    if best < CONTEXT_AGREES and not long_unique:
+        return Placement("review", suggestion=(s, e),
+                         reason="These words were found elsewhere, but the words around them differ.")
+    p = _judge(an.quote, qview, new.text, new.view[h:h + len(qview)], s, e, "elsewhere")
+    return p if p.state != "exact" else Placement("moved", s, e, reason=p.reason)
+
+
+def _with_space(p: Placement, quote: str, text: str, lead: int, trail: int) -> Placement:
+    """A placement of the quote's words widened by the quote's own white space where the new text has it."""
+    if p.state not in PLACED or not (lead or trail) or p.start is None or p.end is None:
+        return p
+    s, e = p.start, p.end
+    if lead and text[max(0, s - lead):s] == quote[:lead]:
+        s -= lead
+    if trail and text[e:e + trail] == quote[len(quote) - trail:]:
+        e += trail
+    state = p.state
+    if state in ("exact", "moved") and text[s:e] != quote:
+        state = "reworded"
+    return Placement(state, s, e, reason=p.reason)
+
+
+def place_quotes(text: str, anchors: Sequence[Anchor], *, _view: _View | None = None) -> list[Placement]:
+    """Same rules without an old text: for an import whose offsets no longer fit `text` (start/end are hints,
+    quote is the truth). Exact quote at the hinted offsets -> exact; elsewhere -> moved/reworded/review/not_found."""
+    view = _view or _View(text)
+    return [_place_one(text, view, an) for an in anchors]
+
+
+def _place_one(text: str, view: _View, an: Anchor) -> Placement:
+    quote = an.quote
+    inner = quote.strip()
+    if not inner:
+        return Placement("not_found", reason="The citation has no words.")
+    if 0 <= an.start <= an.end <= len(text) and text[an.start:an.end] == quote:
+        return Placement("exact", an.start, an.end, reason="The same words are at the same place.")
+    lead, trail = _strip(quote)
+    qview = fold(inner)
+    before, after = fold(an.prefix)[-CONTEXT:], fold(an.suffix)[:CONTEXT]
+    exact = view.anchorer.find(inner, MAX_ELSEWHERE)
+    if exact:
+        spans = [(h, h + len(inner)) for h in exact]
+        how = "moved"
+    else:
+        hv = occurrences(view.view, qview, MAX_ELSEWHERE)
+        spans = [view.span_to_text(h, h + len(qview)) for h in hv]
+        how = "reworded"
+    if spans:
+        if len(spans) > MAX_ELSEWHERE:
+            return Placement("review", reason="These words occur in many places; which one is meant cannot be told.")
+        if len(spans) == 1 and not (_is_short(inner) and (before or after)):
+            s, e = spans[0]
+            if _is_short(inner) and not (before or after):
+                return Placement("review", suggestion=(s, e),
+                                 reason="These few words were found elsewhere, with nothing to confirm them.")
+            return _with_space(_found(how, s, e), quote, text, lead, trail)
+        scored = []
+        for s, e in spans:
+            a, b = view.span_to_view(s, e)
+            scored.append((_context_score(view.view, a, b, before, after), s, e))
+        scored.sort(reverse=True)
+        best, s, e = scored[0]
+        second = scored[1][0] if len(scored) > 1 else -MARGIN
+        if (before or after) and best >= CONTEXT_AGREES and best - second >= MARGIN:
+            return _with_space(_found(how, s, e), quote, text, lead, trail)
+        tie = len(scored) > 1 and best == second
+        return Placement("review", suggestion=None if tie else (s, e),
+                         reason="These words occur in more than one place; a person must choose."
+                         if len(scored) > 1 else "These words were found elsewhere, but the words around them differ.")
+    fz = view.anchorer._fuzzy(qview, before, after)  # noqa: SLF001 - the Anchorer's bounded fuzzy search
+    if fz is None:
+        return Placement("not_found", reason="These words are not in this text.")
+    s, e = _snap(text, fz.start, fz.end)
+    a, b = view.span_to_view(s, e)
+    nview = view.view[a:b]
+    if _digits(qview) != _digits(nview):
+        return Placement("review", suggestion=(s, e), figures_changed=True,
+                         reason="Words like these were found, but with other figures.")
+    if not _is_short(inner) and _respelled(qview, nview):
+        return Placement("reworded", s, e, reason="The same words, some of them spelt differently.")
+    return Placement("review", suggestion=(s, e), reason="Words like these were found; a person must decide.")
+
+
+def _found(how: str, s: int, e: int) -> Placement:
+    if how == "moved":
+        return Placement("moved", s, e, reason="The same words were found elsewhere in this text.")
+    return Placement("reworded", s, e, reason="The same words, with a different layout, casing or quote marks.")
