@@ -59,6 +59,8 @@ MARGIN = 10.0              # the lead a candidate needs over the next one
 SPELLING_MIN = 5           # letters a word needs for a change in it to count as spelling
 SPELLING_SIMILARITY = 0.8  # normalised Indel similarity of a word and its respelling
 MAX_ELSEWHERE = 20         # candidates looked at in the added text, at most
+MIN_EQUAL = 3              # shorter equal stretches inside a changed passage are chance, not kept words
+PROBE = 16                 # characters of a quote looked up in the added text to find its changed words
 
 _QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
                               "\u00b4": "'", "`": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
@@ -139,77 +141,86 @@ def fold(text: str) -> str:
 class _Diff:
     """The equal chunks of a diff of two views, for mapping offsets and counting what survives."""
 
-    def __init__(self, old: str, new: str, time_budget: float):
-        dmp = diff_match_patch()
+    def __init__(self, old: str, new: str, time_budget: float, *, coarse: bool = True):
+        self.dmp = dmp = diff_match_patch()
         dmp.Diff_Timeout = max(time_budget, 0.001)
-        deadline = time.time() + dmp.Diff_Timeout
-        a, b, clauses = _encode(old, new)
-        coarse = dmp.diff_main(a, b, False, deadline)
-        # back to text, then every run of changes between two equal stretches diffed by character
-        eq_old: list[int] = []
-        eq_new: list[int] = []
-        eq_len: list[int] = []
-        ins_new: list[int] = []   # inserted stretches of the new view: start, end
-        ins_end: list[int] = []
-        i = j = 0
-        pend_del: list[str] = []
-        pend_ins: list[str] = []
-
-        def add(op: int, s: str) -> None:
-            nonlocal i, j
-            n = len(s)
-            if not n:
-                return
-            if op == 0:
-                if eq_old and eq_old[-1] + eq_len[-1] == i and eq_new[-1] + eq_len[-1] == j:
-                    eq_len[-1] += n
+        self.deadline = deadline = time.time() + dmp.Diff_Timeout
+        self.eq_old: list[int] = []
+        self.eq_new: list[int] = []
+        self.eq_len: list[int] = []
+        self.ins_new: list[int] = []   # inserted stretches of the new view: start, end
+        self.ins_end: list[int] = []
+        self._i = self._j = 0
+        if coarse:   # one symbol a clause, then every run of changed clauses diffed by character
+            a, b, clauses = _encode(old, new)
+            pend_del: list[str] = []
+            pend_ins: list[str] = []
+            for op, sym in dmp.diff_main(a, b, False, deadline):
+                text = "".join(clauses[ord(c)] for c in sym)
+                if op == 0:
+                    self._fine("".join(pend_del), "".join(pend_ins))
+                    pend_del.clear()
+                    pend_ins.clear()
+                    self._add(0, text)
                 else:
-                    eq_old.append(i)
-                    eq_new.append(j)
-                    eq_len.append(n)
-                i += n
-                j += n
-            elif op < 0:
-                i += n
-            else:
-                if ins_end and ins_end[-1] == j:
-                    ins_end[-1] = j + n
-                else:
-                    ins_new.append(j)
-                    ins_end.append(j + n)
-                j += n
-
-        def flush() -> None:
-            d, n = "".join(pend_del), "".join(pend_ins)
-            pend_del.clear()
-            pend_ins.clear()
-            if d and n:
-                fine = dmp.diff_main(d, n, False, deadline)
-                dmp.diff_cleanupSemantic(fine)
-                for op, s in fine:
-                    add(op, s)
-            elif d:
-                add(-1, d)
-            elif n:
-                add(1, n)
-
-        for op, sym in coarse:
-            s = "".join(clauses[ord(c)] for c in sym)
-            if op == 0:
-                flush()
-                add(0, s)
-            elif op < 0:
-                pend_del.append(s)
-            else:
-                pend_ins.append(s)
-        flush()
-        self.eq_old, self.eq_new, self.eq_len = eq_old, eq_new, eq_len
-        self.ins_new, self.ins_end = ins_new, ins_end
-        self._new_len = j
+                    (pend_del if op < 0 else pend_ins).append(text)
+            self._fine("".join(pend_del), "".join(pend_ins))
+        else:
+            self._fine(old, new)
+        self._new_len = self._j
         cum = [0]
-        for n in eq_len:
+        for n in self.eq_len:
             cum.append(cum[-1] + n)
         self._cum = cum
+
+    def _fine(self, d: str, n: str) -> None:
+        """Old d replaced by new n: diffed by character, with equal stretches too short to mean
+        anything (under MIN_EQUAL characters, or a diff of unrelated words) made part of the change."""
+        if not (d and n):
+            self._add(-1, d)
+            self._add(1, n)
+            return
+        fine = self.dmp.diff_main(d, n, False, self.deadline)
+        self.dmp.diff_cleanupSemantic(fine)
+        dels: list[str] = []
+        inss: list[str] = []
+        for op, text in fine:
+            if op == 0 and len(text) >= MIN_EQUAL:
+                self._add(-1, "".join(dels))
+                self._add(1, "".join(inss))
+                dels.clear()
+                inss.clear()
+                self._add(0, text)
+            else:
+                if op <= 0:
+                    dels.append(text)
+                if op >= 0:
+                    inss.append(text)
+        self._add(-1, "".join(dels))
+        self._add(1, "".join(inss))
+
+    def _add(self, op: int, s: str) -> None:
+        n = len(s)
+        if not n:
+            return
+        i, j = self._i, self._j
+        if op == 0:
+            if self.eq_old and self.eq_old[-1] + self.eq_len[-1] == i and self.eq_new[-1] + self.eq_len[-1] == j:
+                self.eq_len[-1] += n
+            else:
+                self.eq_old.append(i)
+                self.eq_new.append(j)
+                self.eq_len.append(n)
+            self._i, self._j = i + n, j + n
+        elif op < 0:
+            self._i = i + n
+        else:
+            if self.ins_end and self.ins_end[-1] == j:
+                self.ins_end[-1] = j + n
+            else:
+                self.ins_new.append(j)
+                self.ins_end.append(j + n)
+            self._j = j + n
 
     def kept(self, a: int, b: int) -> int:
         """How many characters of old view [a, b) the diff keeps."""
@@ -301,6 +312,19 @@ def _snap(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+def _whole_words(old: str, s0: int, e0: int, new: str, s: int, e: int) -> tuple[int, int]:
+    """A mapped span widened to whole words where the quote began and ended with a whole word.
+
+    (A respelt last word can map short: "Center" -> "Centre" diffs as "Cent", -"e", "r", +"e".)"""
+    if (s0 == 0 or not old[s0 - 1].isalnum()) and old[s0:s0 + 1].isalnum():
+        while 0 < s < e and new[s - 1].isalnum() and new[s].isalnum():
+            s -= 1
+    if (e0 == len(old) or not old[e0].isalnum()) and old[e0 - 1:e0].isalnum():
+        while s < e < len(new) and new[e - 1].isalnum() and new[e].isalnum():
+            e += 1
+    return s, e
+
+
 def _strip(quote: str) -> tuple[int, int]:
     """How many characters of white space the quote has at its start and at its end."""
     inner = quote.strip()
@@ -371,6 +395,8 @@ def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor], *, time_bu
             if ne <= ns:
                 out.append(Placement("not_found", reason="These words are not in the new edition."))
                 continue
+            s, e = _whole_words(old_text, s0, e0, new_text, s, e)
+            ns, ne = new.span_to_view(s, e)
             p = _judge(an.quote, qview, new_text, new.view[ns:ne], s, e, "diff")
             out.append(_with_space(p, an.quote, new_text, lead, trail))
             continue
