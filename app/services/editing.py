@@ -11,6 +11,7 @@ from ..core import records as R
 from ..core import status_rule
 from ..core import validation as v
 from ..core.model import Changes, NotFoundError, ValidationError, new_id
+from ..store import editions
 from ..store.store import Store
 
 
@@ -233,6 +234,7 @@ def remove_citation(store: Store, citation_id: str) -> tuple[dict, Changes]:
         if row is None:
             raise NotFoundError("That citation no longer exists.")
         row["observation_ids"] = store.observations_citing(citation_id)  # unlinked by the delete
+        row["placements"] = editions.placements(store, [citation_id]).get(citation_id, [])  # deleted with it
         store.delete_citation(citation_id)
         if store.get_item(row["item_id"]):
             store.update_item(row["item_id"], {})
@@ -242,6 +244,7 @@ def remove_citation(store: Store, citation_id: str) -> tuple[dict, Changes]:
 def restore_citation(store: Store, row: dict) -> Changes:
     with store.write():
         store.insert_citation(row)
+        editions.insert_placements(store, row["id"], row.get("placements") or [])
         store.link_observations(row.get("observation_ids") or [], row["id"])
         store.update_item(row["item_id"], {})
     return Changes(items=frozenset({row["item_id"]}), sources=frozenset({row["source_id"]}))

@@ -21,7 +21,10 @@ NOT_RECORDS = {"app_meta", "item_kinds", "relation_kinds", "audit_log", "framewo
                "schema_migrations", "sqlite_sequence",
                # a source's original file and its page boundaries (0004): parts of the source record,
                # written with it by AddSource, not records of their own
-               "source_files", "source_pages"}
+               "source_files", "source_pages",
+               # a source's editions and where its citations were in earlier ones: parts of the
+               # source and citation records, exported under them (`editions`, `placements`)
+               "source_editions", "citation_placements"}
 FTS_SHADOWS = ("_config", "_data", "_docsize", "_idx", "_content", "_pending")  # _pending: 0003's queues
 
 
