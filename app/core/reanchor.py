@@ -60,6 +60,8 @@ SPELLING_MIN = 5           # letters a word needs for a change in it to count as
 SPELLING_SIMILARITY = 0.8  # normalised Indel similarity of a word and its respelling
 MAX_ELSEWHERE = 20         # candidates looked at in the added text, at most
 MIN_EQUAL = 3              # shorter equal stretches inside a changed passage are chance, not kept words
+ADDED_GAP = 64             # added stretches closer than this are searched as one
+CLAIM = 16                 # characters either side of words found elsewhere that may show them another text's
 PROBE = 16                 # characters of a quote looked up in the added text to find its changed words
 
 _QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -67,8 +69,8 @@ _QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u20
                               "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"'})
 _WORD = re.compile(r"\w+")
 _DIGITS = re.compile(r"\d+")
-# a clause: up to and including punctuation followed by a space, or 200 characters at most
-_CLAUSE = re.compile(r"[^.!?;:,]{0,200}?(?:[.!?;:,]+ |$)|.{1,200}", re.S)
+# a clause: up to and including punctuation followed by a space, 200 characters at most
+_CLAUSE = re.compile(r".{8,200}?(?:[.!?;:,]+ |$)|.{1,200}", re.S)   # at least 8 characters a clause
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,9 @@ class _Diff:
             a, b, clauses = _encode(old, new)
             pend_del: list[str] = []
             pend_ins: list[str] = []
-            for op, sym in dmp.diff_main(a, b, False, deadline):
+            symbols = dmp.diff_main(a, b, False, deadline)
+            dmp.diff_cleanupSemantic(symbols)   # a lone clause in common amid changes is chance (as line mode does)
+            for op, sym in symbols:
                 text = "".join(clauses[ord(c)] for c in sym)
                 if op == 0:
                     self._fine("".join(pend_del), "".join(pend_ins))
@@ -352,6 +356,14 @@ def _judge(quote: str, qview: str, new_text: str, nview: str, s: int, e: int, ho
     return Placement("review", suggestion=sug, reason="The words at this place changed in the new edition.")
 
 
+def _context_agrees(old: str, a: int, b: int, new: str, ns: int, ne: int) -> bool:
+    """Whether the words before or after a quote's old place agree with those at its new place."""
+    before, after = old[max(0, a - CONTEXT):a], old[b:b + CONTEXT]
+    if not before and not after:
+        return True   # the quote is the whole text
+    return _context_score(new, ns, ne, before, after) >= CONTEXT_AGREES
+
+
 def _context_score(view: str, a: int, b: int, before: str, after: str) -> float:
     """The better of the two sides' agreement (rapidfuzz ratio) with the old context."""
     got_b = view[max(0, a - len(before)):a] if before else ""
@@ -398,6 +410,9 @@ def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor], *, time_bu
             s, e = _whole_words(old_text, s0, e0, new_text, s, e)
             ns, ne = new.span_to_view(s, e)
             p = _judge(an.quote, qview, new_text, new.view[ns:ne], s, e, "diff")
+            if p.state in PLACED and _is_short(inner) and not _context_agrees(old.view, a, b, new.view, ns, ne):
+                p = Placement("review", suggestion=(s, e),
+                              reason="These few words are at the mapped place, but the words around them changed.")
             out.append(_with_space(p, an.quote, new_text, lead, trail))
             continue
         out.append(_with_space(_elsewhere(an, qview, old, new, added, a, b), an.quote, new_text, lead, trail))
@@ -412,6 +427,13 @@ class _Added:
     """The text the new edition added (the diff's inserted stretches), searchable as one string."""
 
     def __init__(self, view: str, spans: list[tuple[int, int]]):
+        merged: list[tuple[int, int]] = []
+        for st, en in spans:   # a few characters in common inside a moved paragraph do not cut it in two
+            if merged and st - merged[-1][1] < ADDED_GAP:
+                merged[-1] = (merged[-1][0], en)
+            else:
+                merged.append((st, en))
+        spans = merged
         self.starts = [s for s, _ in spans]
         self.offsets: list[int] = []
         parts = []
@@ -433,25 +455,79 @@ class _Added:
 
 def _elsewhere(an: Anchor, qview: str, old: _View, new: _View, added: _Added, a: int, b: int) -> Placement:
     """A quote whose place lost most of it: its words in the added text, or not_found."""
-    hits = added.find(qview, MAX_ELSEWHERE)
+    hits = [h for h in added.find(qview, MAX_ELSEWHERE)
+            if not _claimed(old.view, a, b, new.view, h, len(qview))]
     if not hits:
-        return Placement("not_found", reason="Less than half of these words are in the new edition.")
+        return _changed_elsewhere(an, qview, old, new, added, a, b)
     if len(hits) > MAX_ELSEWHERE:
         return Placement("review", reason="These words were added in many places; which is the old one cannot be told.")
+    short = _is_short(an.quote.strip())
     before, after = old.view[max(0, a - CONTEXT):a], old.view[b:b + CONTEXT]
     scored = sorted(((_context_score(new.view, h, h + len(qview), before, after), h) for h in hits), reverse=True)
     best, h = scored[0]
     s, e = new.span_to_text(h, h + len(qview))
-    if len(scored) > 1 and best - scored[1][0] < MARGIN:
-        return Placement("review", suggestion=None if best == scored[1][0] else (s, e),
-                         reason="These words were added in more than one place; a person must choose.")
     long_unique = (len(_WORD.findall(qview)) >= LONG_WORDS and len(scored) == 1
                    and len(occurrences(old.view, qview, 1)) == 1 and len(occurrences(new.view, qview, 1)) == 1)
     if best < CONTEXT_AGREES and not long_unique:
+        if short:   # a few common words turning up in new text, with nothing around them to say they moved
+            return Placement("not_found", reason="Less than half of these words are in the new edition.")
         return Placement("review", suggestion=(s, e),
                          reason="These words were found elsewhere, but the words around them differ.")
+    if len(scored) > 1 and best - scored[1][0] < MARGIN:
+        return Placement("review", suggestion=None if best == scored[1][0] else (s, e),
+                         reason="These words were added in more than one place; a person must choose.")
     p = _judge(an.quote, qview, new.text, new.view[h:h + len(qview)], s, e, "elsewhere")
     return p if p.state != "exact" else Placement("moved", s, e, reason=p.reason)
+
+
+def _changed_elsewhere(an: Anchor, qview: str, old: _View, new: _View, added: _Added, a: int, b: int) -> Placement:
+    """A quote neither at its place nor word for word in the added text. When most of it is in one
+    added stretch, found there through its own words and those around it (a moved paragraph that
+    also changed), that is a suggestion for review, never a placement."""
+    ca, cb = max(0, a - CONTEXT), min(len(old.view), b + CONTEXT)
+    region = old.view[ca:cb]
+    n = len(region)
+    if _is_short(an.quote.strip()) or n < PROBE:   # a few words: never looked for by resemblance
+        return Placement("not_found", reason="Less than half of these words are in the new edition.")
+    starts: set[int] = set()
+    step = max(PROBE, (n - PROBE) // 7)
+    for off in range(0, n - PROBE + 1, step):
+        for h in added.find(region[off:off + PROBE], MAX_ELSEWHERE):
+            starts.add(h - off)
+    found: list[tuple[int, int]] = []
+    last = None
+    for c in sorted(starts):
+        if last is not None and c - last <= n // 4:
+            continue   # the same place, seen through another probe
+        last = c
+        w0, w1 = max(0, c - n // 4), min(len(new.view), c + n + n // 4)
+        d = _Diff(region, new.view[w0:w1], 0.05, coarse=False)
+        qa, qb = a - ca, b - ca
+        kept = d.kept(qa, qb)
+        if kept * 2 >= qb - qa:
+            found.append((kept, w0 + d.map_start(qa), w0 + d.map_end(qb)))
+    if not found:
+        return Placement("not_found", reason="Less than half of these words are in the new edition.")
+    found.sort(reverse=True)
+    if len(found) > 1 and found[0][0] - found[1][0] < (b - a) // 4:
+        return Placement("review", reason="Words like these were added in more than one place; a person must choose.")
+    _, ns, ne = found[0]
+    if ne <= ns:
+        return Placement("not_found", reason="Less than half of these words are in the new edition.")
+    s, e = _snap(new.text, *new.span_to_text(ns, ne))
+    figures = _digits(qview) != _digits(new.view[ns:ne])
+    return Placement("review", suggestion=(s, e), figures_changed=figures,
+                     reason="These words were moved and changed, figures among them." if figures else
+                     "These words were moved and changed; a person must decide.")
+
+
+def _claimed(old: str, a: int, b: int, new: str, h: int, n: int) -> bool:
+    """Whether the words found at new view h (n long), with a little of what surrounds them, are a
+    copy of old text at another place than the quote's [a, b): then they are that text, moved."""
+    left = min(CLAIM, h)
+    window = new[h - left:h + n + CLAIM]
+    hits = occurrences(old, window, 4)
+    return bool(hits) and (a - left) not in hits
 
 
 def _with_space(p: Placement, quote: str, text: str, lead: int, trail: int) -> Placement:

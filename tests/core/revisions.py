@@ -21,6 +21,7 @@ from pathlib import Path
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SOFT = frozenset({"spelling", "case", "quotes", "layout", "crlf", "list"})
+GONE = 0.6   # a citation this much deleted is gone (between half and this: changed, as the diff may cut either way)
 SAME_LENGTH = frozenset({"case", "quotes"})  # soft edits whose characters keep their one-for-one origin
 
 
@@ -74,7 +75,7 @@ class Edition:
             return Truth("changed")
         kinds = {r.kind for r in touching}
         deleted = sum(min(e, r.end) - max(s, r.start) for r in touching if r.kind == "delete")
-        if deleted * 2 > e - s:
+        if deleted >= GONE * (e - s):
             return Truth("gone")
         if not touching:
             return Truth("same", (self.pos[s], self.pos[e - 1] + 1))
