@@ -59,6 +59,8 @@ MARGIN = 10.0              # the lead a candidate needs over the next one
 SPELLING_MIN = 5           # letters a word needs for a change in it to count as spelling
 SPELLING_SIMILARITY = 0.8  # normalised Indel similarity of a word and its respelling
 MAX_ELSEWHERE = 20         # candidates looked at in the added text, at most
+FINE_CHARS = 400           # changed passages up to this long are diffed by character at once
+WORD_EQUAL = 8             # shorter runs of words in common amid changed words are chance ("the ")
 MIN_EQUAL = 3              # shorter equal stretches inside a changed passage are chance, not kept words
 ADDED_GAP = 64             # added stretches closer than this are searched as one
 CLAIM = 16                 # characters either side of words found elsewhere that may show them another text's
@@ -71,6 +73,7 @@ _WORD = re.compile(r"\w+")
 _DIGITS = re.compile(r"\d+")
 # a clause: up to and including punctuation followed by a space, 200 characters at most
 _CLAUSE = re.compile(r".{8,200}?(?:[.!?;:,]+ |$)|.{1,200}", re.S)   # at least 8 characters a clause
+_TOKEN = re.compile(r"\w+\s*|[^\w]+")   # a word with the space after it, or a run of other characters
 
 
 @dataclass(frozen=True)
@@ -146,40 +149,56 @@ class _Diff:
     def __init__(self, old: str, new: str, time_budget: float, *, coarse: bool = True):
         self.dmp = dmp = diff_match_patch()
         dmp.Diff_Timeout = max(time_budget, 0.001)
-        self.deadline = deadline = time.time() + dmp.Diff_Timeout
+        self.deadline = time.time() + dmp.Diff_Timeout
         self.eq_old: list[int] = []
         self.eq_new: list[int] = []
         self.eq_len: list[int] = []
         self.ins_new: list[int] = []   # inserted stretches of the new view: start, end
         self.ins_end: list[int] = []
         self._i = self._j = 0
-        if coarse:   # one symbol a clause, then every run of changed clauses diffed by character
-            a, b, clauses = _encode(old, new)
-            pend_del: list[str] = []
-            pend_ins: list[str] = []
-            symbols = dmp.diff_main(a, b, False, deadline)
-            dmp.diff_cleanupSemantic(symbols)   # a lone clause in common amid changes is chance (as line mode does)
-            for op, sym in symbols:
-                text = "".join(clauses[ord(c)] for c in sym)
-                if op == 0:
-                    self._fine("".join(pend_del), "".join(pend_ins))
-                    pend_del.clear()
-                    pend_ins.clear()
-                    self._add(0, text)
-                else:
-                    (pend_del if op < 0 else pend_ins).append(text)
-            self._fine("".join(pend_del), "".join(pend_ins))
+        if coarse:   # clauses, then the words of changed clauses, then the characters of changed words
+            self._runs(old, new, _CLAUSE, self._by_words, MIN_EQUAL)
         else:
-            self._fine(old, new)
+            self._by_chars(old, new)
         self._new_len = self._j
         cum = [0]
         for n in self.eq_len:
             cum.append(cum[-1] + n)
         self._cum = cum
 
-    def _fine(self, d: str, n: str) -> None:
+    def _runs(self, d: str, n: str, unit: re.Pattern, finer, min_equal: int) -> None:
+        """Diff d and n as strings of one symbol a unit (as line mode does with lines); every run
+        of changed units between two equal stretches goes to `finer`. Equal stretches shorter
+        than min_equal characters amid changes are chance and become part of the change."""
+        a, b, units = _encode(d, n, unit)
+        pend_del: list[str] = []
+        pend_ins: list[str] = []
+        for op, sym in self.dmp.diff_main(a, b, False, self.deadline):
+            text = "".join(units[ord(c)] for c in sym)
+            if op == 0 and len(text) >= min_equal:
+                finer("".join(pend_del), "".join(pend_ins))
+                pend_del.clear()
+                pend_ins.clear()
+                self._add(0, text)
+            else:
+                if op <= 0:
+                    pend_del.append(text)
+                if op >= 0:
+                    pend_ins.append(text)
+        finer("".join(pend_del), "".join(pend_ins))
+
+    def _by_words(self, d: str, n: str) -> None:
+        if not (d and n):
+            self._add(-1, d)
+            self._add(1, n)
+        elif len(d) + len(n) <= FINE_CHARS:
+            self._by_chars(d, n)
+        else:
+            self._runs(d, n, _TOKEN, self._by_chars, WORD_EQUAL)
+
+    def _by_chars(self, d: str, n: str) -> None:
         """Old d replaced by new n: diffed by character, with equal stretches too short to mean
-        anything (under MIN_EQUAL characters, or a diff of unrelated words) made part of the change."""
+        anything (under MIN_EQUAL characters) made part of the change."""
         if not (d and n):
             self._add(-1, d)
             self._add(1, n)
@@ -257,14 +276,14 @@ class _Diff:
         return list(zip(self.ins_new, self.ins_end, strict=True))
 
 
-def _encode(old: str, new: str) -> tuple[str, str, list[str]]:
-    """Both views as strings of one symbol a clause (the clause list is the key)."""
+def _encode(old: str, new: str, unit: re.Pattern) -> tuple[str, str, list[str]]:
+    """Both texts as strings of one symbol a unit (a clause, a word; the unit list is the key)."""
     index: dict[str, int] = {}
     clauses: list[str] = []
 
     def enc(text: str) -> str:
         out = []
-        for m in _CLAUSE.finditer(text):
+        for m in unit.finditer(text):
             c = m.group()
             if not c:
                 continue

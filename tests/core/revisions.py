@@ -117,6 +117,11 @@ class Revision:
         """Whether no edit taken so far touches old [s, e)."""
         return self._free_range(s, e)
 
+    def reserve(self, s: int, e: int) -> None:
+        """Keep old [s, e) as it is: later edits may not touch it."""
+        if self._free_range(s, e):
+            self._take_range(s, e)
+
     def _free_point(self, p: int) -> bool:
         if p in self._points:
             return False
@@ -329,6 +334,9 @@ def repeat_sentences(rev: Revision, rng: random.Random, n: int = 6) -> None:
         far = [p for p in starts if abs(p - s) > len(rev.old) // 4]
         if far and rev.is_free(s, e):   # a copy of words deleted or moved would be a move, not a repeat
             rev.replace(p := rng.choice(far), p, rev.old[s:e] + "\n", "insert")
+            # the original stays as it was: an original changed beside an unchanged copy of its
+            # old words would be a move of those words, by any reading of the two texts
+            rev.reserve(s, e)
 
 
 def rewrap(rev: Revision, rng: random.Random) -> None:
