@@ -155,9 +155,10 @@ def all_placements(store: "Store") -> dict[str, list[dict]]:
 
 
 def insert_placements(store: "Store", citation_id: str, rows: Iterable[dict]) -> None:
-    """Put back a citation's places in earlier editions (exchange shape: edition, start, end, quote, anchor_state)."""
+    """Put back a citation's places in earlier editions (exchange shape: edition, start, end, quote,
+    anchor_state); a place the file already holds is kept."""
     store.conn.executemany(
-        "INSERT OR REPLACE INTO citation_placements (citation_id, edition, start_offset, end_offset, quote, "
+        "INSERT OR IGNORE INTO citation_placements (citation_id, edition, start_offset, end_offset, quote, "
         "anchor_state) VALUES (?, ?, ?, ?, ?, ?)",
         [(citation_id, p["edition"], p["start"], p["end"], p["quote"], p["anchor_state"]) for p in rows])
 
