@@ -662,7 +662,7 @@ def _placement_fields(ck: _Checker, c: dict, raw: dict, where: str) -> None:
                                          f"and end are given")
     if c["anchor_state"] != "review":
         c["suggested_start"] = c["suggested_end"] = None
-    places = []
+    places: list[dict] = []
     for k, p in enumerate(ck.lst(raw.get(PLACEMENTS, []), f"{where}.{PLACEMENTS}", MAX_EDITIONS)):
         pw = f"{where}.{PLACEMENTS}[{k}]"
         ck.obj(p, pw, required=("edition", "quote", "anchor_state"), optional=PLACEMENT_KEYS)
@@ -1100,6 +1100,7 @@ def _anchor_citation(c: dict, text: str) -> dict:
             c["anchor_state"] = "reworded"
         method = found.method
     if not c["prefix"] and not c["suffix"]:
+        assert c["start"] is not None and c["end"] is not None  # kept or found: placed
         c["prefix"], c["suffix"] = anchoring.context(text, c["start"], c["end"])
     return out(method)
 

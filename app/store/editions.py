@@ -183,6 +183,14 @@ def count_to_check(store: "Store") -> int:
     return int(store.conn.execute(f"SELECT count(*) FROM citations WHERE anchor_state IN {_TO_CHECK}").fetchone()[0])
 
 
+def places_in(store: "Store", source_id: str, edition: int) -> list[tuple[int, int]]:
+    """(start, end) of every citation of a source where it was placed in an earlier edition."""
+    return [(r[0], r[1]) for r in store.conn.execute(
+        "SELECT p.start_offset, p.end_offset FROM citation_placements p JOIN citations c ON c.id = p.citation_id "
+        "WHERE c.source_id = ? AND p.edition = ? AND p.start_offset IS NOT NULL ORDER BY p.start_offset",
+        (source_id, edition))]
+
+
 def previous_place(store: "Store", citation_id: str) -> dict | None:
     """Where a citation was in the newest edition before the current one that holds it, or None."""
     r = store.conn.execute(
