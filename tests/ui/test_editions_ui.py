@@ -169,3 +169,20 @@ def test_reader_shows_an_earlier_edition_read_only_and_compares_two(window, revi
     assert any(r.startswith("For the first time") for r in removed)
     bar.pick.setCurrentIndex(1)
     assert window.reader.text == new and window.reader.showing_newest()
+
+
+def test_item_panel_shows_the_citation_not_in_the_current_edition_and_the_flagged_value(window, revised):
+    """The item keeps its citation, shown "not in the current edition"; the observation citing it is flagged."""
+    sid, new, figure, deleted = revised
+    store = window.session.store
+    item_id = store.get_citation(figure)["item_id"]
+    assert window.go_to_item(item_id)
+    texts = [window.panel.sources.list.item(i).text() for i in range(window.panel.sources.list.count())]
+    mine = next(t for t in texts if FIGURE_OLD in t)
+    assert mine.endswith("(not in the current edition: to review in Citations to Check)\n"
+                         "⚠ its figures changed in the newest edition")
+    flagged = E.flagged(store, item_id)["observations"]
+    assert len(flagged) == 1
+    obs = window.panel.target.obs_list
+    marks = [obs.topLevelItem(i).text(1) for i in range(obs.topLevelItemCount())]
+    assert sum(m.endswith("❝ ⚠") for m in marks) == 1

@@ -164,6 +164,7 @@ class TargetTab(ItemTab):
         self.obs_list.clear()
         cits = st.citations_for_item(item["id"]) if item else []
         quotes = {c["id"]: c["quote"] for c in cits}
+        changed = {c["id"] for c in cits if c.get("figures_changed")}
         keep = self.obs_cites.currentData()
         self.obs_cites.clear()
         self.obs_cites.addItem("Cites no words of a source", None)
@@ -181,6 +182,10 @@ class TargetTab(ItemTab):
                 q = " ".join((quotes[o["citation_id"]] or "").split())
                 it.setToolTip(1, escape_tooltip(f"Read in: “{q}”\n\nPress Enter to show the words in the reader."))
                 it.setText(1, it.text(1) + " ❝")
+                if o["citation_id"] in changed:  # a new edition of its source changed these figures
+                    it.setText(1, it.text(1) + " ⚠")
+                    it.setToolTip(1, escape_tooltip(f"The figures of “{q}” changed in the newest edition of its "
+                                                    f"source: check this value (Citations to Check)."))
             if web_links(o["note"] or ""):
                 font = QtGui.QFont(self.obs_list.font())
                 font.setUnderline(True)
