@@ -55,6 +55,7 @@ LONG_WORDS = 12            # a quote this long, once in each edition, is its own
 SURVIVES = 0.5             # the share of a quote's characters the diff must keep at its place
 CONTEXT = 32               # characters either side compared when a quote is found elsewhere
 CONTEXT_AGREES = 70.0      # rapidfuzz ratio of one side's context for it to agree
+ANCHORED = 12              # equal text past a quote's end that anchors its place in the diff
 MARGIN = 10.0              # the lead a candidate needs over the next one
 SPELLING_MIN = 5           # letters a word needs for a change in it to count as spelling
 SPELLING_SIMILARITY = 0.8  # normalised Indel similarity of a word and its respelling
@@ -255,6 +256,30 @@ class _Diff:
             return 0
         return self._cum[k] + min(self.eq_len[k], x - self.eq_old[k])
 
+    def kept_new(self, ns: int, ne: int) -> int:
+        """How many characters of new view [ns, ne) are old text kept in place (not added)."""
+        def before(x: int) -> int:
+            k = bisect_right(self.eq_new, x) - 1
+            return 0 if k < 0 else self._cum[k] + min(self.eq_len[k], x - self.eq_new[k])
+        return before(ne) - before(ns)
+
+    def to_old(self, ns: int) -> int:
+        """The old view offset the diff pairs with new offset ns (the nearest kept one before it)."""
+        k = bisect_right(self.eq_new, ns) - 1
+        return 0 if k < 0 else self.eq_old[k] + min(ns - self.eq_new[k], self.eq_len[k])
+
+    def reach(self, a: int, b: int) -> int:
+        """How far the equal stretches holding old [a, b)'s ends reach past them (the longer side)."""
+        left = right = 0
+        k = bisect_right(self.eq_old, a) - 1
+        if k >= 0 and a < self.eq_old[k] + self.eq_len[k]:
+            left = a - self.eq_old[k] if self.eq_old[k] > 0 or self.eq_new[k] > 0 else ANCHORED
+        k = bisect_right(self.eq_old, b - 1) - 1
+        if k >= 0 and b - 1 < self.eq_old[k] + self.eq_len[k]:
+            end = self.eq_old[k] + self.eq_len[k]
+            right = end - b if end < self._i else ANCHORED
+        return max(left, right)
+
     def map_start(self, a: int) -> int:
         """The new view offset where old offset a's words begin (a deleted one: where the change begins)."""
         k = bisect_right(self.eq_old, a) - 1
@@ -375,6 +400,41 @@ def _judge(quote: str, qview: str, new_text: str, nview: str, s: int, e: int, ho
     return Placement("review", suggestion=sug, reason="The words at this place changed in the new edition.")
 
 
+def _confirm(p: Placement, inner: str, old: _View, new: _View, diff: _Diff, a: int, b: int,
+             ns: int, ne: int) -> Placement:
+    """A placement through the diff, kept only when more than the quote's own words support it.
+
+    - the stretch the diff keeps around the quote reaches ANCHORED characters past it on one side,
+      or the words either side agree (CONTEXT_AGREES): a quote that is an island of equal text
+      amid changes may have been matched with similar words of another passage;
+    - a short quote needs its context to agree;
+    - a passage the old edition holds more than once must sit in the context of its own copy,
+      by a margin over every other copy's (the diff may pair copies crosswise when one moved)."""
+    sug = (p.start, p.end) if p.start is not None and p.end is not None else None
+    agrees = _context_agrees(old.view, a, b, new.view, ns, ne)
+    if _is_short(inner) and not agrees:
+        return Placement("review", suggestion=sug,
+                         reason="These few words are at the mapped place, but the words around them changed.")
+    if not agrees and diff.reach(a, b) < ANCHORED:
+        return Placement("review", suggestion=sug,
+                         reason="These words are at the mapped place, but everything around them changed.")
+    copies = old.anchorer.find(inner, MAX_ELSEWHERE)
+    if len(copies) > 1:
+        mine = _two_sided(old.view, a, b, new.view, ns, ne)
+        for c in copies:
+            ca, cb = old.span_to_view(c, c + len(inner))
+            if ca != a and _two_sided(old.view, ca, cb, new.view, ns, ne) > mine - MARGIN:
+                return Placement("review", suggestion=sug,
+                                 reason="These words occur more than once; which copy is this one cannot be told.")
+    return p
+
+
+def _two_sided(old: str, a: int, b: int, new: str, ns: int, ne: int) -> float:
+    """How well both sides of old [a, b)'s context agree with those of new [ns, ne) (0-200)."""
+    return (fuzz.ratio(old[max(0, a - CONTEXT):a], new[max(0, ns - CONTEXT):ns])
+            + fuzz.ratio(old[b:b + CONTEXT], new[ne:ne + CONTEXT]))
+
+
 def _context_agrees(old: str, a: int, b: int, new: str, ns: int, ne: int) -> bool:
     """Whether the words before or after a quote's old place agree with those at its new place."""
     before, after = old[max(0, a - CONTEXT):a], old[b:b + CONTEXT]
@@ -429,12 +489,11 @@ def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor], *, time_bu
             s, e = _whole_words(old_text, s0, e0, new_text, s, e)
             ns, ne = new.span_to_view(s, e)
             p = _judge(an.quote, qview, new_text, new.view[ns:ne], s, e, "diff")
-            if p.state in PLACED and _is_short(inner) and not _context_agrees(old.view, a, b, new.view, ns, ne):
-                p = Placement("review", suggestion=(s, e),
-                              reason="These few words are at the mapped place, but the words around them changed.")
+            if p.state in PLACED:
+                p = _confirm(p, inner, old, new, diff, a, b, ns, ne)
             out.append(_with_space(p, an.quote, new_text, lead, trail))
             continue
-        out.append(_with_space(_elsewhere(an, qview, old, new, added, a, b), an.quote, new_text, lead, trail))
+        out.append(_with_space(_elsewhere(an, qview, old, new, diff, added, a, b), an.quote, new_text, lead, trail))
     if fallback:
         redo = place_quotes(new_text, [anchors[n] for n in fallback], _view=new)
         for n, p in zip(fallback, redo, strict=True):
@@ -472,12 +531,20 @@ class _Added:
         return out
 
 
-def _elsewhere(an: Anchor, qview: str, old: _View, new: _View, added: _Added, a: int, b: int) -> Placement:
+def _elsewhere(an: Anchor, qview: str, old: _View, new: _View, diff: _Diff, added: _Added, a: int, b: int
+               ) -> Placement:
     """A quote whose place lost most of it: its words in the added text, or not_found."""
-    hits = [h for h in added.find(qview, MAX_ELSEWHERE)
-            if not _claimed(old.view, a, b, new.view, h, len(qview))]
+    n = len(qview)
+    hits = [h for h in added.find(qview, MAX_ELSEWHERE)   # added words only, not another passage's kept ones
+            if diff.kept_new(h, h + n) * 4 < n and not _claimed(old.view, a, b, new.view, h, n)]
     if not hits:
-        return _changed_elsewhere(an, qview, old, new, added, a, b)
+        return _changed_elsewhere(an, qview, old, new, diff, added, a, b)
+    # the same words in text the diff calls kept, but kept from other words (a pairing by chance),
+    # compete with the added ones: the diff may have lost the quote's own place among moves
+    rivals = [h for h in occurrences(new.view, qview, MAX_ELSEWHERE)
+              if diff.kept_new(h, h + n) * 4 >= n and old.view[diff.to_old(h):diff.to_old(h) + n] != qview]
+    if rivals:
+        return Placement("review", reason="These words occur in more than one place; a person must choose.")
     if len(hits) > MAX_ELSEWHERE:
         return Placement("review", reason="These words were added in many places; which is the old one cannot be told.")
     short = _is_short(an.quote.strip())
@@ -499,7 +566,8 @@ def _elsewhere(an: Anchor, qview: str, old: _View, new: _View, added: _Added, a:
     return p if p.state != "exact" else Placement("moved", s, e, reason=p.reason)
 
 
-def _changed_elsewhere(an: Anchor, qview: str, old: _View, new: _View, added: _Added, a: int, b: int) -> Placement:
+def _changed_elsewhere(an: Anchor, qview: str, old: _View, new: _View, diff: _Diff, added: _Added, a: int, b: int
+                       ) -> Placement:
     """A quote neither at its place nor word for word in the added text. When most of it is in one
     added stretch, found there through its own words and those around it (a moved paragraph that
     also changed), that is a suggestion for review, never a placement."""
@@ -523,8 +591,9 @@ def _changed_elsewhere(an: Anchor, qview: str, old: _View, new: _View, added: _A
         d = _Diff(region, new.view[w0:w1], 0.05, coarse=False)
         qa, qb = a - ca, b - ca
         kept = d.kept(qa, qb)
-        if kept * 2 >= qb - qa:
-            found.append((kept, w0 + d.map_start(qa), w0 + d.map_end(qb)))
+        ns, ne = w0 + d.map_start(qa), w0 + d.map_end(qb)
+        if kept * 2 >= qb - qa and diff.kept_new(ns, ne) * 4 < ne - ns:
+            found.append((kept, ns, ne))
     if not found:
         return Placement("not_found", reason="Less than half of these words are in the new edition.")
     found.sort(reverse=True)

@@ -125,8 +125,12 @@ class Revision:
     def _free_point(self, p: int) -> bool:
         if p in self._points:
             return False
+        # not inside a replaced span, nor at its ends: text added beside text removed is a
+        # replacement, whose first or last words may equal the removed ones ("The ...")
         k = bisect_left(self._ranges, (p + 1, -1))
-        return not (k > 0 and self._ranges[k - 1][0] < p < self._ranges[k - 1][1])
+        if k < len(self._ranges) and self._ranges[k][0] == p + 0:
+            return False
+        return not (k > 0 and self._ranges[k - 1][0] <= p <= self._ranges[k - 1][1])
 
     def _take_range(self, s: int, e: int) -> None:
         k = bisect_left(self._ranges, (s, -1))
