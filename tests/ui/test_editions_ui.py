@@ -186,3 +186,15 @@ def test_item_panel_shows_the_citation_not_in_the_current_edition_and_the_flagge
     obs = window.panel.target.obs_list
     marks = [obs.topLevelItem(i).text(1) for i in range(obs.topLevelItemCount())]
     assert sum(m.endswith("❝ ⚠") for m in marks) == 1
+
+
+def test_report_marks_items_whose_evidence_waits(window, revised):
+    """The report data and its HTML name the items whose citations wait to be checked, and only those."""
+    from app.reports.data import ReportOptions, build_report
+    from app.reports.html import render_body
+    store = window.session.store
+    waiting = {r["item_id"] for r in E.to_check(store)}
+    report = build_report(store, ReportOptions())
+    assert {i.id for i in report.items if i.evidence_waiting} == waiting and len(waiting) == 5
+    html = render_body(report)
+    assert html.count("evidence to check: a cited passage is not in the newest edition") == 5
