@@ -871,16 +871,39 @@ def _place_quotes(store: Store, prepared: Prepared, progress: ProgressFn | None,
     # grouped by source (a stable sort): core.anchoring builds one index per text, kept while it is reused
     todo.sort(key=lambda c: c["source_id"])
     texts = clean["_texts"]
+    stale = _stale_places(todo, texts)
     for n, c in enumerate(todo, start=1):
         text = texts[c["source_id"]]
         key = (c["source_id"], len(text), c["quote"], c["prefix"], c["suffix"], c["start"], c["end"],
                c["anchor_state"], c["suggested_start"], c["suggested_end"], c["figures_changed"])
         if key not in prepared.anchors:
-            prepared.anchors[key] = _anchor_citation(dict(c), text)
+            prepared.anchors[key] = _anchor_citation(dict(c), text, stale.get(id(c)))
         c.update(prepared.anchors[key])
         check()
         if progress is not None and (n % 50 == 0 or n == len(todo)) and progress(n, len(todo)) is False:
             raise ImportCancelled()
+
+
+def _stale(c: dict, text: str) -> bool:
+    """Offsets given that no longer fit the quote (beyond a shorter text, or on other words)."""
+    return c["start"] is not None and (c["end"] > len(text) or text[c["start"]:c["end"]] != c["quote"])
+
+
+def _stale_places(todo: list[dict], texts: dict[str, str]) -> dict[int, Any]:
+    """{id(citation): its core.reanchor Placement} for the citations whose offsets no longer fit,
+    placed with one place_quotes call per source (it reads each text once for all its quotes)."""
+    by_source: dict[str, list[dict]] = {}
+    for c in todo:
+        if _stale(c, texts[c["source_id"]]) and not (c["anchor_state"] in TO_CHECK and c["start"] is None):
+            by_source.setdefault(c["source_id"], []).append(c)
+    if not by_source:
+        return {}
+    from ..core import reanchor  # here: it brings the diff engine, which start-up does not need
+    out: dict[int, Any] = {}
+    for sid, cits in by_source.items():
+        found = reanchor.place_quotes(texts[sid], [reanchor.Anchor(c["start"], c["end"], c["quote"]) for c in cits])
+        out.update({id(c): p for c, p in zip(cits, found, strict=True)})
+    return out
 
 
 def import_document(store: Store, doc: Any, progress: ProgressFn | None = None) -> ImportReport:
@@ -1052,7 +1075,7 @@ def _label(item: dict) -> str:
     return f"{item['ref'] or ''} {item['title'][:60]}".strip()
 
 
-def _anchor_citation(c: dict, text: str) -> dict:
+def _anchor_citation(c: dict, text: str, placed: Any = None) -> dict:
     """Make offsets agree with the quote: keep them, re-anchor, or leave the citation unplaced.
 
     Pure: returns the citation's placed fields (start, end, quote, prefix, suffix, anchor_state,
@@ -1060,9 +1083,10 @@ def _anchor_citation(c: dict, text: str) -> dict:
     "unplaced", "review", a state of core.reanchor or a method of core.anchoring).
 
     Offsets that no longer fit the text (a shorter or changed edition) are re-anchored with
-    core.reanchor.place_quotes, which places a quote only on its own words and otherwise leaves
-    it to a person ('review', with a suggestion when there is one) or 'not_found'. A citation with
-    no offsets is looked for by its quote (core.anchoring), unless it is waiting for a person: it
+    core.reanchor.place_quotes (`placed`: its answer, asked once per source by _stale_places),
+    which places a quote only on its own words and otherwise leaves it to a person ('review',
+    with a suggestion when there is one) or 'not_found'. A citation with no offsets is looked for
+    by its quote (core.anchoring), unless it is waiting for a person: it
     stays so (its suggestion kept when it fits).
     """
     fields = ("start", "end", "quote", "prefix", "suffix", "anchor_state", "suggested_start", "suggested_end",
@@ -1077,7 +1101,7 @@ def _anchor_citation(c: dict, text: str) -> dict:
         method = "kept"
     elif c["start"] is not None:
         from ..core import reanchor  # here: it brings the diff engine, which start-up does not need
-        p = reanchor.place_quotes(text, [reanchor.Anchor(c["start"], c["end"], c["quote"])])[0]
+        p = placed or reanchor.place_quotes(text, [reanchor.Anchor(c["start"], c["end"], c["quote"])])[0]
         c["figures_changed"] = int(bool(p.figures_changed))
         c["suggested_start"] = c["suggested_end"] = None
         if p.state not in reanchor.PLACED or p.start is None or p.end is None:

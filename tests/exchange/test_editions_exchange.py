@@ -95,3 +95,26 @@ def test_undo_of_an_edition_export_is_plain_again(empty_store):
     assert "editions" not in doc["sources"][0]
     assert all("placements" not in c for it in doc["items"] for c in it["citations"])
     assert {c["anchor_state"] for it in doc["items"] for c in it["citations"]} == {"exact"}
+
+
+def test_stale_offsets_of_one_source_are_placed_in_one_pass(store, empty_store, monkeypatch):
+    """Every citation whose offsets no longer fit is placed by one place_quotes call per source, not one per quote."""
+    from app.core import reanchor
+    calls = []
+    real = reanchor.place_quotes
+
+    def counting(text, anchors, **kw):
+        calls.append(len(anchors))
+        return real(text, anchors, **kw)
+    monkeypatch.setattr(reanchor, "place_quotes", counting)
+    doc = jsonio.export_document(store)
+    shifted = 0
+    for it in doc["items"]:
+        for c in it["citations"]:
+            c["start"] += 1
+            c["end"] += 1
+            shifted += 1
+    jsonio.import_document(empty_store, doc)
+    assert sorted(calls) == sorted(
+        sum(1 for it in doc["items"] for c in it["citations"] if c["source_id"] == s["id"]) for s in doc["sources"])
+    assert sum(calls) == shifted == 45
