@@ -60,6 +60,9 @@ MARGIN = 10.0              # the lead a candidate needs over the next one
 SPELLING_MIN = 5           # letters a word needs for a change in it to count as spelling
 SPELLING_SIMILARITY = 0.8  # normalised Indel similarity of a word and its respelling
 MAX_ELSEWHERE = 20         # candidates looked at in the added text, at most
+MAX_SUGGESTED = 4          # places scored by resemblance for a moved and changed quote, at most
+ALIGN_DEPTH = 30           # patience diff nesting, at most (then diff-match-patch alone)
+ALIGN_SMALL = 64           # symbol strings shorter than this go to diff-match-patch at once
 FINE_CHARS = 400           # changed passages up to this long are diffed by character at once
 WORD_EQUAL = 8             # shorter runs of words in common amid changed words are chance ("the ")
 MIN_EQUAL = 3              # shorter equal stretches inside a changed passage are chance, not kept words
@@ -174,7 +177,7 @@ class _Diff:
         a, b, units = _encode(d, n, unit)
         pend_del: list[str] = []
         pend_ins: list[str] = []
-        for op, sym in self.dmp.diff_main(a, b, False, self.deadline):
+        for op, sym in _align(a, b, self.dmp, self.deadline):
             text = "".join(units[ord(c)] for c in sym)
             if op == 0 and len(text) >= min_equal:
                 finer("".join(pend_del), "".join(pend_ins))
@@ -298,7 +301,88 @@ class _Diff:
         return self.eq_new[k + 1] if k + 1 < len(self.eq_new) else self._new_len
 
     def inserted(self) -> list[tuple[int, int]]:
+        """The stretches of the new view that are not kept old text."""
         return list(zip(self.ins_new, self.ins_end, strict=True))
+
+    def deleted(self) -> list[tuple[int, int]]:
+        """The stretches of the old view that the diff does not keep."""
+        out, at = [], 0
+        for s, n in zip(self.eq_old, self.eq_len, strict=True):
+            if s > at:
+                out.append((at, s))
+            at = s + n
+        if at < self._i:
+            out.append((at, self._i))
+        return out
+
+
+def _align(a: str, b: str, dmp: diff_match_patch, deadline: float, depth: int = 0) -> list[tuple[int, str]]:
+    """A diff of two symbol strings, in diff-match-patch's form: symbols that occur once in each
+    are paired first, the longest run of such pairs in order anchoring the rest (patience diff),
+    and the stretches between anchors are aligned the same way or, with no such symbols, by
+    diff-match-patch. Long texts with many changes are then fast: Myers' diff alone is
+    O(length x changes), slow in Python when both are large."""
+    out: list[tuple[int, str]] = []
+    p = dmp.diff_commonPrefix(a, b)
+    if p:
+        out.append((0, a[:p]))
+        a, b = a[p:], b[p:]
+    q = dmp.diff_commonSuffix(a, b)
+    tail = a[len(a) - q:] if q else ""
+    if q:
+        a, b = a[:-q], b[:-q]
+    if not a or not b:
+        if a:
+            out.append((-1, a))
+        if b:
+            out.append((1, b))
+    elif depth > ALIGN_DEPTH or len(a) + len(b) < ALIGN_SMALL:
+        out += dmp.diff_main(a, b, False, deadline)
+    else:
+        count_a: dict[str, int] = {}
+        for c in a:
+            count_a[c] = count_a.get(c, 0) + 1
+        count_b: dict[str, int] = {}
+        where_b: dict[str, int] = {}
+        for j, c in enumerate(b):
+            count_b[c] = count_b.get(c, 0) + 1
+            where_b[c] = j
+        pairs = [(i, where_b[c]) for i, c in enumerate(a) if count_a[c] == 1 and count_b.get(c) == 1]
+        if not pairs:
+            out += dmp.diff_main(a, b, False, deadline)
+        else:
+            pi = pj = 0
+            for i, j in _increasing(pairs):
+                out += _align(a[pi:i], b[pj:j], dmp, deadline, depth + 1)
+                out.append((0, a[i]))
+                pi, pj = i + 1, j + 1
+            out += _align(a[pi:], b[pj:], dmp, deadline, depth + 1)
+    if tail:
+        out.append((0, tail))
+    dmp.diff_cleanupMerge(out)
+    return out
+
+
+def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest subsequence of pairs (sorted by their first) whose seconds increase."""
+    tails: list[int] = []      # tails[k]: the second of the last pair of the best run of length k + 1
+    tail_at: list[int] = []    # and that pair's index
+    back = [-1] * len(pairs)
+    for n, (_, j) in enumerate(pairs):
+        k = bisect_right(tails, j)
+        if k == len(tails):
+            tails.append(j)
+            tail_at.append(n)
+        else:
+            tails[k] = j
+            tail_at[k] = n
+        back[n] = tail_at[k - 1] if k else -1
+    out = []
+    n = tail_at[-1] if tail_at else -1
+    while n != -1:
+        out.append(pairs[n])
+        n = back[n]
+    return out[::-1]
 
 
 def _encode(old: str, new: str, unit: re.Pattern) -> tuple[str, str, list[str]]:
@@ -400,16 +484,16 @@ def _judge(quote: str, qview: str, new_text: str, nview: str, s: int, e: int, ho
     return Placement("review", suggestion=sug, reason="The words at this place changed in the new edition.")
 
 
-def _confirm(p: Placement, inner: str, old: _View, new: _View, diff: _Diff, a: int, b: int,
-             ns: int, ne: int) -> Placement:
+def _confirm(p: Placement, inner: str, qview: str, old: _View, new: _View, diff: _Diff, added: _Added,
+             removed: _Added, a: int, b: int, ns: int, ne: int) -> Placement:
     """A placement through the diff, kept only when more than the quote's own words support it.
 
     - the stretch the diff keeps around the quote reaches ANCHORED characters past it on one side,
       or the words either side agree (CONTEXT_AGREES): a quote that is an island of equal text
       amid changes may have been matched with similar words of another passage;
     - a short quote needs its context to agree;
-    - a passage the old edition holds more than once must sit in the context of its own copy,
-      by a margin over every other copy's (the diff may pair copies crosswise when one moved)."""
+    - a passage the old edition holds more than once must not sit in the context of another
+      copy, by a margin (the diff may pair copies crosswise when one of them moved)."""
     sug = (p.start, p.end) if p.start is not None and p.end is not None else None
     agrees = _context_agrees(old.view, a, b, new.view, ns, ne)
     if _is_short(inner) and not agrees:
@@ -418,14 +502,20 @@ def _confirm(p: Placement, inner: str, old: _View, new: _View, diff: _Diff, a: i
     if not agrees and diff.reach(a, b) < ANCHORED:
         return Placement("review", suggestion=sug,
                          reason="These words are at the mapped place, but everything around them changed.")
-    copies = old.anchorer.find(inner, MAX_ELSEWHERE)
-    if len(copies) > 1:
-        mine = _two_sided(old.view, a, b, new.view, ns, ne)
-        for c in copies:
-            ca, cb = old.span_to_view(c, c + len(inner))
-            if ca != a and _two_sided(old.view, ca, cb, new.view, ns, ne) > mine - MARGIN:
-                return Placement("review", suggestion=sug,
-                                 reason="These words occur more than once; which copy is this one cannot be told.")
+    mine = _two_sided(old.view, a, b, new.view, ns, ne)
+    n = b - a
+    for cs in added.find(qview, MAX_ELSEWHERE):
+        if cs != ns and diff.kept_new(cs, cs + n) * 2 < n and \
+                _two_sided(old.view, a, b, new.view, cs, cs + n) > mine - MARGIN:
+            # a copy of these words that the new edition added: the diff may have paired the old
+            # words with it instead of their own (or the other way round)
+            return Placement("review", suggestion=sug,
+                             reason="These words were also added elsewhere; which copy is this one cannot be told.")
+    for ca in removed.find(qview, MAX_ELSEWHERE):
+        if ca != a and diff.kept(ca, ca + n) * 2 < n and _two_sided(old.view, ca, ca + n, new.view, ns, ne) > mine - MARGIN:
+            # another copy of these words lost its place: the diff may have paired it with this one's
+            return Placement("review", suggestion=sug,
+                             reason="These words occur more than once; which copy is this one cannot be told.")
     return p
 
 
@@ -461,6 +551,7 @@ def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor], *, time_bu
     old, new = _View(old_text), _View(new_text)
     diff = _Diff(old.view, new.view, time_budget)
     added = _Added(new.view, diff.inserted())
+    removed = _Added(old.view, diff.deleted())
     out: list[Placement] = []
     fallback: list[int] = []
     for n, an in enumerate(anchors):
@@ -490,7 +581,7 @@ def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor], *, time_bu
             ns, ne = new.span_to_view(s, e)
             p = _judge(an.quote, qview, new_text, new.view[ns:ne], s, e, "diff")
             if p.state in PLACED:
-                p = _confirm(p, inner, old, new, diff, a, b, ns, ne)
+                p = _confirm(p, inner, qview, old, new, diff, added, removed, a, b, ns, ne)
             out.append(_with_space(p, an.quote, new_text, lead, trail))
             continue
         out.append(_with_space(_elsewhere(an, qview, old, new, diff, added, a, b), an.quote, new_text, lead, trail))
@@ -502,7 +593,8 @@ def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor], *, time_bu
 
 
 class _Added:
-    """The text the new edition added (the diff's inserted stretches), searchable as one string."""
+    """Stretches of one view (the text the new edition added, or the old text it dropped),
+    searchable as one string."""
 
     def __init__(self, view: str, spans: list[tuple[int, int]]):
         merged: list[tuple[int, int]] = []
@@ -552,8 +644,13 @@ def _elsewhere(an: Anchor, qview: str, old: _View, new: _View, diff: _Diff, adde
     scored = sorted(((_context_score(new.view, h, h + len(qview), before, after), h) for h in hits), reverse=True)
     best, h = scored[0]
     s, e = new.span_to_text(h, h + len(qview))
+    if len(occurrences(old.view, qview, 1)) > 1:
+        # the old edition has these words more than once: another copy deleted here and the same
+        # words added there read exactly like a move of this one
+        return Placement("review", suggestion=(s, e),
+                         reason="These words were found elsewhere, but the old edition has them more than once.")
     long_unique = (len(_WORD.findall(qview)) >= LONG_WORDS and len(scored) == 1
-                   and len(occurrences(old.view, qview, 1)) == 1 and len(occurrences(new.view, qview, 1)) == 1)
+                   and len(occurrences(new.view, qview, 1)) == 1)
     if best < CONTEXT_AGREES and not long_unique:
         if short:   # a few common words turning up in new text, with nothing around them to say they moved
             return Placement("not_found", reason="Less than half of these words are in the new edition.")
@@ -570,7 +667,7 @@ def _changed_elsewhere(an: Anchor, qview: str, old: _View, new: _View, diff: _Di
                        ) -> Placement:
     """A quote neither at its place nor word for word in the added text. When most of it is in one
     added stretch, found there through its own words and those around it (a moved paragraph that
-    also changed), that is a suggestion for review, never a placement."""
+    also changed) and scored by rapidfuzz, that is a suggestion for review, never a placement."""
     ca, cb = max(0, a - CONTEXT), min(len(old.view), b + CONTEXT)
     region = old.view[ca:cb]
     n = len(region)
@@ -587,17 +684,19 @@ def _changed_elsewhere(an: Anchor, qview: str, old: _View, new: _View, diff: _Di
         if last is not None and c - last <= n // 4:
             continue   # the same place, seen through another probe
         last = c
-        w0, w1 = max(0, c - n // 4), min(len(new.view), c + n + n // 4)
-        d = _Diff(region, new.view[w0:w1], 0.05, coarse=False)
-        qa, qb = a - ca, b - ca
-        kept = d.kept(qa, qb)
-        ns, ne = w0 + d.map_start(qa), w0 + d.map_end(qb)
-        if kept * 2 >= qb - qa and diff.kept_new(ns, ne) * 4 < ne - ns:
-            found.append((kept, ns, ne))
+        if len(found) >= MAX_SUGGESTED:
+            break
+        w0, w1 = max(0, c + (a - ca) - (b - a) // 4), min(len(new.view), c + (b - ca) + (b - a) // 4)
+        al = fuzz.partial_ratio_alignment(qview, new.view[w0:w1], score_cutoff=100 * SURVIVES)
+        if al is None:
+            continue
+        ns, ne = w0 + al.dest_start, w0 + al.dest_end
+        if ne > ns and diff.kept_new(ns, ne) * 4 < ne - ns:
+            found.append((al.score, ns, ne))
     if not found:
         return Placement("not_found", reason="Less than half of these words are in the new edition.")
     found.sort(reverse=True)
-    if len(found) > 1 and found[0][0] - found[1][0] < (b - a) // 4:
+    if len(found) > 1 and found[0][0] - found[1][0] < MARGIN:
         return Placement("review", reason="Words like these were added in more than one place; a person must choose.")
     _, ns, ne = found[0]
     if ne <= ns:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,6 +104,7 @@ class Revision:
         self.edits: list[Edit] = []
         self._ranges: list[tuple[int, int]] = []   # sorted, disjoint
         self._points: set[int] = set()
+        self._sorted_points: list[int] = []
 
     def _free_range(self, s: int, e: int) -> bool:
         k = bisect_left(self._ranges, (s, -1))
@@ -111,11 +112,16 @@ class Revision:
             return False
         if k < len(self._ranges) and self._ranges[k][0] < e:
             return False
-        return not any(s < p < e for p in self._points)
+        i = bisect_right(self._sorted_points, s)
+        return not (i < len(self._sorted_points) and self._sorted_points[i] < e)
 
     def is_free(self, s: int, e: int) -> bool:
         """Whether no edit taken so far touches old [s, e)."""
         return self._free_range(s, e)
+
+    def _add_point(self, p: int) -> None:
+        self._points.add(p)
+        insort(self._sorted_points, p)
 
     def reserve(self, s: int, e: int) -> None:
         """Keep old [s, e) as it is: later edits may not touch it."""
@@ -141,7 +147,7 @@ class Revision:
         if s == e:
             if not self._free_point(s):
                 return False
-            self._points.add(s)
+            self._add_point(s)
         else:
             if not self._free_range(s, e):
                 return False
@@ -153,7 +159,7 @@ class Revision:
         if s <= dest <= e or not self._free_range(s, e) or not self._free_point(dest):
             return False
         self._take_range(s, e)
-        self._points.add(dest)
+        self._add_point(dest)
         self.edits.append(Edit(s, e, "", "move", dest))
         return True
 
