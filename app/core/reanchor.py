@@ -44,7 +44,7 @@ from diff_match_patch import diff_match_patch
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from .anchoring import Anchorer, occurrences
+from .anchoring import INDEX_AFTER, Anchorer, occurrences
 
 STATES = ("exact", "moved", "reworded", "review", "not_found")
 PLACED = frozenset({"exact", "moved", "reworded"})
@@ -70,7 +70,7 @@ ADDED_GAP = 64             # added stretches closer than this are searched as on
 CLAIM = 16                 # characters either side of words found elsewhere that may show them another text's
 PROBE = 16                 # characters of a quote looked up in the added text to find its changed words
 
-_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+_QUOTE_MARKS: dict[int, str] = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
                               "\u00b4": "'", "`": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
                               "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"'})
 _WORD = re.compile(r"\w+")
@@ -108,6 +108,23 @@ def _lower(s: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in s)  # keep one code point for one
 
 
+def _indexed(text: str) -> Anchorer:
+    """An Anchorer whose find() uses its word index from the first call (one re-anchoring asks many)."""
+    a = Anchorer(text)
+    a.served = INDEX_AFTER
+    return a
+
+
+def _straight(s: str) -> str:
+    """Curly and angled quote marks made straight (str.replace per mark: translate is slow on 1 MB)."""
+    if s.isascii():
+        return s
+    for mark, plain in _QUOTE_MARKS.items():
+        if chr(mark) in s:
+            s = s.replace(chr(mark), plain)
+    return s
+
+
 class _View:
     """An Anchorer's normalised view, also lower-cased with straight quote marks, and its offset maps."""
 
@@ -115,9 +132,16 @@ class _View:
         self.text = text
         self.anchorer = Anchorer(text)
         norm, segments = self.anchorer.view()
-        self.view = _lower(norm).translate(_QUOTE_MARKS)
+        self.view = _straight(_lower(norm))
+        self._index: Anchorer | None = None
         self._seg = segments
         self._org = self.anchorer._origins  # noqa: SLF001 - the view's own offset map, read only
+
+    def find(self, q: str, limit: int) -> list[int]:
+        """Where q occurs in the view (limit + 1 places at most), through a word index built once."""
+        if self._index is None:
+            self._index = _indexed(self.view)
+        return self._index.find(q, limit)
 
     def to_view(self, t: int) -> int:
         """The view offset of text offset t (a character the view leaves out: the next one kept)."""
@@ -613,11 +637,14 @@ class _Added:
             parts.append(view[s:e])
             at += e - s + 1
         self.text = "\x00".join(parts)
+        self._index: Anchorer | None = None
 
     def find(self, q: str, limit: int) -> list[int]:
-        """View offsets (new) where q occurs inside one added stretch."""
+        """View offsets where q occurs inside one stretch (through a word index built once)."""
+        if self._index is None:
+            self._index = _indexed(self.text)
         out = []
-        for h in occurrences(self.text, q, limit):
+        for h in self._index.find(q, limit):
             k = bisect_right(self.offsets, h) - 1
             out.append(self.starts[k] + h - self.offsets[k])
         return out
@@ -628,12 +655,12 @@ def _elsewhere(an: Anchor, qview: str, old: _View, new: _View, diff: _Diff, adde
     """A quote whose place lost most of it: its words in the added text, or not_found."""
     n = len(qview)
     hits = [h for h in added.find(qview, MAX_ELSEWHERE)   # added words only, not another passage's kept ones
-            if diff.kept_new(h, h + n) * 4 < n and not _claimed(old.view, a, b, new.view, h, n)]
+            if diff.kept_new(h, h + n) * 4 < n and not _claimed(old, a, b, new.view, h, n)]
     if not hits:
         return _changed_elsewhere(an, qview, old, new, diff, added, a, b)
     # the same words in text the diff calls kept, but kept from other words (a pairing by chance),
     # compete with the added ones: the diff may have lost the quote's own place among moves
-    rivals = [h for h in occurrences(new.view, qview, MAX_ELSEWHERE)
+    rivals = [h for h in new.find(qview, MAX_ELSEWHERE)
               if diff.kept_new(h, h + n) * 4 >= n and old.view[diff.to_old(h):diff.to_old(h) + n] != qview]
     if rivals:
         return Placement("review", reason="These words occur in more than one place; a person must choose.")
@@ -644,13 +671,13 @@ def _elsewhere(an: Anchor, qview: str, old: _View, new: _View, diff: _Diff, adde
     scored = sorted(((_context_score(new.view, h, h + len(qview), before, after), h) for h in hits), reverse=True)
     best, h = scored[0]
     s, e = new.span_to_text(h, h + len(qview))
-    if len(occurrences(old.view, qview, 1)) > 1:
+    if len(old.find(qview, 1)) > 1:
         # the old edition has these words more than once: another copy deleted here and the same
         # words added there read exactly like a move of this one
         return Placement("review", suggestion=(s, e),
                          reason="These words were found elsewhere, but the old edition has them more than once.")
     long_unique = (len(_WORD.findall(qview)) >= LONG_WORDS and len(scored) == 1
-                   and len(occurrences(new.view, qview, 1)) == 1)
+                   and len(new.find(qview, 1)) == 1)
     if best < CONTEXT_AGREES and not long_unique:
         if short:   # a few common words turning up in new text, with nothing around them to say they moved
             return Placement("not_found", reason="Less than half of these words are in the new edition.")
@@ -708,12 +735,12 @@ def _changed_elsewhere(an: Anchor, qview: str, old: _View, new: _View, diff: _Di
                      "These words were moved and changed; a person must decide.")
 
 
-def _claimed(old: str, a: int, b: int, new: str, h: int, n: int) -> bool:
+def _claimed(old: _View, a: int, b: int, new: str, h: int, n: int) -> bool:
     """Whether the words found at new view h (n long), with a little of what surrounds them, are a
     copy of old text at another place than the quote's [a, b): then they are that text, moved."""
     left = min(CLAIM, h)
     window = new[h - left:h + n + CLAIM]
-    hits = occurrences(old, window, 4)
+    hits = old.find(window, 4)
     return bool(hits) and (a - left) not in hits
 
 
@@ -736,6 +763,8 @@ def place_quotes(text: str, anchors: Sequence[Anchor], *, _view: _View | None = 
     """Same rules without an old text: for an import whose offsets no longer fit `text` (start/end are hints,
     quote is the truth). Exact quote at the hinted offsets -> exact; elsewhere -> moved/reworded/review/not_found."""
     view = _view or _View(text)
+    if len(anchors) > INDEX_AFTER:
+        view.anchorer.served = max(view.anchorer.served, INDEX_AFTER)   # index the text's words at once
     return [_place_one(text, view, an) for an in anchors]
 
 
@@ -754,7 +783,7 @@ def _place_one(text: str, view: _View, an: Anchor) -> Placement:
         spans = [(h, h + len(inner)) for h in exact]
         how = "moved"
     else:
-        hv = occurrences(view.view, qview, MAX_ELSEWHERE)
+        hv = view.find(qview, MAX_ELSEWHERE)
         spans = [view.span_to_text(h, h + len(qview)) for h in hv]
         how = "reworded"
     if spans:
