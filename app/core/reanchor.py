@@ -54,6 +54,7 @@ SHORT_CHARS = 20           # ... or fewer characters is short: never placed by r
 LONG_WORDS = 12            # a quote this long, once in each edition, is its own context when moved
 SURVIVES = 0.5             # the share of a quote's characters the diff must keep at its place
 CONTEXT = 32               # characters either side compared when a quote is found elsewhere
+COPY_CONTEXT = 320         # characters either side compared to tell copies of the same words apart
 CONTEXT_AGREES = 70.0      # rapidfuzz ratio of one side's context for it to agree
 ANCHORED = 12              # equal text past a quote's end that anchors its place in the diff
 MARGIN = 10.0              # the lead a candidate needs over the next one
@@ -544,9 +545,10 @@ def _confirm(p: Placement, inner: str, qview: str, old: _View, new: _View, diff:
 
 
 def _two_sided(old: str, a: int, b: int, new: str, ns: int, ne: int) -> float:
-    """How well both sides of old [a, b)'s context agree with those of new [ns, ne) (0-200)."""
-    return (fuzz.ratio(old[max(0, a - CONTEXT):a], new[max(0, ns - CONTEXT):ns])
-            + fuzz.ratio(old[b:b + CONTEXT], new[ne:ne + CONTEXT]))
+    """How well both sides of old [a, b)'s wide context (COPY_CONTEXT characters: wider than a
+    sentence, so copies of one sentence differ) agree with those of new [ns, ne) (0-200)."""
+    return (fuzz.ratio(old[max(0, a - COPY_CONTEXT):a], new[max(0, ns - COPY_CONTEXT):ns])
+            + fuzz.ratio(old[b:b + COPY_CONTEXT], new[ne:ne + COPY_CONTEXT]))
 
 
 def _context_agrees(old: str, a: int, b: int, new: str, ns: int, ne: int) -> bool:
