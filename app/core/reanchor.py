@@ -44,7 +44,7 @@ from diff_match_patch import diff_match_patch
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from .anchoring import INDEX_AFTER, Anchorer, occurrences
+from .anchoring import INDEX_AFTER, Anchorer, normalise, occurrences
 
 STATES = ("exact", "moved", "reworded", "review", "not_found")
 PLACED = frozenset({"exact", "moved", "reworded"})
@@ -75,6 +75,7 @@ _QUOTE_MARKS: dict[int, str] = str.maketrans({"\u2018": "'", "\u2019": "'", "\u2
                               "\u00b4": "'", "`": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
                               "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"'})
 _WORD = re.compile(r"\w+")
+_PUNCT = ".,;:!?\"'()[]\u2018\u2019\u201c\u201d\u00ab\u00bb"
 _DIGITS = re.compile(r"\d+")
 # a clause: up to and including punctuation followed by a space, 200 characters at most
 _CLAUSE = re.compile(r".{8,200}?(?:[.!?;:,]+ |$)|.{1,200}", re.S)   # at least 8 characters a clause
@@ -596,7 +597,8 @@ def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor], *, time_bu
         if b <= a:
             out.append(Placement("not_found", reason="The citation has no words."))
             continue
-        if diff.kept(a, b) * 2 >= (b - a):
+        # digits do not count against survival: a changed figure is for the figures rule (review)
+        if (diff.kept(a, b) + sum(ch.isdigit() for ch in qview)) * 2 >= (b - a):
             ns, ne = diff.map_start(a), diff.map_end(b)
             ns, ne = min(ns, ne), max(ns, ne)
             s, e = new.span_to_text(ns, ne) if ne > ns else (0, 0)
@@ -810,10 +812,16 @@ def _place_one(text: str, view: _View, an: Anchor) -> Placement:
         return Placement("review", suggestion=None if tie else (s, e),
                          reason="These words occur in more than one place; a person must choose."
                          if len(scored) > 1 else "These words were found elsewhere, but the words around them differ.")
-    fz = view.anchorer._fuzzy(qview, before, after)  # noqa: SLF001 - the Anchorer's bounded fuzzy search
+    fz = view.anchorer._fuzzy(normalise(inner), an.prefix[-CONTEXT:], an.suffix[:CONTEXT])  # noqa: SLF001 - its bounded fuzzy search
     if fz is None:
         return Placement("not_found", reason="These words are not in this text.")
     s, e = _snap(text, fz.start, fz.end)
+    tail = len(inner) - len(inner.rstrip(_PUNCT))
+    if tail and text[e:e + tail] == inner[len(inner) - tail:]:
+        e += tail   # a resemblance found without the quote's closing punctuation
+    head = len(inner) - len(inner.lstrip(_PUNCT))
+    if head and text[max(0, s - head):s] == inner[:head]:
+        s -= head
     a, b = view.span_to_view(s, e)
     nview = view.view[a:b]
     if _digits(qview) != _digits(nview):
