@@ -44,7 +44,7 @@ from diff_match_patch import diff_match_patch
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from .anchoring import INDEX_AFTER, Anchorer, normalise, occurrences
+from .anchoring import INDEX_AFTER, Anchorer, normalise
 
 STATES = ("exact", "moved", "reworded", "review", "not_found")
 PLACED = frozenset({"exact", "moved", "reworded"})
@@ -538,7 +538,8 @@ def _confirm(p: Placement, inner: str, qview: str, old: _View, new: _View, diff:
             return Placement("review", suggestion=sug,
                              reason="These words were also added elsewhere; which copy is this one cannot be told.")
     for ca in removed.find(qview, MAX_ELSEWHERE):
-        if ca != a and diff.kept(ca, ca + n) * 2 < n and _two_sided(old.view, ca, ca + n, new.view, ns, ne) > mine - MARGIN:
+        if ca != a and diff.kept(ca, ca + n) * 2 < n and \
+                _two_sided(old.view, ca, ca + n, new.view, ns, ne) > mine - MARGIN:
             # another copy of these words lost its place: the diff may have paired it with this one's
             return Placement("review", suggestion=sug,
                              reason="These words occur more than once; which copy is this one cannot be told.")
@@ -709,7 +710,7 @@ def _changed_elsewhere(an: Anchor, qview: str, old: _View, new: _View, diff: _Di
     for off in range(0, n - PROBE + 1, step):
         for h in added.find(region[off:off + PROBE], MAX_ELSEWHERE):
             starts.add(h - off)
-    found: list[tuple[int, int]] = []
+    found: list[tuple[float, int, int]] = []
     last = None
     for c in sorted(starts):
         if last is not None and c - last <= n // 4:
