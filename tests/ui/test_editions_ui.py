@@ -198,3 +198,15 @@ def test_report_marks_items_whose_evidence_waits(window, revised):
     assert {i.id for i in report.items if i.evidence_waiting} == waiting and len(waiting) == 5
     html = render_body(report)
     assert html.count("evidence to check: a cited passage is not in the newest edition") == 5
+
+
+def test_word_report_marks_items_whose_evidence_waits(window, revised, tmp_path):
+    """The Word report says "evidence to check" on exactly the items waiting."""
+    import docx
+
+    from app.reports.data import ReportOptions, build_report
+    from app.reports.docx_report import write_docx
+    store = window.session.store
+    path = write_docx(build_report(store, ReportOptions()), tmp_path / "r.docx")
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert text.count("· evidence to check") == len({r["item_id"] for r in E.to_check(store)}) == 5
