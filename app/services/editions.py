@@ -56,13 +56,29 @@ def _placed_rows(old_text: str, new_text: str, rows: list[dict], time_budget: fl
     return out
 
 
+def place_in_new_edition(old_text: str, new_text: str, rows: list[dict], time_budget: float = 1.0) -> tuple:
+    """Pure (no database): the citations `rows` (store.editions.citations_of) placed in the new text,
+    for AddEdition's `placed`. The window runs this on a worker thread, so the window stays live
+    while a long edition is re-anchored; the operation uses it only if the citations are still
+    exactly `rows` when it runs (else it places them again)."""
+    old_sha = hashlib.sha256(old_text.encode("utf-8")).hexdigest()
+    return (old_sha, tuple(_key(r) for r in rows), tuple(_placed_rows(old_text, new_text, rows, time_budget)))
+
+
+def _key(r: dict) -> tuple:
+    return (r["id"], r["start_offset"], r["end_offset"], r["quote"], r["anchor_state"], r["suggested_start"],
+            r["suggested_end"])
+
+
 def add_edition(store: Store, source_id: str, text: str, *, published_on: str | None = None, note: str = "",
                 original: dict | None = None, added_at: str | None = None,
-                time_budget: float = 1.0) -> tuple[dict, Changes, list[dict]]:
+                time_budget: float = 1.0, placed: tuple | None = None) -> tuple[dict, Changes, list[dict]]:
     """Make `text` the newest edition of a source and place its citations in it.
 
-    Returns a summary ({edition, placed, review, not_found, figures_changed}), the Changes, and the
-    citations as they were before (for the undo)."""
+    `placed`: place_in_new_edition's answer, computed beforehand from the same old text and
+    citations (used only when they are still the same). Returns a summary ({edition, placed,
+    review, not_found, figures_changed}), the Changes, and the citations as they were before (for
+    the undo)."""
     v.check_unicode(text, "text")
     if not text.strip():
         raise ValidationError("The new edition holds no text.")
@@ -84,7 +100,10 @@ def add_edition(store: Store, source_id: str, text: str, *, published_on: str | 
             raise ValidationError(f"This text is already in the file as '{dup['title']}'.")
         n = E.newest(store, source_id)
         before = E.citations_of(store, source_id)
-        rows = _placed_rows(src["text"], text, before, time_budget)
+        if placed is not None and placed[:2] == (src["sha256"], tuple(_key(r) for r in before)):
+            rows = [dict(r) for r in placed[2]]
+        else:  # nothing computed beforehand, or the citations changed since: place them now
+            rows = _placed_rows(src["text"], text, before, time_budget)
         E.keep_places(store, before, n)
         E.add(store, source_id, n + 1, text, sha, published_on=published_on, note=note, added_at=added_at)
         if original is not None:
@@ -138,6 +157,7 @@ class AddEdition(Operation):
     note: str = ""
     original: dict | None = None
     added_at: str | None = None
+    placed: tuple | None = None  # place_in_new_edition's answer, computed off the window's thread
 
     @property
     def label(self) -> str:
@@ -145,10 +165,11 @@ class AddEdition(Operation):
 
     def run(self, store: Store) -> Outcome:
         summary, changes, before = add_edition(store, self.source_id, self.text, published_on=self.published_on,
-                                               note=self.note, original=self.original, added_at=self.added_at)
+                                               note=self.note, original=self.original, added_at=self.added_at,
+                                               placed=self.placed)
         added_at = E.editions(store, self.source_id)[-1]["added_at"]
         inverse = RemoveEdition(self.source_id, tuple(before), AddEdition(
-            self.source_id, self.text, self.published_on, self.note, self.original, added_at))
+            self.source_id, self.text, self.published_on, self.note, self.original, added_at, self.placed))
         return Outcome(summary, changes, expecting(store, inverse, items=changes.items, sources_=[self.source_id]))
 
 

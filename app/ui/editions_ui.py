@@ -100,13 +100,19 @@ def add_edition_from(win: Any, source_id: str, path: Path, meta: dict | None = N
     from ..exchange.extract.plain import MARKDOWN, TEXT
     from .import_worker import run_off_thread
     session: Session = win.session
-    src = session.store.get_source(source_id, with_text=False)
+    src = session.store.get_source(source_id)
     if src is None:
         session.error("That source is no longer in the file.")
         return None
+    rows = E.citations_of(session.store, source_id)
+
+    def read_and_place() -> tuple:
+        # pure work, off the window's thread: read the file, then place every citation in its text
+        got = extract(path)
+        return got, SE.place_in_new_edition(src["text"], got.text, rows)
     try:
-        win.statusBar().showMessage(f"Reading {path.name}…")
-        got = run_off_thread(lambda: extract(path))
+        win.statusBar().showMessage(f"Reading {path.name} and placing its {len(rows):,} citations…")
+        got, placed = run_off_thread(read_and_place)
     except (PolicyTrackerError, OSError) as e:
         session.error(str(e))
         return None
@@ -119,7 +125,7 @@ def add_edition_from(win: Any, source_id: str, path: Path, meta: dict | None = N
         meta = dlg.meta()
     original = None if got.media_type in (TEXT, MARKDOWN) else got.original()
     cmd = OperationCommand(session, SE.AddEdition(source_id, got.text, meta.get("published_on"),
-                                                  meta.get("note") or "", original))
+                                                  meta.get("note") or "", original, placed=placed))
     if not session.push(cmd):
         return None
     assert cmd.outcome is not None

@@ -167,3 +167,19 @@ def test_a_removed_source_with_editions_comes_back_whole(empty_store):
     assert [(e["edition"], e["note"]) for e in E.editions(empty_store, sid)] == [(1, ""), (2, "second")]
     assert empty_store.get_source(sid)["text"] == T2
     assert E.edition_text(empty_store, sid, 1) == T1
+
+
+def test_placements_computed_beforehand_are_used_only_while_the_citations_are_the_same(empty_store, monkeypatch):
+    """AddEdition with place_in_new_edition's answer does not run the engine again; after a change it does."""
+    from app.core import reanchor
+    h, sid, iid, cits, obs = _setup(empty_store)
+    placed = SE.place_in_new_edition(T1, T2, E.citations_of(empty_store, sid))
+    runs = []
+    real = reanchor.reanchor
+    monkeypatch.setattr(reanchor, "reanchor", lambda *a, **k: runs.append(1) or real(*a, **k))
+    h.do(SE.AddEdition(sid, T2, placed=placed))
+    assert runs == [] and E.count_to_check(empty_store) == 2
+    h.undo()
+    O.perform(empty_store, O.RemoveCitation(cits["C"]))  # the citations changed since they were placed
+    h.do(SE.AddEdition(sid, T2, placed=placed))
+    assert runs == [1] and E.count_to_check(empty_store) == 1
