@@ -56,7 +56,7 @@ MAX_FILE_NAME = 1_000
 # A source's editions (all of them, oldest first, when it has more than one; the newest one's text
 # is the source's `text`), and a citation's places in earlier editions.
 EDITIONS = "editions"
-EDITION_KEYS = ("edition", "sha256", "published_on", "note", "text")
+EDITION_KEYS = ("edition", "sha256", "published_on", "note", "text")  # and, for an earlier edition, its ORIGINAL
 PLACEMENTS = "placements"
 PLACEMENT_KEYS = ("edition", "start", "end", "quote", "anchor_state")
 MAX_EDITIONS = 1_000
@@ -129,9 +129,7 @@ def _add_originals(store: Store, rows: dict) -> None:
     for s in rows[R.SOURCES.json_key]:
         f = files.get(s["id"])
         if f is not None:
-            s[ORIGINAL] = {"file_name": f["file_name"], "media_type": f["media_type"], "sha256": f["sha256"],
-                           "size": f["size"], "content_base64": base64.b64encode(f["content"]).decode("ascii"),
-                           "pages": f["pages"]}
+            s[ORIGINAL] = _original_out(f)
     finders = {sid: source_files.page_finder(f["pages"]) for sid, f in files.items() if f["pages"]}
     if not finders:
         return
@@ -142,6 +140,12 @@ def _add_originals(store: Store, rows: dict) -> None:
                 c[PAGE] = find(c["start"])
 
 
+def _original_out(f: dict) -> dict:
+    """A stored file (store.source_files) as the document's `original`: its bytes in base64."""
+    return {"file_name": f["file_name"], "media_type": f["media_type"], "sha256": f["sha256"], "size": f["size"],
+            "content_base64": base64.b64encode(f["content"]).decode("ascii"), "pages": f["pages"]}
+
+
 def _add_editions(store: Store, rows: dict) -> None:
     """Give each source with more than one edition its `editions` (EDITION_KEYS; the newest without
     its text, which is the source's), and each citation its `placements` in earlier editions."""
@@ -150,6 +154,10 @@ def _add_editions(store: Store, rows: dict) -> None:
         eds = every.get(s["id"])
         if eds:
             s[EDITIONS] = [{k: e[k] for k in EDITION_KEYS if k != "text" or e is not eds[-1]} for e in eds]
+            for out, e in zip(s[EDITIONS][:-1], eds[:-1], strict=True):  # the newest's file is the source's
+                f = source_files.get_original(store, s["id"], edition=e["edition"])
+                if f is not None:
+                    out[ORIGINAL] = _original_out(f)
     placed = editions.all_placements(store)
     if not placed:
         return
@@ -621,7 +629,7 @@ def _editions(ck: _Checker, raw: Any, where: str, sha: str, text: str, today: st
     got = ck.lst(raw, where, MAX_EDITIONS)
     for n, e in enumerate(got, start=1):
         ew = f"{where}[{n - 1}]"
-        ck.obj(e, ew, required=("edition", "sha256"), optional=EDITION_KEYS)
+        ck.obj(e, ew, required=("edition", "sha256"), optional=(*EDITION_KEYS, ORIGINAL))
         if ck.offset(e["edition"], f"{ew}.edition") != n:
             ck.fail(f"{ew}.edition", f"must be {n}: editions are numbered 1, 2, 3... oldest first")
         last = n == len(got)
@@ -642,7 +650,13 @@ def _editions(ck: _Checker, raw: Any, where: str, sha: str, text: str, today: st
         if published is not None and published > today:
             ck.fail(f"{ew}.published_on", f"{published} is in the future (after {today}, today)")
         note = ck.clean(f"{ew}.note", v.clean_text, e.get("note"), "note", limit=1_000) or ""
-        out.append({"edition": n, "sha256": real, "text": body, "published_on": published, "note": note})
+        got_file = None
+        if e.get(ORIGINAL) is not None:
+            if last:
+                ck.fail(f"{ew}.{ORIGINAL}", "belongs to the source itself for its newest edition")
+            got_file = _original(ck, e[ORIGINAL], f"{ew}.{ORIGINAL}", body)
+        out.append({"edition": n, "sha256": real, "text": body, "published_on": published, "note": note,
+                    ORIGINAL: got_file})
     return out
 
 
@@ -948,9 +962,12 @@ def _apply(store: Store, clean: dict, progress: ProgressFn | None) -> ImportRepo
                 store.insert_source(dict(row, text=eds[0]["text"], sha256=eds[0]["sha256"],
                                          published_on=eds[0]["published_on"]))
                 store.update_source_meta(s["id"], {"published_on": row.get("published_on")})
-                for e in eds[1:]:
-                    editions.add(store, s["id"], e["edition"], e["text"], e["sha256"],
-                                 published_on=e["published_on"], note=e["note"])
+                for e in eds:
+                    if e["edition"] > 1:
+                        editions.add(store, s["id"], e["edition"], e["text"], e["sha256"],
+                                     published_on=e["published_on"], note=e["note"])
+                    if e.get(ORIGINAL) is not None:  # an earlier edition's own file and pages
+                        source_files.insert_original(store, s["id"], e[ORIGINAL], edition=e["edition"])
             else:
                 store.insert_source(row)
             if s.get(ORIGINAL) is not None:  # the file and its pages, as add-source keeps them

@@ -118,3 +118,28 @@ def test_stale_offsets_of_one_source_are_placed_in_one_pass(store, empty_store, 
     assert sorted(calls) == sorted(
         sum(1 for it in doc["items"] for c in it["citations"] if c["source_id"] == s["id"]) for s in doc["sources"])
     assert sum(calls) == shifted == 45
+
+
+def test_an_earlier_editions_original_file_travels_with_it(empty_store, tmp_path):
+    """A PDF source given a text edition: the export keeps the PDF under edition 1, and it imports back."""
+    from pathlib import Path
+
+    from app.exchange.extract import extract
+    from app.services import operations as O
+    from app.store import source_files
+    from app.store.store import Store
+    pdf = Path(__file__).parents[1] / "data" / "sources" / "english.pdf"
+    got = extract(pdf)
+    h = O.History(empty_store)
+    sid = h.do(O.AddSource(got.text, {"title": "Paper"}, original=got.original())).result
+    h.do(SE.AddEdition(sid, got.text + "\n\nA paragraph added in the second edition.\n"))
+    assert source_files.get_original(empty_store, sid) is None  # the newest edition is text
+    doc = jsonio.export_document(empty_store)
+    first = doc["sources"][0]["editions"][0]
+    assert "original" not in doc["sources"][0] and first["original"]["sha256"] == got.original()["sha256"]
+    with Store(tmp_path / "fresh.sqlite") as fresh:
+        jsonio.import_document(fresh, copy.deepcopy(doc))
+        kept = source_files.get_original(fresh, sid, edition=1)
+        assert kept is not None and kept["content"] == got.original()["content"]
+        assert kept["pages"] == [list(p) for p in got.original()["pages"]]
+        assert _strip(jsonio.export_document(fresh)) == _strip(doc)
