@@ -175,7 +175,13 @@ class CheckCount(QtWidgets.QPushButton):
 
 
 def with_check_count(win: Any, navigator: QtWidgets.QWidget) -> QtWidgets.QWidget:
-    """The navigator with the count of citations to check under it."""
+    """The navigator with the count of citations to check under it (built for each file the window
+    opens: a Citations to Check window left open on the file before closes)."""
+    old = getattr(win, "_citations_view", None)
+    if old is not None and old.session is not win.session:
+        old.close()
+        old.deleteLater()
+        win._citations_view = None
     box = QtWidgets.QWidget()
     lay = QtWidgets.QVBoxLayout(box)
     lay.setContentsMargins(0, 0, 0, 0)

@@ -210,3 +210,13 @@ def test_word_report_marks_items_whose_evidence_waits(window, revised, tmp_path)
     path = write_docx(build_report(store, ReportOptions()), tmp_path / "r.docx")
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     assert text.count("· evidence to check") == len({r["item_id"] for r in E.to_check(store)}) == 5
+
+
+def test_opening_another_file_closes_citations_to_check(window, revised, empty_path):
+    """Citations to Check belongs to one file: opening another closes it, and the count follows the new file."""
+    from app.store.store import Store
+    view = editions_ui.open_citations_to_check(window)
+    assert view.isVisible()
+    window.set_store(Store(empty_path))
+    assert not view.isVisible() and window._citations_view is None
+    assert not window.check_count.isVisible() and window.check_count.count == 0
