@@ -44,7 +44,7 @@ from diff_match_patch import diff_match_patch
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from .anchoring import INDEX_AFTER, Anchorer, normalise
+from .anchoring import INDEX_AFTER, Anchorer, normalise, occurrences
 
 STATES = ("exact", "moved", "reworded", "review", "not_found")
 PLACED = frozenset({"exact", "moved", "reworded"})
@@ -54,12 +54,14 @@ SHORT_CHARS = 20           # ... or fewer characters is short: never placed by r
 LONG_WORDS = 12            # a quote this long, once in each edition, is its own context when moved
 SURVIVES = 0.5             # the share of a quote's characters the diff must keep at its place
 CONTEXT = 32               # characters either side compared when a quote is found elsewhere
+LOCAL = 16                 # characters either side that, equal at the mapped place, set a copy apart
 COPY_CONTEXT = 320         # characters either side compared to tell copies of the same words apart
 CONTEXT_AGREES = 70.0      # rapidfuzz ratio of one side's context for it to agree
 ANCHORED = 12              # equal text past a quote's end that anchors its place in the diff
 MARGIN = 10.0              # the lead a candidate needs over the next one
 SPELLING_MIN = 5           # letters a word needs for a change in it to count as spelling
 SPELLING_SIMILARITY = 0.8  # normalised Indel similarity of a word and its respelling
+SCAN_FIRST = 256           # searches of a whole view made by scanning it before its words are indexed
 MAX_ELSEWHERE = 20         # candidates looked at in the added text, at most
 MAX_SUGGESTED = 4          # places scored by resemblance for a moved and changed quote, at most
 ALIGN_DEPTH = 30           # patience diff nesting, at most (then diff-match-patch alone)
@@ -136,11 +138,15 @@ class _View:
         norm, segments = self.anchorer.view()
         self.view = _straight(_lower(norm))
         self._index: Anchorer | None = None
+        self._calls = 0
         self._seg = segments
         self._org = self.anchorer._origins  # noqa: SLF001 - the view's own offset map, read only
 
     def find(self, q: str, limit: int) -> list[int]:
         """Where q occurs in the view (limit + 1 places at most), through a word index built once."""
+        self._calls += 1
+        if self._index is None and self._calls <= SCAN_FIRST:
+            return occurrences(self.view, q, limit)   # a few searches cost less than indexing 1 MB
         if self._index is None:
             self._index = _indexed(self.view)
         return self._index.find(q, limit)
@@ -160,11 +166,15 @@ class _View:
             return v, v
         return self.to_view(s), max(self.to_view(s), self.to_view(e - 1) + 1)
 
+    def _to_text(self, n: int) -> int:
+        k = bisect_right(self._seg, n) - 1
+        return self._org[k] + (n - self._seg[k])
+
     def span_to_text(self, a: int, b: int) -> tuple[int, int]:
         if b <= a:
-            t = self.anchorer._to_text(a)  # noqa: SLF001
+            t = self._to_text(a)
             return t, t
-        return self.anchorer._span(a, b)  # noqa: SLF001
+        return self._to_text(a), self._to_text(b - 1) + 1
 
 
 def fold(text: str) -> str:
@@ -528,9 +538,17 @@ def _confirm(p: Placement, inner: str, qview: str, old: _View, new: _View, diff:
     if not agrees and diff.reach(a, b) < ANCHORED:
         return Placement("review", suggestion=sug,
                          reason="These words are at the mapped place, but everything around them changed.")
-    mine = _two_sided(old.view, a, b, new.view, ns, ne)
     n = b - a
+    mine = -1.0
+    ov, nv = old.view, new.view
+    before, after = ov[max(0, a - LOCAL):a], ov[b:b + LOCAL]
+    # the mapped place has the quote's very surroundings: a copy without them on either side is not it
+    local = nv[max(0, ns - LOCAL):ns] == before and nv[ne:ne + LOCAL] == after
     for cs in added.find(qview, MAX_ELSEWHERE):
+        if local and nv[max(0, cs - LOCAL):cs] != before and nv[cs + n:cs + n + LOCAL] != after:
+            continue
+        if mine < 0:
+            mine = _two_sided(old.view, a, b, new.view, ns, ne)
         if cs != ns and diff.kept_new(cs, cs + n) * 2 < n and \
                 _two_sided(old.view, a, b, new.view, cs, cs + n) > mine - MARGIN:
             # a copy of these words that the new edition added: the diff may have paired the old
@@ -538,6 +556,10 @@ def _confirm(p: Placement, inner: str, qview: str, old: _View, new: _View, diff:
             return Placement("review", suggestion=sug,
                              reason="These words were also added elsewhere; which copy is this one cannot be told.")
     for ca in removed.find(qview, MAX_ELSEWHERE):
+        if local and ov[max(0, ca - LOCAL):ca] != before and ov[ca + n:ca + n + LOCAL] != after:
+            continue
+        if mine < 0:
+            mine = _two_sided(old.view, a, b, new.view, ns, ne)
         if ca != a and diff.kept(ca, ca + n) * 2 < n and \
                 _two_sided(old.view, ca, ca + n, new.view, ns, ne) > mine - MARGIN:
             # another copy of these words lost its place: the diff may have paired it with this one's
@@ -642,14 +664,14 @@ class _Added:
             parts.append(view[s:e])
             at += e - s + 1
         self.text = "\x00".join(parts)
-        self._index: Anchorer | None = None
 
     def find(self, q: str, limit: int) -> list[int]:
-        """View offsets where q occurs inside one stretch (through a word index built once)."""
-        if self._index is None:
-            self._index = _indexed(self.text)
-        out = []
-        for h in self._index.find(q, limit):
+        """View offsets where q occurs inside one stretch (the stretches are a small part of a text,
+        so scanning them in C costs less than indexing their words)."""
+        out: list[int] = []
+        if q not in self.text:   # most quotes: one scan in C of the (small) text
+            return out
+        for h in occurrences(self.text, q, limit):
             k = bisect_right(self.offsets, h) - 1
             out.append(self.starts[k] + h - self.offsets[k])
         return out
