@@ -61,7 +61,7 @@ ANCHORED = 12              # equal text past a quote's end that anchors its plac
 MARGIN = 10.0              # the lead a candidate needs over the next one
 SPELLING_MIN = 5           # letters a word needs for a change in it to count as spelling
 SPELLING_SIMILARITY = 0.8  # normalised Indel similarity of a word and its respelling
-SCAN_FIRST = 256           # searches of a whole view made by scanning it before its words are indexed
+SCAN_FIRST = 4096           # searches of a whole view made by scanning it before its words are indexed
 MAX_ELSEWHERE = 20         # candidates looked at in the added text, at most
 MAX_SUGGESTED = 4          # places scored by resemblance for a moved and changed quote, at most
 ALIGN_DEPTH = 30           # patience diff nesting, at most (then diff-match-patch alone)
@@ -544,9 +544,7 @@ def _confirm(p: Placement, inner: str, qview: str, old: _View, new: _View, diff:
     before, after = ov[max(0, a - LOCAL):a], ov[b:b + LOCAL]
     # the mapped place has the quote's very surroundings: a copy without them on either side is not it
     local = nv[max(0, ns - LOCAL):ns] == before and nv[ne:ne + LOCAL] == after
-    for cs in added.find(qview, MAX_ELSEWHERE):
-        if local and nv[max(0, cs - LOCAL):cs] != before and nv[cs + n:cs + n + LOCAL] != after:
-            continue
+    for cs in _copies(added, qview, before, after, local):
         if mine < 0:
             mine = _two_sided(old.view, a, b, new.view, ns, ne)
         if cs != ns and diff.kept_new(cs, cs + n) * 2 < n and \
@@ -555,9 +553,7 @@ def _confirm(p: Placement, inner: str, qview: str, old: _View, new: _View, diff:
             # words with it instead of their own (or the other way round)
             return Placement("review", suggestion=sug,
                              reason="These words were also added elsewhere; which copy is this one cannot be told.")
-    for ca in removed.find(qview, MAX_ELSEWHERE):
-        if local and ov[max(0, ca - LOCAL):ca] != before and ov[ca + n:ca + n + LOCAL] != after:
-            continue
+    for ca in _copies(removed, qview, before, after, local):
         if mine < 0:
             mine = _two_sided(old.view, a, b, new.view, ns, ne)
         if ca != a and diff.kept(ca, ca + n) * 2 < n and \
@@ -566,6 +562,18 @@ def _confirm(p: Placement, inner: str, qview: str, old: _View, new: _View, diff:
             return Placement("review", suggestion=sug,
                              reason="These words occur more than once; which copy is this one cannot be told.")
     return p
+
+
+def _copies(stretches: _Added, qview: str, before: str, after: str, local: bool) -> list[int]:
+    """Where copies of the quote's words are in the stretches; with `local`, only those that have
+    the quote's near surroundings on one side (looked up with them: one scan each)."""
+    if qview not in stretches.text:
+        return []
+    if not local:
+        return stretches.find(qview, MAX_ELSEWHERE)
+    out = {h + len(before) for h in stretches.find(before + qview, MAX_ELSEWHERE)} if before else set()
+    out.update(stretches.find(qview + after, MAX_ELSEWHERE) if after else ())
+    return sorted(out)
 
 
 def _two_sided(old: str, a: int, b: int, new: str, ns: int, ne: int) -> float:
@@ -621,7 +629,8 @@ def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor], *, time_bu
             out.append(Placement("not_found", reason="The citation has no words."))
             continue
         # digits do not count against survival: a changed figure is for the figures rule (review)
-        if (diff.kept(a, b) + sum(ch.isdigit() for ch in qview)) * 2 >= (b - a):
+        kept = diff.kept(a, b)
+        if kept * 2 >= b - a or (kept + sum(ch.isdigit() for ch in qview)) * 2 >= b - a:
             ns, ne = diff.map_start(a), diff.map_end(b)
             ns, ne = min(ns, ne), max(ns, ne)
             s, e = new.span_to_text(ns, ne) if ne > ns else (0, 0)

@@ -5,7 +5,7 @@ word pairs, with one paragraph in fifty repeated word for word. The new
 edition is built with tests/core/revisions.py, which knows the truth for every character:
 sentences inserted and deleted, paragraphs moved, repeated sentences, numbered lists made
 lettered, spelling, figures, casing, quote marks, rewrapped lines and Windows line endings.
-10,000 citations are drawn from the old edition (sentences, lines and word windows). Timed:
+10,000 citations are drawn from the old edition (sentences, lines and runs of 4-20 words). Timed:
 one `reanchor()` call. Reported beside it: how many were placed, sent to review or not found,
 and how many were placed on words that are not their own (must be 0).
 
@@ -88,12 +88,14 @@ def new_edition(old: str):
 def citations(old: str) -> list[tuple[int, int]]:
     from tests.core.revisions import citations as all_citations
     rng = random.Random(15)
-    # windows in one stretch of the text (every window of the whole megabyte would be millions)
+    # what analysts cite: sentences, lines and runs of 4 to 20 words (the truth tests also cite
+    # runs of 2 and 3 words); drawn from stretches spread over the text (every window of the
+    # whole megabyte would be millions)
     pool: set[tuple[int, int]] = set()
     at = 0
     while len(pool) < 4 * CITATIONS and at < len(old):
         chunk = old[at:at + 20_000]
-        pool.update((s + at, e + at) for s, e in all_citations(chunk))
+        pool.update((s + at, e + at) for s, e in all_citations(chunk, sizes=(4, 6, 9, 13, 20)))
         at += 97_000
     return sorted(rng.sample(sorted(pool), CITATIONS))
 
