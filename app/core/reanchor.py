@@ -567,7 +567,7 @@ def _confirm(p: Placement, inner: str, qview: str, old: _View, new: _View, diff:
 def _copies(stretches: _Added, qview: str, before: str, after: str, local: bool) -> list[int]:
     """Where copies of the quote's words are in the stretches; with `local`, only those that have
     the quote's near surroundings on one side (looked up with them: one scan each)."""
-    if qview not in stretches.text:
+    if not stretches.find(qview, 0):
         return []
     if not local:
         return stretches.find(qview, MAX_ELSEWHERE)
@@ -673,12 +673,16 @@ class _Added:
             parts.append(view[s:e])
             at += e - s + 1
         self.text = "\x00".join(parts)
+        self.words = set(self.text.replace("\x00", " ").split(" "))
 
     def find(self, q: str, limit: int) -> list[int]:
         """View offsets where q occurs inside one stretch (the stretches are a small part of a text,
         so scanning them in C costs less than indexing their words)."""
         out: list[int] = []
-        if q not in self.text:   # most quotes: one scan in C of the (small) text
+        toks = q.split(" ")
+        if len(toks) > 2 and any(t not in self.words for t in toks[1:-1]):
+            return out   # a whole word of q that the stretches do not have: q is not there
+        if q not in self.text:   # one scan in C of the (small) text
             return out
         for h in occurrences(self.text, q, limit):
             k = bisect_right(self.offsets, h) - 1
