@@ -673,15 +673,20 @@ class _Added:
             parts.append(view[s:e])
             at += e - s + 1
         self.text = "\x00".join(parts)
-        self.words = set(self.text.replace("\x00", " ").split(" "))
+        toks = self.text.replace("\x00", " ").split(" ")
+        self.words = set(toks)
+        self.pairs = set(zip(toks, toks[1:], strict=False))
+        self.runs = set(zip(toks, toks[1:], toks[2:], strict=False))
 
     def find(self, q: str, limit: int) -> list[int]:
         """View offsets where q occurs inside one stretch (the stretches are a small part of a text,
         so scanning them in C costs less than indexing their words)."""
         out: list[int] = []
-        toks = q.split(" ")
-        if len(toks) > 2 and any(t not in self.words for t in toks[1:-1]):
-            return out   # a whole word of q that the stretches do not have: q is not there
+        inner = q.split(" ")[1:-1]   # whole words wherever q occurs (its first and last may be cut)
+        if inner and (any(t not in self.words for t in inner)
+                      or any(run not in self.runs for run in zip(inner, inner[1:], inner[2:], strict=False))
+                      or len(inner) == 2 and (inner[0], inner[1]) not in self.pairs):
+            return out   # a word, or a run of two or three words, of q that the stretches do not have
         if q not in self.text:   # one scan in C of the (small) text
             return out
         for h in occurrences(self.text, q, limit):
