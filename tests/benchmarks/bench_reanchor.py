@@ -73,7 +73,10 @@ def new_edition(old: str):
             d = m.group()
             rev.replace(m.start(), m.end(), d[:-1] + str((int(d[-1]) + 1) % 10), "figures")
     R.reformat_list(rev, rng)
-    R.respell(rev, rng)
+    for rx, fn in R.SPELLING:                 # one American spelling in five made British
+        for m in rx.finditer(old):
+            if rng.random() < 0.2:
+                rev.replace(m.start(), m.end(), fn(m), "spelling")
     for m in re.finditer(r"\b(will|digital|regional)\b", old):   # a few words reworded
         if rng.random() < 0.02:
             rev.replace(m.start(), m.end(), R.REWORDS[m.group()], "reword")

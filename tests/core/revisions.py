@@ -323,13 +323,13 @@ def reformat_list(rev: Revision, rng: random.Random) -> None:
         rev.replace(m.start(), m.start(), "\u2022 ", "list")
 
 
-_SPELLING = [(re.compile(r"\b(\w+)iz(e|ed|es|ing|ation|ations)\b"), lambda m: m.group(1) + "is" + m.group(2)),
+SPELLING = [(re.compile(r"\b(\w+)iz(e|ed|es|ing|ation|ations)\b"), lambda m: m.group(1) + "is" + m.group(2)),
              (re.compile(r"\bhonor\b"), lambda m: "honour"), (re.compile(r"\bCenter\b"), lambda m: "Centre")]
 
 
 def respell(rev: Revision, rng: random.Random) -> None:
     """American spellings made British (-ize -> -ise, honor, Center)."""
-    for rx, fn in _SPELLING:
+    for rx, fn in SPELLING:
         for m in rx.finditer(rev.old):
             rev.replace(m.start(), m.end(), fn(m), "spelling")
 
