@@ -58,6 +58,7 @@ LOCAL = 16                 # characters either side that, equal at the mapped pl
 COPY_CONTEXT = 320         # characters either side compared to tell copies of the same words apart
 CONTEXT_AGREES = 70.0      # rapidfuzz ratio of one side's context for it to agree
 ANCHORED = 12              # equal text past a quote's end that anchors its place in the diff
+NEAR_COPY = 90.0           # resemblance at a quote's own offsets that makes an exact match elsewhere doubtful
 MARGIN = 10.0              # the lead a candidate needs over the next one
 SPELLING_MIN = 5           # letters a word needs for a change in it to count as spelling
 SPELLING_SIMILARITY = 0.8  # normalised Indel similarity of a word and its respelling
@@ -591,11 +592,16 @@ def _context_agrees(old: str, a: int, b: int, new: str, ns: int, ne: int) -> boo
     return _context_score(new, ns, ne, before, after) >= CONTEXT_AGREES
 
 
-def _context_score(view: str, a: int, b: int, before: str, after: str) -> float:
-    """The better of the two sides' agreement (rapidfuzz ratio) with the old context."""
-    got_b = view[max(0, a - len(before)):a] if before else ""
-    got_a = view[b:b + len(after)] if after else ""
-    return max(fuzz.ratio(got_b, before) if before else 0.0, fuzz.ratio(got_a, after) if after else 0.0)
+def _context_score(view: str, a: int, b: int, before: str, after: str, side=max) -> float:
+    """The better (side=min: the worse) of the given sides' agreement (rapidfuzz ratio) with the old
+    context. With side=min a side whose figures differ does not agree at all ("Article 6" is not
+    "Article 2": numbered copies of a passage differ only there)."""
+    scores = []
+    for got, want in ((view[max(0, a - len(before)):a], before), (view[b:b + len(after)], after)):
+        if want:
+            strict = side is min and _digits(got) != _digits(want)
+            scores.append(0.0 if strict else fuzz.ratio(got, want))
+    return side(scores) if scores else 0.0
 
 
 # -- the two entry points ----------------------------------------------------------------------------------------
@@ -834,16 +840,26 @@ def _place_one(text: str, view: _View, an: Anchor) -> Placement:
     if spans:
         if len(spans) > MAX_ELSEWHERE:
             return Placement("review", reason="These words occur in many places; which one is meant cannot be told.")
-        if len(spans) == 1 and not (_is_short(inner) and (before or after)):
+        n = len(inner)
+        near = [sp for sp in spans if an.start - n <= sp[0] <= an.end + n]
+        if not near and 0 <= an.start < len(text) and \
+                fuzz.partial_ratio(qview, fold(text[max(0, an.start - n // 2):an.start + n + n // 2])) >= NEAR_COPY:
+            # words like these at its own offsets, and the very words elsewhere: a copy of the
+            # passage may be what was found, this one changed at its place
             s, e = spans[0]
-            if _is_short(inner) and not (before or after):
+            return Placement("review", suggestion=(s, e),
+                             reason="These words were found elsewhere, and words like them are at its place.")
+        if len(spans) == 1 and not (before or after):
+            # once in the text: the quote is the truth, unless it is short and nothing confirms it
+            s, e = spans[0]
+            if _is_short(inner):
                 return Placement("review", suggestion=(s, e),
                                  reason="These few words were found elsewhere, with nothing to confirm them.")
             return _with_space(_found(how, s, e), quote, text, lead, trail)
         scored = []
-        for s, e in spans:
+        for s, e in spans:   # without the old edition, context must agree on every side it is given
             a, b = view.span_to_view(s, e)
-            scored.append((_context_score(view.view, a, b, before, after), s, e))
+            scored.append((_context_score(view.view, a, b, before, after, side=min), s, e))
         scored.sort(reverse=True)
         best, s, e = scored[0]
         second = scored[1][0] if len(scored) > 1 else -MARGIN
@@ -868,7 +884,8 @@ def _place_one(text: str, view: _View, an: Anchor) -> Placement:
     if _digits(qview) != _digits(nview):
         return Placement("review", suggestion=(s, e), figures_changed=True,
                          reason="Words like these were found, but with other figures.")
-    if not _is_short(inner) and _respelled(qview, nview):
+    if not _is_short(inner) and _respelled(qview, nview) and (before or after) and \
+            _context_score(view.view, a, b, before, after, side=min) >= CONTEXT_AGREES:
         return Placement("reworded", s, e, reason="The same words, some of them spelt differently.")
     return Placement("review", suggestion=(s, e), reason="Words like these were found; a person must decide.")
 

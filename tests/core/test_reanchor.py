@@ -300,12 +300,16 @@ def test_place_quotes_elsewhere_and_beyond_the_end():
 
 
 def test_place_quotes_layout_and_spelling():
-    """A quote typed with other line breaks is reworded; respelt (long) reworded; figures changed review."""
+    """Other line breaks: reworded. Respelt: reworded when its context agrees, else review. Figures changed: review."""
+    typo = "The ministry will connect 4,000 vilages to broadband by 2027."
     got = place_quotes(OLD, [Anchor(0, 0, "Digital services will\nreach every province."),
-                             Anchor(0, 0, "The ministry will connect 4,000 vilages to broadband by 2027."),
+                             Anchor(0, 0, typo, suffix="\nDigital services will reach every"),
+                             Anchor(0, 0, typo),
                              Anchor(0, 0, "The ministry will connect 9,000 villages to broadband by 2027.")])
-    assert [(p.state, p.start, p.end) for p in got[:2]] == [("reworded", 63, 106), ("reworded", 0, 62)]
-    assert (got[2].state, got[2].figures_changed, got[2].suggestion) == ("review", True, (0, 62))
+    assert [(p.state, p.start, p.end) for p in got[:3]] == [("reworded", 63, 106), ("reworded", 0, 62),
+                                                             ("review", None, None)]
+    assert got[2].suggestion == (0, 62)
+    assert (got[3].state, got[3].figures_changed, got[3].suggestion) == ("review", True, (0, 62))
 
 
 def test_place_quotes_repeated_words_need_context_with_a_margin():
