@@ -5,32 +5,45 @@ Evidence is used strongest first (issue 15):
      `anchoring.Anchorer`: white space runs made one space, a hyphen at a line end joined,
      letter forms and digits folded; here also lower case and straight quote marks, one code
      point for one so offsets map back). Layout, casing, quote marks and line endings are
-     therefore no change at all to the diff. The views are split into clauses, the clauses diffed
-     with diff-match-patch (one symbol a clause, as its line mode does with lines), and each
-     run of changed clauses diffed again character by character. A citation's old span is
-     mapped through the diff's equal chunks by bisection: O(log chunks + quote) a citation.
-  2. **The words at the mapped place.** Identical code points: `exact`. The same view:
-     `reworded` (layout, case, quotes). Digits differ: `review` with `figures_changed`. The
-     same words but for spelling (each changed word has a partner of at least SPELLING_MIN
-     letters and similarity >= SPELLING_SIMILARITY, nothing added or dropped): `reworded`, unless
-     the quote is short. Anything else: `review`, with the mapped words as the suggestion.
-  3. **Elsewhere, only when the quote's own place lost most of it.** A quote less than half
-     of whose characters survive the diff at its place is looked for in the text the new
-     edition *added* (where a moved paragraph lands), never in text both editions share:
-     other occurrences and similar headings that were already there are not candidates.
-     A candidate there must be the quote's words (identical: `moved`; the same view:
-     `reworded`), its context must agree (CONTEXT_AGREES on either side), or the quote must be
-     long (LONG_WORDS words) and occur once in each edition, and it must be the only such
-     candidate: two go to `review`. None: `not_found`. Nothing is placed by resemblance here.
+     therefore no change at all to the diff. The views are split into clauses and aligned by
+     patience diff (clauses found once in each edition anchor the rest; diff-match-patch, with
+     Diff_Timeout = time_budget, between anchors); each run of changed clauses is diffed again
+     by words, and each run of changed words by characters. Equal stretches too short to mean
+     anything amid changes (MIN_EQUAL characters, WORD_EQUAL for words) count as changed. A
+     citation's old span is mapped through the equal stretches by bisection.
+  2. **The words at the mapped place**, if at least SURVIVES (half) of the quote's characters
+     are kept there (digits do not count against it). Identical code points: `exact`. The same
+     view: `reworded` (layout, case, quotes). Digits differ: `review` with `figures_changed`.
+     The same words but for spelling (each changed word has a partner of at least SPELLING_MIN
+     letters and similarity >= SPELLING_SIMILARITY, nothing added or dropped): `reworded`,
+     unless the quote is short. Anything else: `review`, with the mapped words as a suggestion.
+     A placement is then confirmed (`_confirm`): a short quote needs its context to agree; a
+     quote that is an island of kept text amid changes needs its context to agree; and when a
+     copy of the quote's words was added elsewhere, or another old copy lost its place, the
+     copies are compared by a context wider than a sentence (COPY_CONTEXT) and a copy that fits
+     about as well sends the citation to `review` (the diff may pair copies crosswise).
+  3. **Elsewhere, only when the quote's own place lost most of it.** It is looked for in the
+     text the new edition *added* (where a moved paragraph lands), never in text both editions
+     share: other occurrences and similar headings that were already there are not candidates.
+     A candidate must be the quote's words (identical: `moved`; the same view: `reworded`), not
+     a copy of other old text moved with its surroundings, its context must agree
+     (CONTEXT_AGREES on either side) or the quote be long (LONG_WORDS) and unique in the new
+     edition, the words must occur once in the old edition, no kept copy may compete, and it
+     must be the only such candidate. Otherwise `review`; with no candidate, a moved and
+     changed passage found through its context is a suggestion for `review` (scored by
+     rapidfuzz, never placed), and else `not_found`. Short quotes are not looked for this way.
 
 Short quotes (fewer than SHORT_WORDS words or SHORT_CHARS characters) are never placed by
 resemblance: a spelling change in one, or a fuzzy match, goes to review.
 
 `place_quotes` applies the same rules with no old edition (an import whose offsets no longer
-fit): the quote at its offsets is exact; otherwise identical words (one place, or several with
-context that decides by a margin) are `moved`, the same view `reworded`, and a fuzzy match
-(rapidfuzz, through the Anchorer) is a suggestion for review, or `reworded` when it differs
-from the quote only in spelling and the quote is long.
+fit): the quote at its offsets is exact; otherwise identical words are `moved` and the same
+view `reworded` when found once with no context given (short quotes: review), or when the
+context given agrees on every side (figures included) by a margin over every other place; a
+fuzzy match (rapidfuzz, through the Anchorer) is a suggestion for review, or `reworded` when it
+differs only in spelling, the quote is long and its context agrees. Without the old edition it
+cannot see that a passage was repeated or changed at its place, so prefer `reanchor` whenever
+the text the offsets refer to is known.
 """
 from __future__ import annotations
 
