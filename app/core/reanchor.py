@@ -876,7 +876,8 @@ def _place_one(text: str, view: _View, an: Anchor) -> Placement:
         scored.sort(reverse=True)
         best, s, e = scored[0]
         second = scored[1][0] if len(scored) > 1 else -MARGIN
-        if (before or after) and best >= CONTEXT_AGREES and best - second >= MARGIN:
+        if (before or after) and best >= CONTEXT_AGREES and best - second >= MARGIN and \
+                _same_context(view, s, e, before, after):
             return _with_space(_found(how, s, e), quote, text, lead, trail)
         tie = len(scored) > 1 and best == second
         return Placement("review", suggestion=None if tie else (s, e),
@@ -899,8 +900,23 @@ def _place_one(text: str, view: _View, an: Anchor) -> Placement:
                          reason="Words like these were found, but with other figures.")
     if not _is_short(inner) and _respelled(qview, nview) and (before or after) and \
             _context_score(view.view, a, b, before, after, side=min) >= CONTEXT_AGREES:
-        return Placement("reworded", s, e, reason="The same words, some of them spelt differently.")
+        return _with_space(Placement("reworded", s, e, reason="The same words, some of them spelt differently."),
+                           quote, text, lead, trail)
     return Placement("review", suggestion=(s, e), reason="Words like these were found; a person must decide.")
+
+
+def _same_context(view: _View, s: int, e: int, before: str, after: str) -> bool:
+    """Whether the words either side of text [s, e) are the context given, word for word (in the
+    view, a text's start or end cutting it short): without the old edition, a copy of a passage
+    whose surroundings merely resemble the old ones cannot be told from the passage itself."""
+    a, b = view.span_to_view(s, e)
+    want_b, want_a = before.strip(), after.strip()
+    got_b = view.view[max(0, a - len(want_b) - 2):a].strip()
+    got_a = view.view[b:b + len(want_a) + 2].strip()
+    ok_b = not want_b or got_b.endswith(want_b) or (a - len(want_b) - 2 < 0 and want_b.endswith(got_b))
+    ok_a = not want_a or got_a.startswith(want_a) or (b + len(want_a) + 2 > len(view.view) and
+                                                      want_a.startswith(got_a))
+    return ok_b and ok_a
 
 
 def _found(how: str, s: int, e: int) -> Placement:
