@@ -39,7 +39,8 @@ resemblance: a spelling change in one, or a fuzzy match, goes to review.
 `place_quotes` applies the same rules with no old edition (an import whose offsets no longer
 fit): the quote at its offsets is exact; otherwise identical words are `moved` and the same
 view `reworded` when found once with no context given (short quotes: review), or when the
-context given agrees on every side (figures included) by a margin over every other place; a
+context given agrees on every side (figures included) by a margin over every other place and
+is there word for word; a
 fuzzy match (rapidfuzz, through the Anchorer) is a suggestion for review, or `reworded` when it
 differs only in spelling, the quote is long and its context agrees. Without the old edition it
 cannot see that a passage was repeated or changed at its place, so prefer `reanchor` whenever
