@@ -13,6 +13,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from . import edition_commands
 from .cli_support import CliError, db_path, open_store, write_output
 from .core.model import PolicyTrackerError
 from .exchange import crosswalk_commands, sheet_commands
@@ -28,7 +29,7 @@ EXIT_USER_ERROR = 1
 EXIT_UNEXPECTED = 70
 
 COMMAND_MODULES = (report_commands, backup_commands, demo_commands, search_commands, framework_commands, sheet_commands,
-                   crosswalk_commands, review_commands)
+                   crosswalk_commands, edition_commands, review_commands)
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -131,8 +132,9 @@ def cmd_check(args) -> int:
     try:
         problems = store.integrity_problems()
         mismatched = store.mismatched_citations()
-        unplaced = store.unplaced_citations()
         counts = store.table_counts()
+        from .services.edition_check import check_lines
+        waiting = check_lines(store)  # citations a person must check: information, not damage
     finally:
         store.close()
     print(", ".join(f"{n} {t.replace('_', ' ')}" for t, n in counts.items()))
@@ -140,12 +142,12 @@ def cmd_check(args) -> int:
         print(f"problem: {p}")
     for c in mismatched:
         print(f"citation no longer matches its source: {c['ref']} {c['title']}: {c['quote'][:60]!r}")
-    for c in unplaced:
-        print(f"citation not placed in its source: {c['quote'][:60]!r}")
+    for line in waiting.lines:
+        print(line)
     if problems or mismatched:
         print("The database has problems (see above).", file=sys.stderr)
         return EXIT_USER_ERROR
-    print("The database is sound" + (f"; {len(unplaced)} citation(s) are unplaced." if unplaced else "."))
+    print("The database is sound" + (f"; {waiting.sentence}." if waiting.lines else "."))
     return 0
 
 

@@ -243,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     saved = take(out, "light") + take(out, "dark")
     if out == OUT:  # the dashboard and crosswalk pictures, in this same X server (their own process and app)
         for tool, names in (("tools.shots_overview", ("dashboard", "crosswalk")),
-                            ("tools.shots_review", ("review-mode", "review-import"))):
+                            ("tools.shots_review", ("review-mode", "review-import")),
+                            ("tools.shots_editions", ("editions-check", "editions-compare", "editions-window"))):
             if subprocess.call([sys.executable, "-m", tool], cwd=ROOT) == 0:
                 saved += [OUT / f"{n}.png" for n in names]
     for s in saved:

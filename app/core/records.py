@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import DIRECTIONS, ITEM_KINDS, RELATION_KINDS
+from .model import ANCHOR_STATES, DIRECTIONS, ITEM_KINDS, RELATION_KINDS
 
 # -- limits (also re-exported by core.validation, where the window's forms find them) ----------
 MAX_ID = 100
@@ -302,7 +302,8 @@ SOURCES = Record("sources", "source", internal=("seq",), json="sources", most=10
     Field("published_on", "date", label="Published", nullable=True, editable=True, cleaner="parse_date"),
     Field("url", "url", label="Web address", nullable=True, limit=MAX_URL, editable=True, cleaner="web_url"),
     Field("language", "line", nullable=True, limit=20, editable=True, cleaner="clean_text"),
-    # the text is the evidence every citation points into: it never changes (a trigger enforces it)
+    # the text is the evidence every citation points into: its newest edition's (db/migrations,
+    # source editions); a trigger lets it change only to that
     Field("sha256", "hash", label="SHA-256", limit=64, fixed=True),
     Field("text", "text", required=True, limit=MAX_SOURCE_TEXT, searchable=True, fixed=True),
     Field("imported_at", "timestamp", label="Imported", default=NOW, json=None, content=False, fixed=True),
@@ -372,6 +373,14 @@ CITATIONS = Record("citations", "citation", json="citations", owner="item_id", m
     Field("prefix", "text", default="", limit=MAX_CONTEXT),
     Field("suffix", "text", default="", limit=MAX_CONTEXT),
     _created(),
+    # how it sits in the newest edition of its source (db/migrations, source editions): placed
+    # (exact, moved, reworded) or waiting for a person (review, with a suggested span; not_found)
+    Field("anchor_state", "choice", label="Placed", default="exact", choices=ANCHOR_STATES,
+          cleaner="anchor_state"),
+    Field("suggested_start", "integer", label="Suggested start", nullable=True, limit=(0, None)),
+    Field("suggested_end", "integer", label="Suggested end", nullable=True, limit=(0, None)),
+    # its digits changed in the newest edition: what cites it (observations, the target) needs a look
+    Field("figures_changed", "integer", label="Figures changed", default=0, limit=(0, 1)),
 ))
 
 STATUS_UPDATES = Record(

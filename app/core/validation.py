@@ -15,7 +15,7 @@ from typing import Any, Literal, overload
 
 from . import bidi
 from . import records as R
-from .model import DIRECTIONS, ITEM_KINDS, RELATION_KINDS, ValidationError
+from .model import ANCHOR_STATES, DIRECTIONS, ITEM_KINDS, RELATION_KINDS, ValidationError
 from .records import (  # noqa: F401 - the window's forms read these limits from here
     MAX_NAME,
     MAX_NUMBER,
@@ -140,6 +140,10 @@ def direction(value) -> str:
     return choice(value or "increase", DIRECTIONS, "direction")
 
 
+def anchor_state(value) -> str:
+    return choice(value or "exact", ANCHOR_STATES, "anchor_state")
+
+
 def number(value, field: str, required: bool = False) -> float | None:
     if value is None or value == "":
         if required:
@@ -243,7 +247,7 @@ def rule(f: R.Field, *, today: str | None = None) -> Callable[[Any], Any]:
         return lambda value: timestamp(value, name)
     if c == "as_of_date":
         return lambda value: as_of_date(value, name, today)
-    if c in ("kind", "relation_kind", "direction"):  # a closed vocabulary, named in its own message
+    if c in ("kind", "relation_kind", "direction", "anchor_state"):  # a closed vocabulary, named in its own message
         return globals()[c]
     raise ValueError(f"{f.name}: no rule of its own ({c!r}); it is checked against the file")
 

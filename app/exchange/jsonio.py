@@ -25,8 +25,8 @@ from typing import Any, Callable, Iterator, NoReturn
 from ..core import anchoring, status_rule
 from ..core import records as R
 from ..core import validation as v
-from ..core.model import BUILT_IN, Cancelled, ValidationError
-from ..store import source_files
+from ..core.model import BUILT_IN, TO_CHECK, Cancelled, ValidationError
+from ..store import editions, source_files
 from ..store.guard import refuse_database_file
 from ..store.store import Store
 from . import review_fields
@@ -36,7 +36,10 @@ from .extract import MAX_PAGES as FILE_LIMITS_PAGES
 FORMAT = "policy-tracker"
 # The format's version goes up with the database schema whenever a schema change reaches the
 # document (version 2 is the first release with schema 2). Every older version still imports.
-VERSION = 3  # 3: review_state and reviews on each entry (review_fields.py)
+# Version 3 adds each entry's review_state and reviews (review_fields.py), and source editions: a source's
+# earlier `editions`, and each citation's `anchor_state`, `suggested_start`/`suggested_end`,
+# `figures_changed` and its `placements` in earlier editions.
+VERSION = 3
 READS = (1, 2, 3)
 # Budgets: a full export of 100,000 items with 1,000,000 status updates and 1,000 sources (the
 # benchmark data set) is 580 MB and 11.1 million values; these limits are about twice that.
@@ -52,6 +55,13 @@ ORIGINAL = "original"
 ORIGINAL_KEYS = ("file_name", "media_type", "sha256", "size", "content_base64", "pages")
 PAGE = "page"
 MAX_FILE_NAME = 1_000
+# A source's editions (all of them, oldest first, when it has more than one; the newest one's text
+# is the source's `text`), and a citation's places in earlier editions.
+EDITIONS = "editions"
+EDITION_KEYS = ("edition", "sha256", "published_on", "note", "text")  # and, for an earlier edition, its ORIGINAL
+PLACEMENTS = "placements"
+PLACEMENT_KEYS = ("edition", "start", "end", "quote", "anchor_state")
+MAX_EDITIONS = 1_000
 
 
 class ImportCancelled(Cancelled):
@@ -65,6 +75,8 @@ class ImportReport:
     unchanged: int = 0
     reanchored: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
+    # citations whose offsets no longer fit, that a person must check (review)
+    to_check: list[str] = field(default_factory=list)
     # items whose `status` in the document disagreed with their history: the history decided
     status_from_history: list[str] = field(default_factory=list)
     # items the file has whose `status` the document gave otherwise, with no dated update to say so
@@ -89,6 +101,8 @@ class ImportReport:
             text += f"; {len(self.reanchored)} citation(s) re-anchored"
         if self.unplaced:
             text += f"; {len(self.unplaced)} citation(s) could not be placed and are kept as unplaced"
+        if self.to_check:
+            text += f"; {len(self.to_check)} citation(s) wait to be checked (Citations to Check)"
         if self.status_from_history:
             text += (f"; {len(self.status_from_history)} item(s) take the status of their latest update "
                      f"instead of the one the document gave")
@@ -103,6 +117,7 @@ def export_document(store: Store) -> dict:
     rows = store.export_rows()
     _add_originals(store, rows)
     review_fields.add_to_export(store, rows)
+    _add_editions(store, rows)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return {"format": FORMAT, "version": VERSION, "schema": store.schema_version(), "exported_at": now, **rows}
 
@@ -117,9 +132,7 @@ def _add_originals(store: Store, rows: dict) -> None:
     for s in rows[R.SOURCES.json_key]:
         f = files.get(s["id"])
         if f is not None:
-            s[ORIGINAL] = {"file_name": f["file_name"], "media_type": f["media_type"], "sha256": f["sha256"],
-                           "size": f["size"], "content_base64": base64.b64encode(f["content"]).decode("ascii"),
-                           "pages": f["pages"]}
+            s[ORIGINAL] = _original_out(f)
     finders = {sid: source_files.page_finder(f["pages"]) for sid, f in files.items() if f["pages"]}
     if not finders:
         return
@@ -128,6 +141,33 @@ def _add_originals(store: Store, rows: dict) -> None:
             find = finders.get(c["source_id"])
             if find is not None:
                 c[PAGE] = find(c["start"])
+
+
+def _original_out(f: dict) -> dict:
+    """A stored file (store.source_files) as the document's `original`: its bytes in base64."""
+    return {"file_name": f["file_name"], "media_type": f["media_type"], "sha256": f["sha256"], "size": f["size"],
+            "content_base64": base64.b64encode(f["content"]).decode("ascii"), "pages": f["pages"]}
+
+
+def _add_editions(store: Store, rows: dict) -> None:
+    """Give each source with more than one edition its `editions` (EDITION_KEYS; the newest without
+    its text, which is the source's), and each citation its `placements` in earlier editions."""
+    every = editions.all_editions(store)
+    for s in rows[R.SOURCES.json_key]:
+        eds = every.get(s["id"])
+        if eds:
+            s[EDITIONS] = [{k: e[k] for k in EDITION_KEYS if k != "text" or e is not eds[-1]} for e in eds]
+            for out, e in zip(s[EDITIONS][:-1], eds[:-1], strict=True):  # the newest's file is the source's
+                f = source_files.get_original(store, s["id"], edition=e["edition"])
+                if f is not None:
+                    out[ORIGINAL] = _original_out(f)
+    placed = editions.all_placements(store)
+    if not placed:
+        return
+    for it in rows[R.ITEMS.json_key]:
+        for c in it[R.CITATIONS.json_key]:
+            if c["id"] in placed:
+                c[PLACEMENTS] = placed[c["id"]]
 
 
 def dumps(doc: dict) -> str:
@@ -451,6 +491,8 @@ def validate_document(doc: Any, store: Store | None = None, check: Callable[[], 
                            **{f.json: ck.plain(f, s, w) for f in others}, "sha256": real, "text": text}, w, future)
         if s.get(ORIGINAL) is not None:
             src[ORIGINAL] = _original(ck, s[ORIGINAL], f"{w}.{ORIGINAL}", text)
+        if s.get(EDITIONS) is not None:
+            src[EDITIONS] = _editions(ck, s[EDITIONS], f"{w}.{EDITIONS}", real, text, today)
         sources.append(src)
 
     frameworks: list[dict] = []
@@ -489,13 +531,15 @@ def validate_document(doc: Any, store: Store | None = None, check: Callable[[], 
         for j, c in enumerate(ck.lst(it.get(C.rec.json), f"{w}.{C.rec.json}", C.rec.most)):
             cw = f"{w}.{C.rec.json}[{j}]"
             ck.obj(c, cw, required=C.required)
-            cits.append({"id": ck.ident(c["id"], f"{cw}.id", sub_ids, C.id_limit), **C.plain(ck, c, cw)})
+            cits.append({"id": ck.ident(c["id"], f"{cw}.id", sub_ids, C.id_limit), **C.plain(ck, c, cw),
+                         **ck.values(cw, C.values, c)})
             if c.get(PAGE) is not None:  # informational: the page is found again from the stored pages
                 ck.offset(c[PAGE], f"{cw}.{PAGE}")
             if (cits[-1]["start"] is None) != (cits[-1]["end"] is None):
                 ck.fail(cw, "gives only one of start and end")
             if cits[-1]["start"] is not None and cits[-1]["end"] < cits[-1]["start"]:
                 ck.fail(f"{cw}.end", "is before start")
+            _placement_fields(ck, cits[-1], c, cw)
         ups = []
         cit_ids = {c["id"] for c in cits}
         for j, u in enumerate(ck.lst(it.get(U.rec.json), f"{w}.{U.rec.json}", U.rec.most)):
@@ -576,19 +620,93 @@ def validate_document(doc: Any, store: Store | None = None, check: Callable[[], 
 
     # Offsets must fall inside the text they point into (the file's text wins for known sources).
     texts = {s["id"]: s["text"] for s in sources}
+    doc_texts = dict(texts)  # the document's own texts: what its offsets were made in
     if store is not None:  # without a file both sets are empty
         for sid in src_known_in_db | (src_ids & exists("sources", src_ids)):
             row = store.get_source(sid)
             assert row is not None  # the file has it: existing_ids said so
             texts[sid] = row["text"]
-    for i, it in enumerate(items):
-        for j, c in enumerate(it["citations"]):
-            if c["end"] is not None and c["end"] > len(texts[c["source_id"]]):
-                ck.fail(f"items[{i}].citations[{j}].end",
-                        f"{c['end']} is beyond the end of its source text ({len(texts[c['source_id']])} characters)")
+    # Offsets beyond the end of the text (a shorter edition) are re-anchored when quotes are placed
+    # (_anchor_citation), not refused; a suggestion that does not fit the text is dropped.
+    for it in items:
+        for c in it["citations"]:
+            if c["suggested_end"] is not None and c["suggested_end"] > len(texts[c["source_id"]]):
+                c["suggested_start"] = c["suggested_end"] = None
     return {"statuses": vocabulary["new"], "vocabulary": vocabulary["said"], "sources": sources,
             "frameworks": frameworks, "items": items, "relations": relations, "_texts": texts,
-            "reviews": review_entries}
+            "_doc_texts": doc_texts, "reviews": review_entries}
+
+
+def _editions(ck: _Checker, raw: Any, where: str, sha: str, text: str, today: str) -> list[dict]:
+    """A source's `editions`: numbered 1, 2, 3... in order, each text matching its sha256, the last
+    one the source's own text (given without its text)."""
+    out = []
+    got = ck.lst(raw, where, MAX_EDITIONS)
+    for n, e in enumerate(got, start=1):
+        ew = f"{where}[{n - 1}]"
+        ck.obj(e, ew, required=("edition", "sha256"), optional=(*EDITION_KEYS, ORIGINAL))
+        if ck.offset(e["edition"], f"{ew}.edition") != n:
+            ck.fail(f"{ew}.edition", f"must be {n}: editions are numbered 1, 2, 3... oldest first")
+        last = n == len(got)
+        body = ck.text(e.get("text"), f"{ew}.text", limit=v.MAX_SOURCE_TEXT)
+        if last:
+            if body is not None and body != text:
+                ck.fail(f"{ew}.text", "is not the source's text; the newest edition is the source's text")
+            body = text
+        elif body is None:
+            ck.fail(f"{ew}.text", "is required for an edition before the newest")
+        else:
+            ck.clean(f"{ew}.text", v.check_unicode, body, "text")
+        given = ck.text(e["sha256"], f"{ew}.sha256", limit=64)
+        real = sha if last else hashlib.sha256(body.encode("utf-8")).hexdigest()
+        if (given or "").lower() != real:
+            ck.fail(f"{ew}.sha256", "does not match the edition's text")
+        published = ck.clean(f"{ew}.published_on", v.parse_date, e.get("published_on"), "published_on")
+        if published is not None and published > today:
+            ck.fail(f"{ew}.published_on", f"{published} is in the future (after {today}, today)")
+        note = ck.clean(f"{ew}.note", v.clean_text, e.get("note"), "note", limit=1_000) or ""
+        got_file = None
+        if e.get(ORIGINAL) is not None:
+            if last:
+                ck.fail(f"{ew}.{ORIGINAL}", "belongs to the source itself for its newest edition")
+            got_file = _original(ck, e[ORIGINAL], f"{ew}.{ORIGINAL}", body)
+        out.append({"edition": n, "sha256": real, "text": body, "published_on": published, "note": note,
+                    ORIGINAL: got_file})
+    return out
+
+
+def _placement_fields(ck: _Checker, c: dict, raw: dict, where: str) -> None:
+    """A citation's state, suggestion, figures flag and places in earlier editions (version 3)."""
+    if c["figures_changed"] is None:
+        c["figures_changed"] = 0  # before version 3
+    if c["figures_changed"] not in (0, 1):
+        ck.fail(f"{where}.figures_changed", "must be 0 or 1")
+    if (c["suggested_start"] is None) != (c["suggested_end"] is None):
+        ck.fail(where, "gives only one of suggested_start and suggested_end")
+    if c["suggested_start"] is not None and c["suggested_end"] < c["suggested_start"]:
+        ck.fail(f"{where}.suggested_end", "is before suggested_start")
+    waiting = c["anchor_state"] in TO_CHECK
+    if waiting and c["start"] is not None:
+        ck.fail(f"{where}.anchor_state", f"is '{c['anchor_state']}', which has no place in the text, but start "
+                                         f"and end are given")
+    if c["anchor_state"] != "review":
+        c["suggested_start"] = c["suggested_end"] = None
+    places: list[dict] = []
+    for k, p in enumerate(ck.lst(raw.get(PLACEMENTS, []), f"{where}.{PLACEMENTS}", MAX_EDITIONS)):
+        pw = f"{where}.{PLACEMENTS}[{k}]"
+        ck.obj(p, pw, required=("edition", "quote", "anchor_state"), optional=PLACEMENT_KEYS)
+        edition = ck.offset(p["edition"], f"{pw}.edition")
+        if edition is None or edition < 1:
+            ck.fail(f"{pw}.edition", "must be a whole number from 1")
+        start, end = ck.offset(p.get("start"), f"{pw}.start"), ck.offset(p.get("end"), f"{pw}.end")
+        if (start is None) != (end is None) or (start is not None and end is not None and end < start):
+            ck.fail(pw, "needs both start and end, end not before start, or neither")
+        quote = ck.text(p["quote"], f"{pw}.quote", required=True, limit=R.MAX_TEXT)
+        state = ck.clean(f"{pw}.anchor_state", v.anchor_state, p["anchor_state"])
+        if places and edition <= places[-1]["edition"]:
+            ck.fail(f"{pw}.edition", "must come after the edition before it")
+        places.append({"edition": edition, "start": start, "end": end, "quote": quote, "anchor_state": state})
+    c[PLACEMENTS] = places
 
 
 def _original(ck: _Checker, raw: Any, where: str, text: str) -> dict:
@@ -789,15 +907,63 @@ def _place_quotes(store: Store, prepared: Prepared, progress: ProgressFn | None,
     # grouped by source (a stable sort): core.anchoring builds one index per text, kept while it is reused
     todo.sort(key=lambda c: c["source_id"])
     texts = clean["_texts"]
+    stale = _stale_places(todo, texts, clean.get("_doc_texts") or {})
     for n, c in enumerate(todo, start=1):
         text = texts[c["source_id"]]
-        key = (c["source_id"], len(text), c["quote"], c["prefix"], c["suffix"], c["start"], c["end"])
+        key = (c["source_id"], len(text), c["quote"], c["prefix"], c["suffix"], c["start"], c["end"],
+               c["anchor_state"], c["suggested_start"], c["suggested_end"], c["figures_changed"])
         if key not in prepared.anchors:
-            prepared.anchors[key] = _anchor_citation(dict(c), text)
+            prepared.anchors[key] = _anchor_citation(dict(c), text, stale.get(id(c)))
         c.update(prepared.anchors[key])
         check()
         if progress is not None and (n % 50 == 0 or n == len(todo)) and progress(n, len(todo)) is False:
             raise ImportCancelled()
+
+
+def _stale(c: dict, text: str) -> bool:
+    """Offsets given that no longer fit the quote (beyond a shorter text, or on other words)."""
+    return c["start"] is not None and (c["end"] > len(text) or text[c["start"]:c["end"]] != c["quote"])
+
+
+def _stale_places(todo: list[dict], texts: dict[str, str], doc_texts: dict[str, str]) -> dict[int, Any]:
+    """{id(citation): its core.reanchor Placement} for the citations whose offsets no longer fit
+    the file's text of their source, one engine call per source (each text read once).
+
+    When the document carries the text its offsets were made in (another edition of a source the
+    file has), they are followed from that text to the file's through the diff (core.reanchor.reanchor,
+    never placed on other words). Otherwise only the quote and its context are known
+    (place_quotes): a word-for-word copy of a passage with the same surroundings cannot be told
+    from the passage itself, so words found elsewhere are only suggested, for a person to accept."""
+    by_source: dict[str, list[dict]] = {}
+    for c in todo:
+        if _stale(c, texts[c["source_id"]]) and not (c["anchor_state"] in TO_CHECK and c["start"] is None):
+            by_source.setdefault(c["source_id"], []).append(c)
+    if not by_source:
+        return {}
+    from ..core import reanchor  # here: it brings the diff engine, which start-up does not need
+    out: dict[int, Any] = {}
+    for sid, cits in by_source.items():
+        text, theirs = texts[sid], doc_texts.get(sid)
+        followed = [c for c in cits if theirs is not None and theirs != text and not _stale(c, theirs)]
+        if followed:
+            assert theirs is not None
+            found = reanchor.reanchor(theirs, text, [reanchor.Anchor(c["start"], c["end"], c["quote"])
+                                                     for c in followed])
+            out.update({id(c): p for c, p in zip(followed, found, strict=True)})
+        rest = [c for c in cits if id(c) not in out]
+        if rest:
+            found = reanchor.place_quotes(text, [reanchor.Anchor(c["start"], c["end"], c["quote"], c["prefix"],
+                                                                 c["suffix"]) for c in rest])
+            out.update({id(c): _only_suggested(p, reanchor) for c, p in zip(rest, found, strict=True)})
+    return out
+
+
+def _only_suggested(p: Any, reanchor: Any) -> Any:
+    """place_quotes' placement elsewhere as a suggestion for a person (see _stale_places)."""
+    if p.state in reanchor.PLACED and p.state != "exact" and p.start is not None and p.end is not None:
+        return reanchor.Placement("review", suggestion=(p.start, p.end), figures_changed=p.figures_changed,
+                                  reason="The offsets no longer fit; these words were found elsewhere.")
+    return p
 
 
 def import_document(store: Store, doc: Any, progress: ProgressFn | None = None) -> ImportReport:
@@ -836,9 +1002,22 @@ def _apply(store: Store, clean: dict, progress: ProgressFn | None) -> ImportRepo
         if s["id"] in have:
             report.unchanged += 1  # a source already in the file keeps its text
         else:
-            store.insert_source({k: val for k, val in s.items() if k != ORIGINAL})
+            eds = s.get(EDITIONS) or []
+            row = {k: val for k, val in s.items() if k not in (ORIGINAL, EDITIONS)}
+            if len(eds) > 1:  # the first edition makes the source (a trigger keeps it), the others follow
+                store.insert_source(dict(row, text=eds[0]["text"], sha256=eds[0]["sha256"],
+                                         published_on=eds[0]["published_on"]))
+                store.update_source_meta(s["id"], {"published_on": row.get("published_on")})
+                for e in eds:
+                    if e["edition"] > 1:
+                        editions.add(store, s["id"], e["edition"], e["text"], e["sha256"],
+                                     published_on=e["published_on"], note=e["note"])
+                    if e.get(ORIGINAL) is not None:  # an earlier edition's own file and pages
+                        source_files.insert_original(store, s["id"], e[ORIGINAL], edition=e["edition"])
+            else:
+                store.insert_source(row)
             if s.get(ORIGINAL) is not None:  # the file and its pages, as add-source keeps them
-                source_files.insert_original(store, s["id"], s[ORIGINAL])
+                source_files.insert_original(store, s["id"], s[ORIGINAL], edition=max(len(eds), 1))
             report.bump("sources")
         tick()
     have = store.existing_ids("frameworks", [f["id"] for f in clean["frameworks"]])
@@ -890,12 +1069,24 @@ def _apply(store: Store, clean: dict, progress: ProgressFn | None) -> ImportRepo
             store.insert_relation(r)
             report.bump("relations")
         tick()
+    _put_placements(store, clean)
     report.added.pop("citations", None)  # they come with their items; the items are counted
     if clean.get("reviews"):
         n = review_fields.apply(store, clean["reviews"], have_items | have_ups | have_obs)
         if n:
             report.added["review decisions"] = n
     return report
+
+
+def _put_placements(store: Store, clean: dict) -> None:
+    """Each citation's places in earlier editions its source has in the file (those the file already
+    holds are kept; a place in an edition the file does not have is left out)."""
+    wanted = [c for it in clean["items"] for c in it["citations"] if c.get(PLACEMENTS)]
+    if not wanted:
+        return
+    newest = {sid: editions.newest(store, sid) for sid in {c["source_id"] for c in wanted}}
+    for c in wanted:
+        editions.insert_placements(store, c["id"], [p for p in c[PLACEMENTS] if p["edition"] < newest[c["source_id"]]])
 
 
 def _merge_item(store, it, have_cits, have_ups, have_obs, report, deferred_parents):
@@ -958,26 +1149,59 @@ def _label(item: dict) -> str:
     return f"{item['ref'] or ''} {item['title'][:60]}".strip()
 
 
-def _anchor_citation(c: dict, text: str) -> dict:
+def _anchor_citation(c: dict, text: str, placed: Any = None) -> dict:
     """Make offsets agree with the quote: keep them, re-anchor, or leave the citation unplaced.
 
-    Pure: returns the citation's placed fields (start, end, quote, prefix, suffix) and `_placed`,
-    how it was placed ("kept", "unplaced" or core.anchoring's method)."""
-    if c["start"] is not None and text[c["start"]:c["end"]] == c["quote"]:
+    Pure: returns the citation's placed fields (start, end, quote, prefix, suffix, anchor_state,
+    suggested_start, suggested_end, figures_changed) and `_placed`, how it was placed ("kept",
+    "unplaced", "review", a state of core.reanchor or a method of core.anchoring).
+
+    Offsets that no longer fit the text (a shorter or changed edition) are re-anchored with
+    core.reanchor.place_quotes (`placed`: its answer, asked once per source by _stale_places),
+    which places a quote only on its own words and otherwise leaves it to a person ('review',
+    with a suggestion when there is one) or 'not_found'. A citation with no offsets is looked for
+    by its quote (core.anchoring), unless it is waiting for a person: it
+    stays so (its suggestion kept when it fits).
+    """
+    fields = ("start", "end", "quote", "prefix", "suffix", "anchor_state", "suggested_start", "suggested_end",
+              "figures_changed")
+
+    def out(placed: str) -> dict:
+        return {**{k: c[k] for k in fields}, "_placed": placed}
+
+    if c["anchor_state"] in TO_CHECK and c["start"] is None:
+        return out("kept" if c["anchor_state"] == "review" else "unplaced")
+    if c["start"] is not None and c["end"] <= len(text) and text[c["start"]:c["end"]] == c["quote"]:
         method = "kept"
+    elif c["start"] is not None:
+        from ..core import reanchor  # here: it brings the diff engine, which start-up does not need
+        p = placed or _only_suggested(reanchor.place_quotes(
+            text, [reanchor.Anchor(c["start"], c["end"], c["quote"], c["prefix"], c["suffix"])])[0], reanchor)
+        c["figures_changed"] = int(bool(p.figures_changed))
+        c["suggested_start"] = c["suggested_end"] = None
+        if p.state not in reanchor.PLACED or p.start is None or p.end is None:
+            c.update(start=None, end=None, anchor_state=p.state)
+            if p.state == "review" and p.suggestion is not None:
+                c["suggested_start"], c["suggested_end"] = p.suggestion
+            return out("review" if p.state == "review" else "unplaced")
+        c.update(start=p.start, end=p.end, quote=text[p.start:p.end], anchor_state=p.state)
+        c["prefix"], c["suffix"] = anchoring.context(text, p.start, p.end)
+        return out(p.state)
     else:
         found = anchoring.anchor(text, c["quote"], c["prefix"], c["suffix"], c["start"], c["end"])
         if found is None:
-            return {"start": None, "end": None, "quote": c["quote"], "prefix": c["prefix"], "suffix": c["suffix"],
-                    "_placed": "unplaced"}
+            c.update(anchor_state="not_found", suggested_start=None, suggested_end=None)
+            return out("unplaced")
         c["start"], c["end"] = found.start, found.end
+        c["anchor_state"] = "exact"
         if found.method == "fuzzy":
             c["quote"] = text[found.start:found.end]
+            c["anchor_state"] = "reworded"
         method = found.method
     if not c["prefix"] and not c["suffix"]:
+        assert c["start"] is not None and c["end"] is not None  # kept or found: placed
         c["prefix"], c["suffix"] = anchoring.context(text, c["start"], c["end"])
-    return {"start": c["start"], "end": c["end"], "quote": c["quote"], "prefix": c["prefix"], "suffix": c["suffix"],
-            "_placed": method}
+    return out(method)
 
 
 def _report_anchor(c: dict, item: dict, report: ImportReport) -> None:
@@ -985,5 +1209,7 @@ def _report_anchor(c: dict, item: dict, report: ImportReport) -> None:
     method = c.get("_placed", "kept")
     if method == "unplaced":
         report.unplaced.append(f"{_label(item)}: {c['quote'][:60]!r}")
+    elif method == "review":
+        report.to_check.append(f"{_label(item)}: {c['quote'][:60]!r}")
     elif method != "kept":
         report.reanchored.append(f"{_label(item)}: {method}")

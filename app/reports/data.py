@@ -35,6 +35,7 @@ from ..core.model import PolicyTrackerError
 from ..core.progress import progress_fraction
 from ..exchange.atomic import write_atomically
 from ..paths import APP_NAME
+from ..store import editions
 from ..store import report_queries as q
 from ..store import reviews as review_queries
 from ..store.store import Store
@@ -288,6 +289,8 @@ class ItemReport:
     progress: Progress | None
     quotes: list[Quote]
     related: list[Related]
+    # a new edition of a source left one of its citations for a person to check (review, not found)
+    evidence_waiting: bool = False
 
 
 @dataclass
@@ -310,6 +313,10 @@ class FrameworkSection:
     @property
     def stale(self) -> list[ItemReport]:
         return [i for i in self.items if i.stale]
+
+    @property
+    def evidence_waiting(self) -> list[ItemReport]:
+        return [i for i in self.items if i.evidence_waiting]
 
 
 @dataclass
@@ -484,6 +491,7 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
             cited_by.setdefault(c["source_id"], set()).add(r["id"])
 
     stale_before = (options.effective_as_of() - dt.timedelta(days=options.stale_days)).isoformat()
+    waiting = editions.items_waiting(store, [r["id"] for r, *_ in kept])
     sections: dict[str, FrameworkSection] = {}
     fw_rows = {f["id"]: f for f in frameworks_all}
     total = len(kept)
@@ -523,7 +531,7 @@ def build_report(store: Store, options: ReportOptions, progress: ProgressFn | No
             overdue=bool(r["due_on"] and r["due_on"] < as_of and not closed),
             stale=bool(not closed and (on is None or on < stale_before)),
             notes=notes, progress=progress_of(tgt, observations.get(r["id"], []), as_of) if tgt else None,
-            quotes=quotes, related=related)
+            quotes=quotes, related=related, evidence_waiting=r["id"] in waiting)
         fw = fw_rows[r["framework_id"]]
         sec = sections.get(fw["id"])
         if sec is None:

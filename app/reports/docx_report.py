@@ -196,7 +196,8 @@ class _Writer:
         p.add_run(f"Status on {self.r.cover.as_of}: ")
         p.add_run(i.status.label).bold = True
         p.add_run(f" ({since})" + (f"; due {i.due_on}" if i.due_on else ""))
-        for flag, on in (("overdue", i.overdue), (f"no update in {self.o.stale_days} days", i.stale)):
+        for flag, on in (("overdue", i.overdue), (f"no update in {self.o.stale_days} days", i.stale),
+                         ("evidence to check", i.evidence_waiting)):
             if on:
                 run = p.add_run(f" · {flag}")
                 run.bold = True

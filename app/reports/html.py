@@ -219,6 +219,8 @@ class _R:
             marks.append(f"{len(f.overdue)} overdue")
         if f.stale:
             marks.append(f"{len(f.stale)} with no update in {self.o.stale_days} days")
+        if f.evidence_waiting:
+            marks.append(f"{len(f.evidence_waiting)} with evidence waiting to be checked")
         out.append(f'<p class="small">{esc(", ".join(marks))}; each is listed once below, with its marks.</p>')
         out.append(self.stacked_bar(f.counts, 10) + self.legend(f.counts))
         if f.items:
@@ -277,6 +279,8 @@ class _R:
             marks.append('<p class="flag">overdue</p>')
         if i.stale:
             marks.append(f'<p class="flag">no update in {self.o.stale_days} days</p>')
+        if i.evidence_waiting:  # a new edition of a source moved or changed the words it cites
+            marks.append('<p class="flag">evidence to check: a cited passage is not in the newest edition</p>')
         c = self._COLS
         return (f'<table class="item" width="100%" cellspacing="0" cellpadding="1"><tr>'
                 f'<td class="iref" {c[0]}><a name="item-{anchor}"></a>{esc(i.ref)}</td>'

@@ -11,6 +11,7 @@ from ..core import records as R
 from ..core import status_rule
 from ..core import validation as v
 from ..core.model import Changes, NotFoundError, ValidationError, new_id
+from ..store import editions
 from ..store.store import Store
 
 
@@ -246,6 +247,7 @@ def remove_citation(store: Store, citation_id: str) -> tuple[dict, Changes]:
                 f"This passage is the evidence of {n} status update{'s' if n != 1 else ''}, and the status history "
                 f"is never rewritten: withdraw {'those updates' if n != 1 else 'that update'} first.")
         row["observation_ids"] = store.observations_citing(citation_id)  # unlinked by the delete
+        row["placements"] = editions.placements(store, [citation_id]).get(citation_id, [])  # deleted with it
         store.delete_citation(citation_id)
         if store.get_item(row["item_id"]):
             store.update_item(row["item_id"], {})
@@ -255,6 +257,7 @@ def remove_citation(store: Store, citation_id: str) -> tuple[dict, Changes]:
 def restore_citation(store: Store, row: dict) -> Changes:
     with store.write():
         store.insert_citation(row)
+        editions.insert_placements(store, row["id"], row.get("placements") or [])
         store.link_observations(row.get("observation_ids") or [], row["id"])
         store.update_item(row["item_id"], {})
     return Changes(items=frozenset({row["item_id"]}), sources=frozenset({row["source_id"]}))

@@ -10,7 +10,7 @@ import hashlib
 
 from ..core import validation as v
 from ..core.model import Changes, ValidationError, new_id
-from ..store import source_files
+from ..store import editions, source_files
 from ..store.store import Store
 
 
@@ -86,14 +86,32 @@ def remove_source(store: Store, source_id: str) -> tuple[dict, Changes]:
         if any(s["id"] == source_id and s["citation_count"] for s in store.list_sources()):
             raise ValidationError("Items cite this source; remove their citations first.")
         row["original"] = source_files.get_original(store, source_id)
-        store.delete_source(source_id)  # its file and pages go with it (ON DELETE CASCADE)
+        # its earlier editions, each with its file (the newest is the row's text and "original")
+        row["editions"] = editions.all_editions(store, [source_id]).get(source_id, [])
+        for e in row["editions"][:-1]:
+            e["original"] = source_files.get_original(store, source_id, edition=e["edition"])
+        store.delete_source(source_id)  # its editions, files and pages go with it (ON DELETE CASCADE)
     return row, Changes(sources=frozenset({source_id}))
 
 
 def restore_source(store: Store, row: dict) -> str:
     """Put back a removed source exactly (imported_at included), with its original file and pages."""
     with store.write():
-        store.insert_source(row)
-        if row.get("original"):
-            source_files.insert_original(store, row["id"], row["original"])
+        eds = row.get("editions") or []
+        if len(eds) < 2:
+            store.insert_source(row)
+            if row.get("original"):
+                source_files.insert_original(store, row["id"], row["original"])
+            return row["id"]
+        # the first edition makes the source (a trigger stores it as edition 1); the others follow in order
+        first = eds[0]
+        store.insert_source(dict(row, text=first["text"], sha256=first["sha256"]))
+        if first.get("original"):
+            source_files.insert_original(store, row["id"], first["original"], edition=1)
+        for e in eds[1:]:
+            editions.add(store, row["id"], e["edition"], e["text"], e["sha256"], published_on=e["published_on"],
+                         note=e["note"], added_at=e["added_at"])
+            kept = row.get("original") if e is eds[-1] else e.get("original")
+            if kept:
+                source_files.insert_original(store, row["id"], kept, edition=e["edition"])
     return row["id"]

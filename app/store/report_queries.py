@@ -11,6 +11,7 @@ import json
 from typing import Iterable
 
 from ..core import records as R
+from . import source_files
 from .store import Store, _cols, _group, _item_out
 
 
@@ -82,10 +83,14 @@ def citation_pages(store: Store, item_ids: list[str]) -> dict[str, int]:
     return {r[0]: r[1] for r in store.conn.execute(
         "SELECT c.id, coalesce("
         "  (SELECT max(p.page) FROM source_pages p"
-        "   WHERE p.source_id = c.source_id AND p.start_offset <= c.start_offset),"
-        "  (SELECT min(p.page) FROM source_pages p WHERE p.source_id = c.source_id)) "
+        f"   WHERE p.source_id = c.source_id AND p.start_offset <= c.start_offset AND {_NEWEST}),"
+        f"  (SELECT min(p.page) FROM source_pages p WHERE p.source_id = c.source_id AND {_NEWEST})) "
         "FROM citations c WHERE c.item_id IN (SELECT value FROM json_each(?)) AND c.start_offset IS NOT NULL "
-        "AND EXISTS (SELECT 1 FROM source_pages p WHERE p.source_id = c.source_id)", (_ids(item_ids),))}
+        f"AND EXISTS (SELECT 1 FROM source_pages p WHERE p.source_id = c.source_id AND {_NEWEST})",
+        (_ids(item_ids),))}
+
+
+_NEWEST = source_files.NEWEST.format(t="p")  # the pages of the source's newest edition
 
 
 def targets_for_items(store: Store, item_ids: list[str]) -> dict[str, dict]:

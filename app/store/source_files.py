@@ -1,5 +1,8 @@
 """A source's original file and the pages of its text (db/migrations/0004_source_files.sql).
 
+Both belong to one edition of the source (db/migrations, source editions); every reader here
+gives the newest edition's, the one sources.text holds.
+
 Functions over an open Store, kept apart from store.py: the rows are written once, with their
 source, and read when the file is opened or saved again, or a page is wanted for an offset. The
 batched readers (originals, pages_by_source) serve the exchange format and reports: one query
@@ -15,28 +18,37 @@ if TYPE_CHECKING:
     from .store import Store
 
 FILE_COLUMNS = ("source_id", "file_name", "media_type", "sha256", "size")
+# a row of the source's newest edition (`t` is the table's name or alias)
+NEWEST = "{t}.edition = (SELECT max(e.edition) FROM source_editions e WHERE e.source_id = {t}.source_id)"
 
 
-def insert_original(store: "Store", source_id: str, original: dict) -> None:
-    """Store the file a source came from, and its page boundaries [(page, start, end), ...]."""
+def insert_original(store: "Store", source_id: str, original: dict, edition: int = 1) -> None:
+    """Store the file an edition of a source came from, and its page boundaries [(page, start, end), ...]."""
     store.conn.execute(
-        "INSERT INTO source_files (source_id, file_name, media_type, sha256, size, content) VALUES (?, ?, ?, ?, ?, ?)",
-        (source_id, original["file_name"], original["media_type"], original["sha256"], original["size"],
+        "INSERT INTO source_files (source_id, edition, file_name, media_type, sha256, size, content) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (source_id, edition, original["file_name"], original["media_type"], original["sha256"], original["size"],
          bytes(original["content"])))
     store.conn.executemany(
-        "INSERT INTO source_pages (source_id, page, start_offset, end_offset) VALUES (?, ?, ?, ?)",
-        [(source_id, int(p), int(s), int(e)) for p, s, e in original.get("pages") or ()])
+        "INSERT INTO source_pages (source_id, edition, page, start_offset, end_offset) VALUES (?, ?, ?, ?, ?)",
+        [(source_id, edition, int(p), int(s), int(e)) for p, s, e in original.get("pages") or ()])
 
 
-def get_original(store: "Store", source_id: str, *, with_content: bool = True) -> dict | None:
-    """The stored file of a source (name, type, sha256, size, bytes when asked, pages), or None."""
+def get_original(store: "Store", source_id: str, *, with_content: bool = True,
+                 edition: int | None = None) -> dict | None:
+    """The stored file of a source's newest edition, or of `edition` (name, type, sha256, size,
+    bytes when asked, pages), or None."""
     cols = ", ".join(FILE_COLUMNS + (("content",) if with_content else ()))
-    row = store.conn.execute(f"SELECT {cols} FROM source_files WHERE source_id = ?", (source_id,)).fetchone()
+    which = NEWEST.format(t="source_files") if edition is None else "source_files.edition = ?"
+    row = store.conn.execute(f"SELECT {cols} FROM source_files WHERE source_id = ? AND {which}",
+                             (source_id,) if edition is None else (source_id, edition)).fetchone()
     if row is None:
         return None
     out = dict(zip(FILE_COLUMNS + (("content",) if with_content else ()), tuple(row), strict=True))
     out.pop("source_id")
-    out["pages"] = pages(store, source_id)
+    out["pages"] = pages(store, source_id) if edition is None else [[r[0], r[1], r[2]] for r in store.conn.execute(
+        "SELECT page, start_offset, end_offset FROM source_pages WHERE source_id = ? AND edition = ? ORDER BY page",
+        (source_id, edition))]
     return out
 
 
@@ -45,7 +57,8 @@ def originals(store: "Store") -> dict[str, dict]:
     has one, in two queries (the exchange format's export)."""
     paged = pages_by_source(store)
     out: dict[str, dict] = {}
-    for row in store.conn.execute(f"SELECT {', '.join(FILE_COLUMNS)}, content FROM source_files ORDER BY source_id"):
+    for row in store.conn.execute(f"SELECT {', '.join(FILE_COLUMNS)}, content FROM source_files "
+                                  f"WHERE {NEWEST.format(t='source_files')} ORDER BY source_id"):
         sid, name, media, sha, size, content = tuple(row)
         out[sid] = {"file_name": name, "media_type": media, "sha256": sha, "size": size, "content": bytes(content),
                     "pages": paged.get(sid, [])}
@@ -55,14 +68,15 @@ def originals(store: "Store") -> dict[str, dict]:
 def pages(store: "Store", source_id: str) -> list[list[int]]:
     """[page, start, end] of each page of a paged source, in page order (empty for others)."""
     return [[r[0], r[1], r[2]] for r in store.conn.execute(
-        "SELECT page, start_offset, end_offset FROM source_pages WHERE source_id = ? ORDER BY page", (source_id,))]
+        f"SELECT page, start_offset, end_offset FROM source_pages WHERE source_id = ? AND "
+        f"{NEWEST.format(t='source_pages')} ORDER BY page", (source_id,))]
 
 
 def pages_by_source(store: "Store", source_ids: Iterable[str] | None = None) -> dict[str, list[list[int]]]:
     """{source id: [[page, start, end], ...]} for the paged ones of `source_ids` (every source when
     None), one query per 500 ids; sources without pages are left out."""
     out: dict[str, list[list[int]]] = {}
-    sql = "SELECT source_id, page, start_offset, end_offset FROM source_pages"
+    sql = f"SELECT source_id, page, start_offset, end_offset FROM source_pages WHERE {NEWEST.format(t='source_pages')}"
     order = " ORDER BY source_id, page"
     if source_ids is None:
         chunks: list[list[str]] = [[]]
@@ -75,7 +89,7 @@ def pages_by_source(store: "Store", source_ids: Iterable[str] | None = None) -> 
         elif not chunk:
             continue
         else:
-            rows = store.conn.execute(f"{sql} WHERE source_id IN ({','.join('?' * len(chunk))}){order}", chunk)
+            rows = store.conn.execute(f"{sql} AND source_id IN ({','.join('?' * len(chunk))}){order}", chunk)
         for sid, p, s, e in rows:
             out.setdefault(sid, []).append([p, s, e])
     return out

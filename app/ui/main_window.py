@@ -13,7 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..core.model import Changes, PolicyTrackerError
 from ..store.store import Store
 from . import commands as cmds
-from . import main_actions, review_mode
+from . import editions_ui, main_actions, review_mode
 from .dialogs import TrackItemDialog
 from .file_ops import DB_FILTER, MAX_RECENT, FileMenu  # noqa: F401 - DB_FILTER, MAX_RECENT re-exported
 from .help import GuideWindow
@@ -65,6 +65,7 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         self._words_timer.timeout.connect(lambda: self._show_words_if_current(self._words_pending))
         main_actions.build_actions(self)
         main_actions.build_menus(self)
+        editions_ui.install(self)  # File > Add New Edition…, View > Citations to Check…
         self._build_help_actions()
         self.setStatusBar(QtWidgets.QStatusBar(self))
         self.set_store(store)
@@ -84,7 +85,7 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
         self.search = SearchPanel(s)
         left = QtWidgets.QSplitter(Qt.Orientation.Vertical)
         left.setObjectName("leftSplitter")
-        left.addWidget(self._titled("Frameworks", self.navigator))
+        left.addWidget(self._titled("Frameworks", editions_ui.with_check_count(self, self.navigator)))
         left.addWidget(self._titled("Search", self.search))
         left.setSizes([430, 470])
         self.filter_bar = FilterBar(s)

@@ -24,7 +24,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ..core import reader_text
 from ..core.model import PolicyTrackerError
 from ..core.reader_text import RTL_LANGUAGES, OffsetMap, display_text, find_pattern, is_right_to_left  # noqa: F401 - re-exported
-from ..store import source_files
+from ..store import editions, source_files
+from .editions_ui import EditionBar, earlier_edition_format
 from .preferences import MIN_CONTRAST, contrast_ratio, readable_pair, readable_tint
 from .widgets import escape_tooltip
 
@@ -195,6 +196,7 @@ class SourceReader(QtWidgets.QWidget):
         self._original_name: str | None = None  # the file a PDF/Word/ODT/web source was read from
         self._last_citation: str | None = None  # the citation last shown, for "Show on page"
         self.pdf_window: QtWidgets.QDialog | None = None
+        self._edition: int | None = None  # an earlier edition on screen (None: the newest, the source's text)
         self._build()
         session.changed.connect(self._on_changed)
         self.refresh_sources()
@@ -208,6 +210,7 @@ class SourceReader(QtWidgets.QWidget):
         self.picker.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.picker.setMinimumContentsLength(12)
         self.picker.currentIndexChanged.connect(self._on_picked)
+        self.edition_bar = EditionBar(self)  # which edition (shown for a source with more than one)
 
         self.track_action = QtGui.QAction("Track as new item…", self)
         self.track_action.setShortcut(QtGui.QKeySequence("Ctrl+Shift+T"))
@@ -306,6 +309,7 @@ class SourceReader(QtWidgets.QWidget):
         top = QtWidgets.QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.picker, 1)
+        top.addWidget(self.edition_bar)
         top.addWidget(self.tools)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -389,6 +393,7 @@ class SourceReader(QtWidgets.QWidget):
         self._update_actions()
 
     def _load(self, src: dict) -> None:
+        self._edition = None
         self.recentre = False
         self._flash_anim.stop()
         self._flash_selection, self._flash_range = None, None
@@ -421,11 +426,15 @@ class SourceReader(QtWidgets.QWidget):
         if self.find_bar.isVisible() and self.find_field.text():
             self.find(self.find_field.text())
         self._update_actions()
+        self.edition_bar.source_loaded(src["id"])
         self.source_shown.emit(src["id"])
 
     def refresh_highlights(self) -> None:
         """Re-read the citations of the shown source and repaint their highlights."""
         if self._source is None:
+            return
+        if self._edition is not None:
+            self._mark_earlier_places()
             return
         store = self.session.store
         self._citations = store.citations_for_source(self._source["id"])
@@ -454,6 +463,50 @@ class SourceReader(QtWidgets.QWidget):
         lang = " · shown right to left" if self.is_right_to_left() else ""
         paged = f" · {len(self._pages)} pages" if len(self._pages) > 1 else ""
         self.info.setText(f"{n} cited passage{'s' if n != 1 else ''}{paged}{lang}")
+        self._apply_selections()
+        self._update_actions()
+
+    # -- editions (app/ui/editions_ui.py) ------------------------------------------------------------
+    def showing_newest(self) -> bool:
+        return self._edition is None
+
+    def show_edition(self, edition: int | None) -> bool:
+        """Show an earlier edition of the shown source, read only, its citations marked where they
+        were in it; None shows the newest again (the source's text, where citations are made)."""
+        if self._source is None:
+            return False
+        sid = self._source["id"]
+        if edition is None:
+            self._source = None
+            return self.show_source(sid)
+        text = editions.edition_text(self.session.store, sid, edition)
+        if text is None:
+            self.info.setText("That edition is no longer in the file.")
+            return False
+        self._edition = edition
+        self._text, self._map = text, OffsetMap(text)
+        self._pages, self._is_pdf = [], False
+        self._matches, self._find_selections, self._flash_selection = [], [], None
+        self.text_view.setPlainText(display_text(text))
+        self._mark_earlier_places()
+        return True
+
+    def _mark_earlier_places(self) -> None:
+        assert self._source is not None and self._edition is not None
+        self._citations = []  # nothing here is cited in this text: citations belong to the newest edition
+        self._cited_items = {c["item_id"] for c in self.session.store.citations_for_source(self._source["id"])}
+        rows = editions.places_in(self.session.store, self._source["id"], self._edition)
+        doc, fmt = self.text_view.document(), earlier_edition_format()
+        selections = []
+        for start, end in rows:
+            sel = QtWidgets.QTextEdit.ExtraSelection()
+            sel.cursor = self._cursor(doc, start, end)
+            sel.format = fmt
+            selections.append(sel)
+        self._highlight_selections = selections
+        self.info.setText(f"Edition {self._edition}, an earlier edition (read only): {len(rows)} citation place"
+                          f"{'s' if len(rows) != 1 else ''} marked as they were in it. Citations are made in the "
+                          f"newest edition.")
         self._apply_selections()
         self._update_actions()
 
@@ -726,7 +779,7 @@ class SourceReader(QtWidgets.QWidget):
         self.text_view.setTextCursor(cur)
 
     def request_track(self) -> bool:
-        rng = self.selected_range()
+        rng = self.selected_range() if self._edition is None else None
         if rng is None or self.source_id is None:
             self.info.setText("Select some words of the source first.")
             return False
@@ -734,7 +787,7 @@ class SourceReader(QtWidgets.QWidget):
         return True
 
     def request_cite(self) -> bool:
-        rng = self.selected_range()
+        rng = self.selected_range() if self._edition is None else None
         if rng is None or self.source_id is None:
             self.info.setText("Select some words of the source first.")
             return False
@@ -745,7 +798,7 @@ class SourceReader(QtWidgets.QWidget):
         return True
 
     def _update_actions(self) -> None:
-        has = self.selected_range() is not None
+        has = self.selected_range() is not None and self._edition is None  # never cite an earlier edition
         self.track_action.setEnabled(has)
         self.cite_action.setEnabled(has and self._current_item is not None)
         self.find_action.setEnabled(self._source is not None)

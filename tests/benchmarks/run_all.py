@@ -110,7 +110,8 @@ def _as_results(out, name: str) -> list:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tests.benchmarks.run_all")
     ap.add_argument("--repeats", type=int, default=5, help="timed repeats per measurement (median reported)")
-    ap.add_argument("--only", nargs="*", help="run only these: startup search filter open import report sources memory")
+    ap.add_argument("--only", nargs="*",
+                    help="run only these: startup search filter open import report sources reanchor memory")
     ap.add_argument("--keep", action="store_true", help="keep the run's working copy")
     args = ap.parse_args(argv)
     started = time.perf_counter()
@@ -133,13 +134,15 @@ def main(argv: list[str] | None = None) -> int:
         bench_gui,
         bench_import,
         bench_open_item,
+        bench_reanchor,
         bench_review,
         bench_search,
         bench_sources,
     )
     plan = [("startup", bench_gui.run_startup), ("search", bench_search.run), ("filter", bench_filter.run),
             ("open", bench_open_item.run), ("import", bench_import.run), ("report", run_report), ("office", run_office),
-            ("sources", bench_sources.run), ("review", bench_review.run), ("memory", bench_gui.run_memory)]
+            ("sources", bench_sources.run), ("reanchor", bench_reanchor.run), ("review", bench_review.run),
+            ("memory", bench_gui.run_memory)]
     plan.insert(4, ("dashboard", bench_dashboard.run))  # after "open"
     results: list[Result] = []
     try:

@@ -24,7 +24,10 @@ NOT_RECORDS = {"app_meta", "item_kinds", "relation_kinds", "audit_log", "framewo
                "source_files", "source_pages",
                # review decisions and each entry's latest one (the review step): exported on their
                # entries as review_state and reviews (app/exchange/jsonio.py), not records of their own
-               "reviews", "review_current"}
+               "reviews", "review_current",
+               # a source's editions and where its citations were in earlier ones: parts of the
+               # source and citation records, exported under them (`editions`, `placements`)
+               "source_editions", "citation_placements"}
 FTS_SHADOWS = ("_config", "_data", "_docsize", "_idx", "_content", "_pending")  # _pending: 0003's queues
 
 

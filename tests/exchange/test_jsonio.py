@@ -1,5 +1,6 @@
 """The JSON exchange format: lossless round trip, idempotent merge, re-anchoring, all-or-nothing."""
 import copy
+import hashlib
 import json
 from pathlib import Path
 
@@ -34,7 +35,9 @@ def test_document_has_the_documented_keys(store):
     assert {"id", "framework_id", "parent_id", "ref", "kind", "title", "description", "actor", "status", "due_on",
             "tags", "created_at", "updated_at", "citations", "status_updates", "target",
             "observations"} <= set(doc["items"][0])
-    assert set(doc["items"][0]["citations"][0]) == {"id", "source_id", "start", "end", "quote", "prefix", "suffix"}
+    assert set(doc["items"][0]["citations"][0]) == {"id", "source_id", "start", "end", "quote", "prefix", "suffix",
+                                                    "anchor_state", "suggested_start", "suggested_end",
+                                                    "figures_changed"}
     assert set(doc["relations"][0]) == {"id", "from_id", "to_id", "kind", "note"}
     assert set(doc["statuses"][0]) == {"key", "label", "description"}
 
@@ -77,15 +80,77 @@ def _one_item_doc(store, **citation):
     return {"format": "policy-tracker", "version": 1, "items": [item]}, c
 
 
-def test_shifted_offsets_are_reanchored(store):
-    """A citation whose offsets no longer fit its quote is placed again on the exact words."""
-    doc, c = _one_item_doc(store)
+def _long_citation(store) -> dict:
+    doc = jsonio.export_document(store)
+    return next(c for it in doc["items"] for c in it["citations"] if len(c["quote"]) > 80)
+
+
+def test_shifted_offsets_are_reanchored_as_a_suggestion(store):
+    """Offsets that no longer fit, with no other text to follow them from: the exact words found
+    elsewhere are suggested for a person to accept, never placed (a copy of a passage with the same
+    surroundings cannot be told from the passage itself without the text the offsets were made in)."""
+    long = _long_citation(store)
+    doc, c = _one_item_doc(store, **{k: long[k] for k in ("source_id", "start", "end", "quote", "prefix", "suffix")})
     c["start"] += 3
     c["end"] += 3
     report = jsonio.import_document(store, doc)
     got = store.citations_for_item("new-item")[0]
-    text = store.get_source(got["source_id"])["text"]
-    assert text[got["start"]:got["end"]] == got["quote"] and report.reanchored
+    assert (got["start"], got["anchor_state"], got["suggested_start"], got["suggested_end"], got["quote"]) == (
+        None, "review", long["start"], long["end"], long["quote"])
+    assert len(report.to_check) == 1 and report.reanchored == []
+
+
+def test_offsets_made_in_another_edition_follow_it_through_the_diff(store, empty_path):
+    """A document carrying the edition its offsets were made in: they are followed into the file's text."""
+    from app.store.store import Store
+    long = _long_citation(store)
+    doc = jsonio.export_document(store)
+    src = next(s for s in doc["sources"] if s["id"] == long["source_id"])
+    ours = src["text"]
+    added = "A correction was published before this text. "
+    theirs = added + ours  # their edition, with a sentence more at the start
+    src["text"], src["sha256"] = theirs, hashlib.sha256(theirs.encode("utf-8")).hexdigest()
+    src.pop("original", None)
+    item = next(it for it in doc["items"] if any(c["id"] == long["id"] for c in it["citations"]))
+    c = next(c for c in item["citations"] if c["id"] == long["id"])
+    c["start"], c["end"] = long["start"] + len(added), long["end"] + len(added)
+    assert theirs[c["start"]:c["end"]] == long["quote"]
+    with Store(empty_path) as fresh:
+        jsonio.import_document(fresh, jsonio.export_document(store))  # the file has our edition
+        before = fresh.get_citation(long["id"])
+        with fresh.write():  # the file keeps its own edition; the document brings the citation anew
+            fresh.conn.execute("DELETE FROM citations WHERE id = ?", (long["id"],))
+        jsonio.import_document(fresh, doc)
+        got = fresh.get_citation(long["id"])
+    assert (got["start"], got["end"], got["anchor_state"]) == (before["start"], before["end"], "exact")
+
+
+def test_a_short_quote_with_shifted_offsets_waits_for_a_person(store):
+    """Two words whose offsets moved are never placed by resemblance alone: review, their words suggested."""
+    doc, c = _one_item_doc(store)
+    start, end, quote = c["start"], c["end"], c["quote"]
+    c["start"] += 3
+    c["end"] += 3
+    report = jsonio.import_document(store, doc)
+    got = store.citations_for_item("new-item")[0]
+    assert (got["start"], got["anchor_state"], got["suggested_start"], got["suggested_end"]) == (
+        None, "review", start, end)
+    assert got["quote"] == quote and len(report.to_check) == 1
+    assert "1 citation(s) wait to be checked" in report.summary()
+
+
+def test_offsets_beyond_a_shorter_text_are_reanchored_not_refused(store, empty_store):
+    """A citation pointing past the end of its (shorter) text is not refused: its words are suggested."""
+    doc = jsonio.export_document(store)
+    long = _long_citation(store)
+    item = next(it for it in doc["items"] if any(c["id"] == long["id"] for c in it["citations"]))
+    c = next(c for c in item["citations"] if c["id"] == long["id"])
+    size = len(next(s for s in doc["sources"] if s["id"] == c["source_id"])["text"])
+    c["start"], c["end"] = size + 100, size + 100 + len(c["quote"])
+    jsonio.import_document(empty_store, doc)
+    got = empty_store.get_citation(long["id"])
+    assert (got["start"], got["suggested_start"], got["suggested_end"], got["anchor_state"]) == (
+        None, long["start"], long["end"], "review")
 
 
 def test_citation_without_offsets_is_anchored_from_its_quote(store):
@@ -116,7 +181,16 @@ def test_unplaceable_citation_is_kept_unplaced(store):
     (lambda d: d["items"][0].update(title=""), "cannot be empty"),
     (lambda d: d["items"][0].update(title=5), "must be text"),
     (lambda d: d["items"][0].update(due_on="2025-02-30"), "due_on"),
-    (lambda d: d["items"][0]["citations"][0].update(end=10**7, start=0), "beyond the end"),
+    (lambda d: d["items"][0]["citations"][0].update(anchor_state="lost"), "anchor_state"),
+    (lambda d: d["items"][0]["citations"][0].update(anchor_state="review"), "has no place in the text"),
+    (lambda d: d["items"][0]["citations"][0].update(figures_changed=2), "figures_changed"),
+    (lambda d: d["items"][0]["citations"][0].update(placements=[{"edition": 0, "quote": "q", "anchor_state": "exact"}]),
+     "placements"),
+    (lambda d: d["sources"][0].update(editions=[{"edition": 1, "sha256": "0" * 64, "text": "old"},
+                                                {"edition": 2, "sha256": d["sources"][0]["sha256"]}]),
+     r"sources\[0\].editions\[0\].sha256"),
+    (lambda d: d["sources"][0].update(editions=[{"edition": 2, "sha256": d["sources"][0]["sha256"]}]),
+     r"editions\[0\].edition: must be 1"),
     (lambda d: d["relations"][0].update(to_id="ghost"), "relations"),
     (lambda d: d["sources"][0].update(text=d["sources"][0]["text"] + "!"), "sha256"),
     (lambda d: d["items"][0].update(title="x" * 5_000_000), "limit"),
@@ -235,8 +309,17 @@ def test_a_version_1_document_from_release_0_1_imports_unchanged(empty_path):
         assert {k: it.pop(k) for k in review} == review
         for sub in (*it["status_updates"], *it["observations"]):
             assert {k: sub.pop(k) for k in review} == review
-    strip = lambda it: {k: val for k, val in it.items() if k != "version"}  # noqa: E731 - a row counter
-    # what 0.2 adds to a 0.1 record, with the value it takes: no update had evidence then
+    # and version 3's citation fields at their defaults (no edition added)
+    new = {"anchor_state": "exact", "suggested_start": None, "suggested_end": None, "figures_changed": 0}
+
+    def strip(it: dict) -> dict:
+        it = {k: val for k, val in it.items() if k != "version"}  # the version counter
+        for c in it.get("citations", []):
+            for k in new:
+                if k in c and c[k] == new[k] or (k == "anchor_state" and c.get("start") is None):
+                    c.pop(k, None)
+        return it
+    # what 0.2 adds to a 0.1 status update, with the value it takes: no update had evidence then
     for it in v1["items"]:
         for u in it["status_updates"]:
             assert "citation_id" not in u

@@ -258,6 +258,12 @@ def check_against_input(doc: dict, out: dict, before: str, after: str) -> None:
         for c in it["citations"]:
             body = texts[c["source_id"]]
             fits = "start" in c and body[c["start"]:c["end"]] == c["quote"]
+            if not fits and "start" in c and cits[c["id"]]["start"] is None:
+                # stale offsets the re-anchoring engine would not vouch for (core.reanchor.place_quotes):
+                # kept with its quote for a person to check, never put on other words
+                assert cits[c["id"]]["anchor_state"] in ("review", "not_found"), f"{w} citation {c['id']}"
+                assert cits[c["id"]]["quote"] == c["quote"], f"{w} citation {c['id']}"
+                continue
             start = c["start"] if fits else body.find(c["quote"])  # the generator moved only unique quotes
             end = start + len(c["quote"])
             assert body[start:end] == c["quote"]

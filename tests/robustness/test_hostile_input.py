@@ -64,8 +64,8 @@ JSON_CASES = [
                                                            "kind": "supports"}]}), "relations[0].to_id"),
     ("dangling citation source", _text(_doc(citations=[{"id": "c1", "source_id": "ghost", "quote": "q"}])),
      "items[0].citations[0].source_id"),
-    ("citation beyond its text", _text({**_doc(citations=[{"id": "c1", "source_id": "s1", "quote": "q",
-                                                           "start": 3, "end": 999}]),
+    ("citation ending before its start", _text({**_doc(citations=[{"id": "c1", "source_id": "s1", "quote": "q",
+                                                           "start": 3, "end": 1}]),
                                         "sources": [{"id": "s1", "title": "S", "text": "short text"}]}),
      "items[0].citations[0].end"),
     ("negative offset", _text({**_doc(citations=[{"id": "c1", "source_id": "s1", "quote": "q",
@@ -202,7 +202,7 @@ def test_search_survives_hostile_queries(store, query):
 
 CLI_CASES = [c for c in JSON_CASES if c[0] in (
     "malformed JSON", "NaN", "lone surrogate", "5 MB title", "100,000 nested brackets", "UTF-16 file",
-    "binary file", "unknown status", "dangling framework", "citation beyond its text", "duplicate ids",
+    "binary file", "unknown status", "dangling framework", "citation ending before its start", "duplicate ids",
     "integer too large")]
 
 

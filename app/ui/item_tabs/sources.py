@@ -52,7 +52,11 @@ class SourcesTab(ItemTab):
         self.rows = self.session.store.citations_for_item(item["id"]) if item else []
         for c in self.rows:
             meta = " · ".join(x for x in (c["source_title"], c["source_published_on"]) if x)
-            placed = "" if c["start"] is not None else "\n(not placed in the text)"
+            placed = "" if c["start"] is not None else (
+                "\n(not in the current edition: to review in Citations to Check)" if c.get("anchor_state") == "review"
+                else "\n(not in the current edition)")
+            if c.get("figures_changed"):
+                placed += "\n⚠ its figures changed in the newest edition"
             it = QtWidgets.QListWidgetItem(f"{meta}\n“{c['quote']}”{placed}")
             it.setData(Qt.ItemDataRole.UserRole, c["id"])
             it.setToolTip(escape_tooltip(f"{c['source_title']}\n\n{c['quote']}"))

@@ -158,7 +158,9 @@ class TargetTab(ItemTab):
         self.direction.setCurrentIndex(max(0, self.direction.findData((t or {}).get("direction") or "increase")))
         self.error.show_error(None)
         self.obs_list.clear()
-        quotes = fill_citations(self.obs_cites, st.citations_for_item(item["id"]) if item else [])
+        cits = st.citations_for_item(item["id"]) if item else []
+        quotes = fill_citations(self.obs_cites, cits)
+        changed = {c["id"] for c in cits if c.get("figures_changed")}
         for o in self.obs_rows:
             it = QtWidgets.QTreeWidgetItem([o["observed_on"], fmt_num(o["value"]),
                                             " ".join(show_embeddings(o["note"] or "").split())])
@@ -167,6 +169,10 @@ class TargetTab(ItemTab):
                 q = " ".join((quotes[o["citation_id"]] or "").split())
                 it.setToolTip(1, escape_tooltip(f"Read in: “{q}”\n\nPress Enter to show the words in the reader."))
                 it.setText(1, it.text(1) + " ❝")
+                if o["citation_id"] in changed:  # a new edition of its source changed these figures
+                    it.setText(1, it.text(1) + " ⚠")
+                    it.setToolTip(1, escape_tooltip(f"The figures of “{q}” changed in the newest edition of its "
+                                                    f"source: check this value (Citations to Check)."))
             if web_links(o["note"] or ""):
                 font = QtGui.QFont(self.obs_list.font())
                 font.setUnderline(True)
