@@ -98,6 +98,32 @@ def changes_by_ids(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, di
     return out
 
 
+def awaiting_review_ids(conn: sqlite3.Connection, limit: int | None = None) -> list[str]:
+    """Entries (items, status updates, observations) submitted and not yet decided, oldest
+    submission first: read from review_current's (state, item_id) index."""
+    return [r[0] for r in conn.execute(
+        "SELECT entry_id FROM review_current WHERE state = 'submitted' ORDER BY review_seq" + _limit(limit))]
+
+
+def to_check_ids(conn: sqlite3.Connection, limit: int | None = None) -> list[str]:
+    """Citations a new edition left for a person (review first, then not found): the partial
+    index citations_to_check holds exactly these."""
+    return [r[0] for r in conn.execute(
+        "SELECT id FROM citations WHERE anchor_state IN ('review', 'not_found') "
+        "ORDER BY anchor_state = 'not_found', item_id, id" + _limit(limit))]
+
+
+def citations_by_ids(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, dict]:
+    """{id: {id, item_id, item, quote, anchor_state, figures_changed}} for the rows a list shows."""
+    rows = conn.execute(
+        "SELECT c.id, c.item_id, i.ref, i.title, c.quote, c.anchor_state, c.figures_changed "
+        "FROM citations c JOIN items i ON i.id = c.item_id WHERE c.id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(ids)),))
+    return {cid: {"id": cid, "item_id": iid, "item": " ".join(x for x in (ref or "", title or "") if x),
+                  "quote": quote or "", "anchor_state": state, "figures_changed": bool(figures)}
+            for cid, iid, ref, title, quote, state, figures in rows}
+
+
 def query_plans(conn: sqlite3.Connection) -> dict[str, str]:
     """EXPLAIN QUERY PLAN of each list query, one line per step (for the index test)."""
     params = {"status_counts": (), "overdue": ("2025-01-01",), "quiet": ("2025-01-01",),

@@ -226,8 +226,75 @@ def _local_time(at: str, today: dt.date | None = None) -> str:
     return t.strftime("today %H:%M") if t.date() == (today or dt.date.today()) else t.strftime("%Y-%m-%d")
 
 
+class AwaitingReviewSection(Section):
+    """Entries submitted for review and not yet decided (offline review)."""
+
+    key = "review"
+    title = "Awaiting review"
+    columns = ("Entry", "Item")
+    empty_text = "Nothing waits for a reviewer."
+    KINDS = {"item": "Item", "status_update": "Update", "observation": "Observation"}
+
+    def __init__(self, session: Session):
+        super().__init__(session)
+        self._labels = status_labels(session.store)
+
+    def list_keys(self, conn, limit: int | None = None) -> list:
+        return q.awaiting_review_ids(conn, limit)
+
+    def fetch(self, keys: list) -> dict:
+        from ..store import reviews
+        return reviews.entries(self.store, keys)
+
+    def display(self, row: dict, column: int) -> str:
+        if column == 0:
+            text = " ".join((row["text"] or "").split())
+            if row["kind"] == "status_update":  # its text starts with its status key: show the label
+                key, _, rest = text.partition(" ")
+                text = f"{self._labels.get(key, key)} {rest}".strip()
+            return f"{self.KINDS.get(row['kind'], row['kind'])}: {text}"
+        return " ".join(x for x in (row["item_ref"] or "", row["item_title"] or "") if x)
+
+    def item_id(self, row: dict) -> str | None:
+        return row["item_id"]
+
+    def tooltip(self, row: dict, column: int) -> str | None:
+        return self.display(row, column)
+
+
+class CitationsToCheckSection(Section):
+    """Citations a new edition of their source left for a person (source editions)."""
+
+    key = "to_check"
+    title = "Citations to check"
+    columns = ("Words", "Item", "Why")
+    empty_text = "Every citation is placed in its source's newest edition."
+
+    def list_keys(self, conn, limit: int | None = None) -> list:
+        return q.to_check_ids(conn, limit)
+
+    def fetch(self, keys: list) -> dict:
+        return q.citations_by_ids(self.store.conn, keys)
+
+    def display(self, row: dict, column: int) -> str:
+        if column == 0:
+            return f"“{' '.join(row['quote'].split())}”"
+        if column == 1:
+            return row["item"]
+        if row["figures_changed"]:
+            return "figures changed"
+        return "not in the newest edition" if row["anchor_state"] == "not_found" else "to confirm"
+
+    def item_id(self, row: dict) -> str | None:
+        return row["item_id"]
+
+    def tooltip(self, row: dict, column: int) -> str | None:
+        return f"{self.display(row, 0)}\n{row['item']}\nView > Citations to Check decides about it."
+
+
 SectionFactory = Callable[[Session], Section]
-SECTIONS: list[SectionFactory] = [OverdueSection, QuietSection, RecentChangesSection]
+SECTIONS: list[SectionFactory] = [OverdueSection, QuietSection, AwaitingReviewSection, CitationsToCheckSection,
+                                  RecentChangesSection]
 
 
 def register_section(factory: SectionFactory, *, before: str | None = None) -> None:

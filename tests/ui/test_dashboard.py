@@ -162,7 +162,7 @@ def test_sections_are_pluggable(session, qtbot, monkeypatch):
 
     monkeypatch.setattr(D, "SECTIONS", list(D.SECTIONS))
     D.register_section(Picked, before="recent")
-    assert [getattr(f, "key", "") for f in D.SECTIONS] == ["overdue", "quiet", "picked", "recent"]
+    assert [getattr(f, "key", "") for f in D.SECTIONS] == ["overdue", "quiet", "review", "to_check", "picked", "recent"]
     view = D.DashboardView(session)
     qtbot.addWidget(view)
     box = view.section("picked")
@@ -212,3 +212,46 @@ def test_dashboard_and_crosswalk_controls_have_accessible_names(window):
             if not w.accessibleName() and w.parent() is not None and not w.parent().accessibleName():
                 missing.append(f"{type(w).__name__} {w.objectName()}")
     assert missing == []
+
+
+def test_awaiting_review_lists_submitted_entries_and_opens_their_item(session, qtmodeltester):
+    """An update submitted in the window is listed (and nothing else: the seeds are approved); a decision
+    takes it off the list."""
+    from app.services import operations as ops
+    from app.services import review
+    from app.ui import commands as cmds
+    store = session.store
+    iid = _tokyo_ids(store)[0]
+    assert D.SectionModel(D.AwaitingReviewSection(session)).rowCount() == 0
+    cmd = cmds.AddStatusUpdate(session, iid, "in_progress", "2025-07-01", "Working group formed")
+    assert session.push(cmd)
+    model = D.SectionModel(D.AwaitingReviewSection(session))
+    qtmodeltester.check(model)
+    assert model.rowCount() == 1
+    assert model.data(model.index(0, 0)) == "Update: In progress as of 2025-07-01: Working group formed"
+    assert model.data(model.index(0, 1)) == "1 Digital connectivity"
+    assert model.item_id(0) == iid
+    ops.History(store).do(review.Decide(cmd.update_id, "approved", "Director"))
+    assert D.SectionModel(D.AwaitingReviewSection(session)).rowCount() == 0
+
+
+def test_citations_to_check_lists_what_a_new_edition_left_for_a_person(session, qtmodeltester):
+    """A new edition that drops a cited sentence and changes a cited figure: both listed, with why."""
+    from app.services import editions
+    from app.services import operations as ops
+    store = session.store
+    src = next(s for s in store.list_sources() if store.citations_for_source(s["id"]))
+    text = store.get_source(src["id"])["text"]
+    cits = [c for c in store.citations_for_source(src["id"]) if c["start"] is not None]
+    assert D.SectionModel(D.CitationsToCheckSection(session)).rowCount() == 0
+    gone = max(cits, key=lambda c: c["end"] - c["start"])
+    new = text[:gone["start"]] + text[gone["end"]:]
+    ops.History(store).do(editions.AddEdition(src["id"], new, note="the long sentence withdrawn"))
+    waiting = [c["id"] for c in cits if store.get_citation(c["id"])["anchor_state"] in ("review", "not_found")]
+    assert gone["id"] in waiting
+    model = D.SectionModel(D.CitationsToCheckSection(session))
+    qtmodeltester.check(model)
+    assert sorted(model.keys()) == sorted(waiting)
+    row = next(r for r in range(model.rowCount()) if model.item_id(r) == gone["item_id"])
+    assert model.data(model.index(row, 0)) == f"“{' '.join(gone['quote'].split())}”"
+    assert model.data(model.index(row, 2)) == "not in the newest edition"
