@@ -20,20 +20,9 @@ class CrosswalkError(PolicyTrackerError):
 
 
 def resolve(store, name: str) -> dict:
-    """The one framework whose id is `name`, or else whose title is `name` (ignoring case)."""
+    """The one framework whose id or title is `name` (store.hierarchy.framework_named)."""
     from ..store import hierarchy as H
-    row = store.get_framework(name)
-    if row is not None:
-        return row
-    found = H.frameworks_titled(store.conn, name)
-    if not found:
-        raise CrosswalkError(f"No framework has the id or title “{name}”; `policy-tracker framework list` shows them.")
-    if len(found) > 1:
-        ids = ", ".join(f["id"] for f in found)
-        raise CrosswalkError(f"{len(found)} frameworks are titled “{name}”; give the id of the one you mean ({ids}).")
-    fw = store.get_framework(found[0]["id"])
-    assert fw is not None  # just found
-    return fw
+    return H.framework_named(store, name)
 
 
 def pair(store, name_a: str, name_b: str):

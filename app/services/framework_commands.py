@@ -42,19 +42,8 @@ def open_store(args, *, create: bool = False):
 
 
 def resolve(store, name: str) -> dict:
-    """The one framework whose id is `name`, or else whose title is `name` (ignoring case)."""
-    row = store.get_framework(name)
-    if row is not None:
-        return row
-    found = H.frameworks_titled(store.conn, name)
-    if not found:
-        raise CliError(f"No framework has the id or title “{name}”; `policy-tracker framework list` shows them.")
-    if len(found) > 1:
-        ids = ", ".join(f["id"] for f in found)
-        raise CliError(f"{len(found)} frameworks are titled “{name}”; give the id of the one you mean ({ids}).")
-    fw = store.get_framework(found[0]["id"])
-    assert fw is not None  # just found
-    return fw
+    """The one framework whose id or title is `name` (store.hierarchy.framework_named)."""
+    return H.framework_named(store, name)
 
 
 def _perform(store, op):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterable
 
+from ..core.model import ValidationError
 from .store import Store, item_ids_plan
 
 # Siblings in ref order with numbers compared as numbers: the leading number first ("2" < "10"),
@@ -136,6 +137,23 @@ def frameworks_titled(conn: sqlite3.Connection, title: str) -> list[dict]:
     """Frameworks whose title is `title`, ignoring case and surrounding spaces."""
     return [dict(id=r[0], title=r[1]) for r in conn.execute(
         "SELECT id, title FROM frameworks WHERE lower(trim(title)) = lower(trim(?)) ORDER BY title, id", (title,))]
+
+
+def framework_named(store: Store, name: str) -> dict:
+    """The one framework whose id is `name`, or else whose title is `name` (ignoring case); a
+    ValidationError in one sentence when none or several are (the commands' way to name one)."""
+    row = store.get_framework(name)
+    if row is not None:
+        return row
+    found = frameworks_titled(store.conn, name)
+    if not found:
+        raise ValidationError(f"No framework has the id or title “{name}”; `policy-tracker framework list` shows them.")
+    if len(found) > 1:
+        ids = ", ".join(f["id"] for f in found)
+        raise ValidationError(f"{len(found)} frameworks are titled “{name}”; give the id of the one you mean ({ids}).")
+    fw = store.get_framework(found[0]["id"])
+    assert fw is not None  # just found
+    return fw
 
 
 def framework_item_count(conn: sqlite3.Connection, framework_id: str) -> int:
