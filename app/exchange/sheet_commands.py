@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.model import PolicyTrackerError
-from ..paths import default_db_path
+from ..paths import analyst_name, default_db_path
 
 if TYPE_CHECKING:
     from . import sheets
@@ -48,6 +48,7 @@ def cmd_import_sheet(args) -> int:
     if new_db and not db.parent.exists():
         db.parent.mkdir(parents=True, exist_ok=True)
     store = Store(db, create=True)
+    store.author = analyst_name()  # audit_log records who made each change
     try:
         for warning in store.warnings:
             print(f"policy-tracker: warning: {warning}", file=sys.stderr)

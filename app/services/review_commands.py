@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from ..core.model import PolicyTrackerError
+from ..paths import analyst_name
 from ..store import reviews as RV
 from .framework_commands import CliError, open_store, resolve
 
@@ -27,7 +28,9 @@ def _open_file(path_text: str):
         raise CliError(f"There is no file at {path}.")
     if path.is_dir():
         raise CliError(f"{path} is a folder, not a database file.")
-    return Store(path, create=False)
+    store = Store(path, create=False)
+    store.author = analyst_name()  # audit_log records who made each change
+    return store
 
 
 def cmd_review_copy(args) -> int:

@@ -100,3 +100,16 @@ def test_upgraded_release_0_1_file_keeps_its_audit_rows_with_unknown_author(tmp_
                               "WHERE id <= ? ORDER BY id", (old[-1][0],)).fetchall()
     assert [tuple(r)[:6] for r in rows] == old
     assert {r[6] for r in rows} == {None}
+
+
+def test_import_sheet_records_the_analyst_too(seeded_path, monkeypatch, tmp_path):
+    """import-sheet opens the file itself: its rows are stamped like every other command's."""
+    monkeypatch.setenv("POLICY_TRACKER_ANALYST", "Leila")
+    sheet = tmp_path / "annex.csv"
+    sheet.write_text("ref,title,kind\r\nA1,Ports,goal\r\nA2,Rail,goal\r\n", encoding="utf-8")
+    with Store(seeded_path) as s:
+        before = s.audit_position()
+    assert cli.main(["import-sheet", str(sheet), "--framework", "Annex", "--db", str(seeded_path)]) == 0
+    with Store(seeded_path) as s:
+        authors = _authors_after(s, before)
+    assert len(authors) == 3 and set(authors) == {"Leila"}  # the new framework and its two items
