@@ -2,7 +2,8 @@
 
 A "Summary" sheet (items per status per framework), then one sheet per framework with one row per
 item: ref, title, status as of the date, last update, due, overdue, no recent update, target,
-latest value, progress, first quote (and its source). Header rows are frozen and filtered; a
+latest value, progress, first quote (and its source), kind, actor, tags, and whether its evidence waits to be
+checked (a new edition of a source left a citation for a person). Header rows are frozen and filtered; a
 framework whose title is Persian or Arabic gets a right-to-left sheet. Then a "Sources" sheet.
 
 No cell is ever read as a formula: text goes through `write_string` only, and the workbook is
@@ -23,7 +24,8 @@ from .fonts import ARABIC, LATIN
 
 ITEM_COLUMNS = (("Ref", 8), ("Title", 48), ("Status", 16), ("Status since", 12), ("Due", 12), ("Overdue", 9),
                 ("No recent update", 10), ("Target", 12), ("Latest value", 12), ("Latest on", 12),
-                ("Progress", 10), ("First quote", 60), ("Source", 8), ("Kind", 12), ("Actor", 24), ("Tags", 24))
+                ("Progress", 10), ("First quote", 60), ("Source", 8), ("Kind", 12), ("Actor", 24), ("Tags", 24),
+                ("Evidence", 10))  # "to check": a new edition left one of its citations for a person
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
                     "in_memory": False}
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
@@ -86,7 +88,7 @@ def _fill(wb, report: Report) -> None:
     used = [st for st, n in report.totals() if n] or report.statuses[:1]
     ws.write_string(0, 0, report.cover.title, title_fmt)
     ws.write_string(1, 0, f"Status as of {as_of}", text)
-    header = ["Framework", *(st.label for st in used), "Total", "Overdue", "Stale"]
+    header = ["Framework", *(st.label for st in used), "Total", "Overdue", "Stale", "Evidence to check"]
     for c, h in enumerate(header):
         ws.write_string(3, c, h, head)
     r = 4
@@ -98,6 +100,7 @@ def _fill(wb, report: Report) -> None:
         ws.write_number(r, len(used) + 1, f.total, num)
         ws.write_number(r, len(used) + 2, len(f.overdue), num)
         ws.write_number(r, len(used) + 3, len(f.stale), num)
+        ws.write_number(r, len(used) + 4, len(f.evidence_waiting), num)
         r += 1
     ws.set_column(0, 0, 48)
     ws.set_column(1, len(header) - 1, 12)
@@ -150,6 +153,8 @@ def _fill(wb, report: Report) -> None:
             ws.write_string(r, 13, i.kind_label, text)
             s(ws, r, 14, i.actor)
             s(ws, r, 15, ", ".join(i.tags))
+            if i.evidence_waiting:
+                ws.write_string(r, 16, "to check", flag)
         ws.freeze_panes(1, 2)
         ws.autofilter(0, 0, max(1, len(f.items)), last)
 

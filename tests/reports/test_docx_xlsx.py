@@ -111,7 +111,7 @@ def test_xlsx_has_a_sheet_per_framework_and_a_row_per_item(report, tmp_path):
         rows = list(ws.iter_rows(values_only=True))
         assert rows[0][:3] == ("Ref", "Title", "Status on 2025-07-01")
         assert [(r[0] or "", r[1], r[2]) for r in rows[1:]] == [(i.ref, i.title, i.status.label) for i in f.items]
-        assert ws.freeze_panes == "C2" and ws.auto_filter.ref == f"A1:P{max(2, len(f.items) + 1)}"
+        assert ws.freeze_panes == "C2" and ws.auto_filter.ref == f"A1:Q{max(2, len(f.items) + 1)}"
 
 
 def test_xlsx_persian_framework_sheet_is_right_to_left(report, tmp_path):

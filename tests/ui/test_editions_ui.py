@@ -212,6 +212,28 @@ def test_word_report_marks_items_whose_evidence_waits(window, revised, tmp_path)
     assert text.count("· evidence to check") == len({r["item_id"] for r in E.to_check(store)}) == 5
 
 
+def test_excel_report_marks_items_whose_evidence_waits(window, revised, tmp_path):
+    """The Excel report's Evidence column says "to check" on exactly the items waiting, and the summary counts them."""
+    import openpyxl
+
+    from app.reports.data import ReportOptions, build_report
+    from app.reports.xlsx_report import write_xlsx
+    store = window.session.store
+    waiting = {r["item_id"] for r in E.to_check(store)}
+    report = build_report(store, ReportOptions())
+    wb = openpyxl.load_workbook(str(write_xlsx(report, tmp_path / "r.xlsx")))
+    marked = set()
+    for name, f in zip(wb.sheetnames[1:], report.frameworks, strict=False):
+        rows = list(wb[name].iter_rows(values_only=True))
+        assert rows[0][16] == "Evidence"
+        marked |= {i.id for i, row in zip(f.items, rows[1:], strict=True) if row[16] == "to check"}
+    assert marked == waiting and len(waiting) == 5
+    summary = list(wb["Summary"].iter_rows(values_only=True))
+    head = summary[3]
+    assert head[-1] == "Evidence to check"
+    assert sum(row[len(head) - 1] or 0 for row in summary[4:4 + len(report.frameworks)]) == 5
+
+
 def test_opening_another_file_closes_citations_to_check(window, revised, empty_path):
     """Citations to Check belongs to one file: opening another closes it, and the count follows the new file."""
     from app.store.store import Store
