@@ -16,6 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from tools.shots_common import isolated_home
+from tools.shots_common import settle as wait
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "resources" / "screenshots"
 SIZE = (1440, 900)
@@ -58,12 +61,8 @@ def run_under_xvfb(argv: list[str]) -> int:
 
 def take(out: Path, theme: str) -> list[Path]:
     """Inside the X server: open the window and save the views."""
-    home = Path(tempfile.mkdtemp(prefix="pt-shots-"))
-    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        os.environ[var] = str(home / var.lower())
-    os.environ.pop("POLICY_TRACKER_DB", None)
-    sys.path.insert(0, str(ROOT))
-    from PySide6 import QtCore, QtWidgets
+    home = isolated_home("pt-shots-")
+    from PySide6 import QtWidgets
 
     from app.exchange.seeds import load_seeds
     from app.store.store import Store
@@ -84,10 +83,7 @@ def take(out: Path, theme: str) -> list[Path]:
     saved: list[Path] = []
 
     def settle(ms: int = 250) -> None:
-        end = time.monotonic() + ms / 1000
-        while time.monotonic() < end:
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            time.sleep(0.01)
+        wait(app, ms)
 
     def save(widget: QtWidgets.QWidget, name: str) -> None:
         settle()

@@ -8,23 +8,19 @@ Run with QT_QPA_PLATFORM=xcb under `xvfb-run -a -s '-screen 0 1440x900x24'` for 
 """
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+from tools.shots_common import isolated_home
+from tools.shots_common import settle as wait
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "resources" / "screenshots"
 
 
 def main() -> int:
-    home = Path(tempfile.mkdtemp(prefix="pt-shots-editions-"))
-    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        os.environ[var] = str(home / var.lower())
-    os.environ.pop("POLICY_TRACKER_DB", None)
-    sys.path.insert(0, str(ROOT))
-    from PySide6 import QtCore, QtWidgets
+    home = isolated_home("pt-shots-editions-")
+    from PySide6 import QtWidgets
 
     from app.exchange.seeds import load_seeds
     from app.store import editions as E
@@ -46,10 +42,7 @@ def main() -> int:
     win.show()
 
     def settle(ms: int = 300) -> None:
-        end = time.monotonic() + ms / 1000
-        while time.monotonic() < end:
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            time.sleep(0.01)
+        wait(app, ms)
 
     def save(widget: QtWidgets.QWidget, name: str) -> None:
         settle()

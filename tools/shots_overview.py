@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+from tools.shots_common import isolated_home
+from tools.shots_common import settle as wait
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "resources" / "screenshots"
@@ -21,11 +22,7 @@ SIZE = (1440, 900)
 
 
 def main() -> int:
-    home = Path(tempfile.mkdtemp(prefix="pt-shots-"))
-    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        os.environ[var] = str(home / var.lower())
-    os.environ.pop("POLICY_TRACKER_DB", None)
-    sys.path.insert(0, str(ROOT))
+    home = isolated_home("pt-shots-")
     from PySide6 import QtCore, QtWidgets
 
     from app.exchange.seeds import load_seeds
@@ -50,10 +47,7 @@ def main() -> int:
     win.show()
 
     def settle(ms: int = 300) -> None:
-        end = time.monotonic() + ms / 1000
-        while time.monotonic() < end:
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            time.sleep(0.01)
+        wait(app, ms)
 
     settle(600)
     s = win.session

@@ -9,11 +9,11 @@ the desk after it withdrew the third. Saves resources/screenshots/review-mode.pn
 """
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+from tools.shots_common import isolated_home
+from tools.shots_common import settle as wait
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "resources" / "screenshots"
@@ -24,12 +24,8 @@ NOTES = ("EAEU working group on digital platforms met in Astana; terms of refere
 
 
 def main() -> int:
-    home = Path(tempfile.mkdtemp(prefix="pt-review-shots-"))
-    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        os.environ[var] = str(home / var.lower())
-    os.environ.pop("POLICY_TRACKER_DB", None)
-    sys.path.insert(0, str(ROOT))
-    from PySide6 import QtCore, QtWidgets
+    home = isolated_home("pt-review-shots-")
+    from PySide6 import QtWidgets
 
     from app.exchange.seeds import load_seeds
     from app.services import operations
@@ -58,10 +54,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
 
     def settle(ms: int = 300) -> None:
-        end = time.monotonic() + ms / 1000
-        while time.monotonic() < end:
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            time.sleep(0.01)
+        wait(app, ms)
 
     win = MainWindow(Store(copy_path), prefs=prefs, interaction=RecordingInteraction(), poll_ms=0)
     win.resize(*SIZE)
