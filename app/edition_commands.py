@@ -63,10 +63,11 @@ def cmd_citation(args) -> int:
         raise CliError("`citation place` needs --start and --end: the words of the newest edition to cite.")
     store = open_store(args)
     try:
-        row = perform(store, editions.ResolveCitation(args.citation_id, args.action, args.start, args.end)).result
+        row = perform(store, editions.ResolveCitation(args.citation_id, args.action, args.start, args.end,
+                                                      figures_checked=args.figures_checked)).result
     finally:
         store.close()
-    if row["anchor_state"] == "not_found":
+    if row["anchor_state"] == "gone":
         print(f"Citation {row['id']} is marked as gone from the newest edition.")
     else:
         print(f"Citation {row['id']} is placed on {row['quote'][:60]!r}.")
@@ -96,4 +97,6 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     s.add_argument("citation_id", metavar="CITATION_ID")
     s.add_argument("--start", type=int)
     s.add_argument("--end", type=int)
+    s.add_argument("--figures-checked", action="store_true",
+                   help="for a citation whose figures changed: you checked the observations and target citing it")
     s.set_defaults(func=cmd_citation)

@@ -74,7 +74,14 @@ def test_citation_decisions_on_the_command_line(db, tmp_path):
     f.write_text(T2, encoding="utf-8")
     assert run("add-edition", sid, str(f), "--db", str(path)).returncode == 0
     start = T2.index(A2)
-    r = run("citation", "place", cits["A"], "--start", str(start), "--end", str(start + len(A2)), "--db", str(path))
+    span = ("--start", str(start), "--end", str(start + len(A2)))
+    before = _content(path)
+    r = run("citation", "place", cits["A"], *span, "--db", str(path))  # A's figure changed: a look first
+    assert (r.returncode, r.stderr) == (1, "policy-tracker: The figures in this citation's words changed in the newest "
+                                           "edition: check the observations and the target citing it first, then "
+                                           "confirm (on the command line, add --figures-checked).\n")
+    assert _content(path) == before
+    r = run("citation", "place", cits["A"], *span, "--figures-checked", "--db", str(path))
     assert (r.returncode, r.stdout) == (0, f"Citation {cits['A']} is placed on {A2[:60]!r}.\n"), r.stderr
     r = run("citation", "gone", cits["C"], "--db", str(path))
     assert (r.returncode, r.stdout) == (0, f"Citation {cits['C']} is marked as gone from the newest edition.\n")

@@ -12,7 +12,7 @@ STATUS_KEYS = (
 RELATION_KINDS = ("same_as", "aligns_with", "supports", "conflicts_with", "supersedes")
 DIRECTIONS = ("increase", "decrease", "maintain")
 # how a citation sits in its source's newest edition (issue 15): placed, or waiting for a person
-ANCHOR_STATES = ("exact", "moved", "reworded", "review", "not_found")
+ANCHOR_STATES = ("exact", "moved", "reworded", "review", "not_found", "gone")  # gone: a person said so
 TO_CHECK = ("review", "not_found")
 
 # The built-in vocabulary exactly as migration 0001 creates it, {key: (label, description)}: an

@@ -936,7 +936,7 @@ def _stale_places(todo: list[dict], texts: dict[str, str], doc_texts: dict[str, 
     from the passage itself, so words found elsewhere are only suggested, for a person to accept."""
     by_source: dict[str, list[dict]] = {}
     for c in todo:
-        if _stale(c, texts[c["source_id"]]) and not (c["anchor_state"] in TO_CHECK and c["start"] is None):
+        if _stale(c, texts[c["source_id"]]) and not (c["anchor_state"] in (*TO_CHECK, "gone") and c["start"] is None):
             by_source.setdefault(c["source_id"], []).append(c)
     if not by_source:
         return {}
@@ -1169,8 +1169,8 @@ def _anchor_citation(c: dict, text: str, placed: Any = None) -> dict:
     def out(placed: str) -> dict:
         return {**{k: c[k] for k in fields}, "_placed": placed}
 
-    if c["anchor_state"] in TO_CHECK and c["start"] is None:
-        return out("kept" if c["anchor_state"] == "review" else "unplaced")
+    if c["anchor_state"] in (*TO_CHECK, "gone") and c["start"] is None:  # waiting for a person, or decided
+        return out("kept" if c["anchor_state"] in ("review", "gone") else "unplaced")
     if c["start"] is not None and c["end"] <= len(text) and text[c["start"]:c["end"]] == c["quote"]:
         method = "kept"
     elif c["start"] is not None:

@@ -52,7 +52,7 @@ def _placed_rows(old_text: str, new_text: str, rows: list[dict], time_budget: fl
     for r in rows:
         if r["start_offset"] is None:
             out.append(dict(r, suggested_start=None, suggested_end=None,
-                            anchor_state="review" if r["anchor_state"] == "review" else "not_found"))
+                            anchor_state=r["anchor_state"] if r["anchor_state"] in ("review", "gone") else "not_found"))
     return out
 
 
@@ -201,14 +201,22 @@ def _citation(store: Store, citation_id: str) -> dict:
 
 
 def resolve(store: Store, citation_id: str, action: str, start: int | None = None,
-            end: int | None = None) -> tuple[dict, dict, Changes]:
+            end: int | None = None, *, figures_checked: bool = False) -> tuple[dict, dict, Changes]:
     """Decide about a citation: 'accept' its suggestion, 'place' it on text[start:end] of the newest
-    edition, or mark it as 'gone' from that edition. Returns the row before and after, and Changes."""
+    edition, or mark it as 'gone' from that edition. Returns the row before and after, and Changes.
+
+    A citation whose figures changed is placed only with `figures_checked`: the observations and
+    the target citing it keep the values they were read in, and placing it clears their ⚠, so the
+    person must say they have looked at them (the window asks; the command line takes a flag)."""
     if action not in ACTIONS:
         raise ValidationError(f"'{action}' is not a decision about a citation; use one of: {', '.join(ACTIONS)}.")
     from ..core import anchoring
     with store.write():
         before = _citation(store, citation_id)
+        if before["figures_changed"] and action != "gone" and not figures_checked:
+            raise ValidationError("The figures in this citation's words changed in the newest edition: check the "
+                                  "observations and the target citing it first, then confirm (on the command line, "
+                                  "add --figures-checked).")
         src = store.get_source(before["source_id"])
         assert src is not None  # a citation's source cannot be deleted (foreign key)
         text = src["text"]
@@ -218,7 +226,7 @@ def resolve(store: Store, citation_id: str, action: str, start: int | None = Non
                 raise ValidationError("This citation has no suggested words to accept; choose words in the reader.")
             start, end = before["suggested_start"], before["suggested_end"]
         if action == "gone":
-            after.update(start_offset=None, end_offset=None, anchor_state="not_found")
+            after.update(start_offset=None, end_offset=None, anchor_state="gone")  # decided: off the list
         else:
             if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
                 raise ValidationError("Select some words of the source's newest edition to place the citation on.")
@@ -252,13 +260,15 @@ class ResolveCitation(Operation):
     action: str
     start: int | None = None
     end: int | None = None
+    figures_checked: bool = False  # the person looked at what cites changed figures (see resolve)
 
     @property
     def label(self) -> str:
         return DECISION_LABELS.get(self.action, "Check citation")
 
     def run(self, store: Store) -> Outcome:
-        before, after, changes = resolve(store, self.citation_id, self.action, self.start, self.end)
+        before, after, changes = resolve(store, self.citation_id, self.action, self.start, self.end,
+                                         figures_checked=self.figures_checked)
         return Outcome(after, changes, expecting(store, PutCitationBack(before, self.label), items=changes.items))
 
 

@@ -226,5 +226,14 @@ class CitationsToCheck(QtWidgets.QDialog):
                                    "first (Show in Reader opens it).")
                 return False
             start, end = rng
-        op = SE.ResolveCitation(r["id"], action, start, end)
+        checked = False
+        if r["figures_changed"] and action != "gone":
+            n = r.get("observations") or 0
+            if not self.session.confirm(
+                    f"The figures in these words changed in the newest edition. {n} observation(s) and the item's "
+                    f"target citing them keep the values they were read in, and will cite the new words.\n\n"
+                    f"Have you checked those values?"):
+                return False
+            checked = True
+        op = SE.ResolveCitation(r["id"], action, start, end, figures_checked=checked)
         return self.session.push(OperationCommand(self.session, op))

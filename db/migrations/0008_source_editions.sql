@@ -22,7 +22,8 @@
 --   anchor_state     how it is placed there: 'exact' (the same words at the same or the mapped
 --                    place), 'moved', 'reworded' (placed), 'review' (a person must decide; offsets
 --                    are NULL, suggested_start/suggested_end may hold a candidate span), 'not_found'
---                    (offsets NULL); every existing placed citation is 'exact', and one an import
+--                    (offsets NULL), 'gone' (offsets NULL: a person decided its words are not in
+--                    this edition; it leaves the citations to check); every existing placed citation is 'exact', and one an import
 --                    already left unplaced (NULL offsets) is 'not_found': a person must place it;
 --   suggested_start, suggested_end   the candidate span for a 'review' citation, in the newest text;
 --   figures_changed  1 when the quote's digits differ in the new edition: the observations citing it
@@ -122,7 +123,7 @@ BEGIN
 END;
 
 ALTER TABLE citations ADD COLUMN anchor_state TEXT NOT NULL DEFAULT 'exact'
-    CHECK (anchor_state IN ('exact', 'moved', 'reworded', 'review', 'not_found'));
+    CHECK (anchor_state IN ('exact', 'moved', 'reworded', 'review', 'not_found', 'gone'));
 ALTER TABLE citations ADD COLUMN suggested_start INTEGER CHECK (suggested_start IS NULL OR suggested_start >= 0);
 ALTER TABLE citations ADD COLUMN suggested_end INTEGER
     CHECK (suggested_end IS NULL OR (suggested_start IS NOT NULL AND suggested_end >= suggested_start));
@@ -136,6 +137,6 @@ CREATE TABLE citation_placements (
     start_offset INTEGER CHECK (start_offset IS NULL OR start_offset >= 0),
     end_offset INTEGER CHECK (end_offset IS NULL OR end_offset >= start_offset),
     quote TEXT NOT NULL,
-    anchor_state TEXT NOT NULL CHECK (anchor_state IN ('exact', 'moved', 'reworded', 'review', 'not_found')),
+    anchor_state TEXT NOT NULL CHECK (anchor_state IN ('exact', 'moved', 'reworded', 'review', 'not_found', 'gone')),
     PRIMARY KEY (citation_id, edition)
 ) WITHOUT ROWID;

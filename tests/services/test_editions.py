@@ -117,7 +117,10 @@ def test_decisions_accept_place_and_gone_each_undo(empty_store):
     a = cits["A"]
     was = E.citation_place(empty_store, a)
     start = T2.index(A2)
-    h.do(SE.ResolveCitation(a, "place", start, start + len(A2)))
+    with pytest.raises(ValidationError, match="figures in this citation's words changed"):
+        h.do(SE.ResolveCitation(a, "place", start, start + len(A2)))  # A's figure changed: not without a look
+    assert E.citation_place(empty_store, a) == was
+    h.do(SE.ResolveCitation(a, "place", start, start + len(A2), figures_checked=True))
     now = E.citation_place(empty_store, a)
     assert (now["anchor_state"], now["quote"], now["figures_changed"]) == ("reworded", A2, 0)
     assert E.flagged(empty_store) == {"citations": [], "observations": [], "targets": []}
@@ -125,11 +128,15 @@ def test_decisions_accept_place_and_gone_each_undo(empty_store):
     h.undo()
     assert E.citation_place(empty_store, a) == was
     h.do(SE.ResolveCitation(cits["C"], "gone"))
-    assert E.citation_place(empty_store, cits["C"])["anchor_state"] == "not_found"
+    assert E.citation_place(empty_store, cits["C"])["anchor_state"] == "gone"
+    assert E.count_to_check(empty_store) == 1  # decided: it leaves the citations to check (A, undone, waits)
+    h.undo()
+    assert E.count_to_check(empty_store) == 2
+    h.redo()
     with pytest.raises(ValidationError, match="no suggested words to accept"):
         h.do(SE.ResolveCitation(cits["C"], "accept"))
     with pytest.raises(ValidationError, match="Select some words"):
-        h.do(SE.ResolveCitation(a, "place", 5, 5_000))
+        h.do(SE.ResolveCitation(a, "place", 5, 5_000, figures_checked=True))
 
 
 def test_accept_takes_the_suggestion(empty_store):
@@ -141,7 +148,7 @@ def test_accept_takes_the_suggestion(empty_store):
     with empty_store.write():  # the engine's suggestion, as it would store one
         E.set_places(empty_store, [dict(E.citation_place(empty_store, a), suggested_start=start,
                                         suggested_end=start + len(A2))])
-    h.do(SE.ResolveCitation(a, "accept"))
+    h.do(SE.ResolveCitation(a, "accept", figures_checked=True))
     now = E.citation_place(empty_store, a)
     assert (now["start_offset"], now["end_offset"], now["suggested_start"]) == (start, start + len(A2), None)
 

@@ -106,8 +106,9 @@ def test_place_on_the_readers_selection_then_undo(window, revised):
     assert figure in [r["id"] for r in view.rows]
 
 
-def test_mark_as_gone_and_accept_each_undo(window, revised):
-    """Mark as Gone clears a suggestion and the figures flag; Accept takes a suggestion; both undo."""
+def test_mark_as_gone_and_accept_each_undo(window, revised, answers):
+    """Mark as Gone takes the citation off the list (it was left waiting) and clears the figures flag; Accept of
+    changed figures asks first, No changes nothing, Yes takes the suggestion; both undo."""
     sid, new, figure, deleted = revised
     store = window.session.store
     view = editions_ui.open_citations_to_check(window)
@@ -115,7 +116,8 @@ def test_mark_as_gone_and_accept_each_undo(window, revised):
     view.select(figure)
     assert view.decide("gone")
     assert (E.citation_place(store, figure)["anchor_state"], E.citation_place(store, figure)["figures_changed"]) == (
-        "not_found", 0)
+        "gone", 0)
+    assert figure not in {r["id"] for r in E.to_check(store)}
     window.session.undo_stack.undo()
     assert E.citation_place(store, figure) == before
     words = before["quote"].replace(FIGURE_OLD, FIGURE_NEW)
@@ -125,6 +127,11 @@ def test_mark_as_gone_and_accept_each_undo(window, revised):
     view.refresh()
     view.select(figure)
     assert view.accept_button.isEnabled()
+    answers.answer = False
+    assert not view.decide("accept")
+    assert "figures in these words changed" in answers.questions[-1]
+    assert E.citation_place(store, figure)["start_offset"] is None
+    answers.answer = True
     assert view.decide("accept")
     assert E.citation_place(store, figure)["start_offset"] == start
     window.session.undo_stack.undo()

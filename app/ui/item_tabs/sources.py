@@ -54,7 +54,8 @@ class SourcesTab(ItemTab):
             meta = " · ".join(x for x in (c["source_title"], c["source_published_on"]) if x)
             placed = "" if c["start"] is not None else (
                 "\n(not in the current edition: to review in Citations to Check)" if c.get("anchor_state") == "review"
-                else "\n(not in the current edition)")
+                else "\n(not in the current edition)" if c.get("anchor_state") == "gone"
+                else "\n(not in the current edition: to place in Citations to Check)")
             if c.get("figures_changed"):
                 placed += "\n⚠ its figures changed in the newest edition"
             it = QtWidgets.QListWidgetItem(f"{meta}\n“{c['quote']}”{placed}")
