@@ -60,3 +60,33 @@ def test_gui_review_refuses_a_file_that_is_not_a_review_copy(seeded_path, capsys
     assert cli.main(["--review", str(seeded_path)]) == 1
     assert capsys.readouterr().err == (f"policy-tracker: {seeded_path} is not a review copy; open it without "
                                        f"--review, or make one with `policy-tracker review-copy`.\n")
+
+
+def test_a_return_needs_a_comment_and_a_draft_cannot_be_decided(seeded_path, tmp_path, capsys):
+    """As in the window: `return` without --comment is refused; so is a decision on an entry still a draft."""
+    from app.services import operations as ops
+    from app.services import review
+    from app.store.store import Store
+    with Store(seeded_path) as s:
+        iid = s.item_ids(limit=1)[0]
+        draft = ops.AddStatusUpdate(iid, "in_progress", "2025-06-01", "Half-written")
+        sent = ops.AddStatusUpdate(iid, "in_progress", "2025-06-02", "Submitted")
+        h = ops.History(s)
+        h.do(review.with_state(draft, draft.update_id, "draft"))
+        h.do(review.with_state(sent, sent.update_id, "submitted"))
+    path = tmp_path / "copy.sqlite"
+    assert cli.main(["review-copy", "--db", str(seeded_path), "-o", str(path)]) == 0
+    capsys.readouterr()
+    assert cli.main(["review", str(path), sent.update_id, "return", "--reviewer", "Director"]) == 1
+    assert capsys.readouterr().err == ("policy-tracker: Say in the comment what should change: a returned entry "
+                                       "needs one.\n")
+    assert cli.main(["review", str(path), draft.update_id, "approve", "--reviewer", "Director"]) == 1
+    assert capsys.readouterr().err == ("policy-tracker: This entry is a draft: the desk has not submitted it for "
+                                       "review yet.\n")
+    c = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        assert c.execute("SELECT count(*) FROM reviews WHERE reviewer = 'Director'").fetchone()[0] == 0
+    finally:
+        c.close()
+    assert cli.main(["review", str(path), sent.update_id, "return", "--reviewer", "Director",
+                     "--comment", "Which ministry said so?"]) == 0

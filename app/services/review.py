@@ -72,6 +72,10 @@ class Decide(Operation):
             raise NotFoundError(f"No status update, observation or item has the id “{self.entry_id}”.")
         reviewer = clean_reviewer(self.reviewer, required=self.state in DECISION_STATES)
         comment = v.clean_text(self.comment, "comment")
+        if self.state in DECISION_STATES and e["review_state"] == "draft":
+            raise ValidationError("This entry is a draft: the desk has not submitted it for review yet.", "state")
+        if self.state == "returned" and not comment.strip():
+            raise ValidationError("Say in the comment what should change: a returned entry needs one.", "comment")
         row = {"id": self.decision_id, "entry_kind": e["kind"], "entry_id": e["id"], "item_id": e["item_id"],
                "state": self.state, "reviewer": reviewer, "at": self.at or now_stamp(), "comment": comment}
         RV.insert_decision(store, row)
