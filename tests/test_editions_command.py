@@ -96,6 +96,7 @@ def test_citation_decisions_on_the_command_line(db, tmp_path):
     (("nope", "{file}"), "There is no source with the id 'nope'; `policy-tracker editions` lists the sources."),
     (("{sid}", "{same}"), "This text is already the newest edition of 'Plan'."),
     (("{sid}", "{file}", "--published-on", "2025-02-30"), None),
+    (("{sid}", "{file}", "--published-on", "2999-01-01"), "The publication date 2999-01-01 is in the future."),
     (("{sid}", "{missing}"), None),
 ])
 def test_bad_add_edition_is_one_sentence_and_changes_nothing(db, tmp_path, args, message):

@@ -13,6 +13,7 @@ with its inverse), like every change of the file. One transaction each (operatio
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
@@ -85,6 +86,8 @@ def add_edition(store: Store, source_id: str, text: str, *, published_on: str | 
     if len(text) > v.MAX_SOURCE_TEXT:
         raise ValidationError("The text is too long to import.")
     published_on = v.parse_date(published_on, "published_on")
+    if published_on and published_on > dt.date.today().isoformat():
+        raise ValidationError(f"The publication date {published_on} is in the future.", "published_on")
     note = v.clean_text(note, "note", limit=MAX_NOTE) or ""
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     if original is not None:
