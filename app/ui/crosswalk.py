@@ -204,7 +204,7 @@ class CrosswalkView(QtWidgets.QWidget):
         self.cols_box.setAccessibleName("Columns: framework")
         for box in (self.rows_box, self.cols_box):
             box.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(24)
+            box.setMinimumContentsLength(10)  # the full title is in the list; 24 overflowed a 1024-pixel screen
             box.view().setAccessibleName(box.accessibleName())
         self.swap_button = QtWidgets.QPushButton("Swap")
         self.swap_button.setToolTip("Swap rows and columns")
@@ -247,6 +247,7 @@ class CrosswalkView(QtWidgets.QWidget):
         self.hint = QtWidgets.QLabel("Click a cell to link its two items, or to change or remove their links. "
                                      "Double-click an item's name to open it.")
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint.setWordWrap(True)  # one long line made the window wider than a 1024-pixel screen
         self.hint.setEnabled(False)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)

@@ -59,6 +59,19 @@ class OverviewTabs(QtWidgets.QTabWidget):
             self.pages[key] = holder
             self.addTab(holder, TITLES[key])
         self.currentChanged.connect(self._changed)
+        self._count_only_shown()
+
+    def _count_only_shown(self) -> None:
+        """Only the page on screen counts towards the tabs' minimum size (as the item panel's tabs do):
+        a QTabWidget is otherwise as wide as its widest page, and once the crosswalk had been shown the
+        window could no longer fit a 1024-pixel screen on the other tabs."""
+        P = QtWidgets.QSizePolicy.Policy
+        for n, key in enumerate(VIEWS):
+            page = self.pages[key]
+            policy = P.Preferred if n == self.currentIndex() else P.Ignored
+            if page.sizePolicy().horizontalPolicy() != policy:
+                page.setSizePolicy(policy, policy)
+                page.updateGeometry()
 
     def current_view(self) -> str:
         return VIEWS[self.currentIndex()]
@@ -76,6 +89,7 @@ class OverviewTabs(QtWidgets.QTabWidget):
     def _changed(self, n: int) -> None:
         if not 0 <= n < len(VIEWS):
             return
+        self._count_only_shown()
         holder = self.pages[VIEWS[n]]
         if isinstance(holder, _Holder) and holder.on_first_paint is not None:
             return  # built once painted

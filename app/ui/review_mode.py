@@ -92,21 +92,21 @@ class ReviewPanel(QtWidgets.QWidget):
         self.comment.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         form.addRow("Comment", self.comment)
         lay.addLayout(form)
-        row = QtWidgets.QHBoxLayout()
+        row = QtWidgets.QGridLayout()  # two rows of buttons: the panel fits beside a 1024-pixel window
         self.approve_button = QtWidgets.QPushButton("Approve")
         self.approve_button.setToolTip("Approve the chosen entry (Ctrl+Alt+A)")
         self.approve_button.clicked.connect(lambda: self.decide("approved"))
         self.return_button = QtWidgets.QPushButton("Return with comment")
         self.return_button.setToolTip("Return the chosen entry to the desk with your comment (Ctrl+Alt+R)")
         self.return_button.clicked.connect(lambda: self.decide("returned"))
-        row.addWidget(self.approve_button)
-        row.addWidget(self.return_button)
+        row.addWidget(self.approve_button, 0, 0)
+        row.addWidget(self.return_button, 0, 1)
         # on the desk: a draft (or a returned entry, once answered) goes to the reviewer again
         self.submit_button = QtWidgets.QPushButton("Submit for review")
         self.submit_button.setToolTip("Send the chosen draft or returned entry to the reviewer")
         self.submit_button.clicked.connect(lambda: self.decide("submitted"))
         self.submit_button.setVisible(info is None)
-        row.addWidget(self.submit_button)
+        row.addWidget(self.submit_button, 1, 0, 1, 2)
         lay.addLayout(row)
         self.awaiting_title = _plain("Awaiting review in this file", wrap=False)
         lay.addWidget(self.awaiting_title)
@@ -213,6 +213,17 @@ def _kind(cmd: OperationCommand) -> str:
 
 
 # -- the window ------------------------------------------------------------------------------------
+WIDE_ENOUGH = 1280  # a screen this wide holds the panel beside the three columns; a narrower one below them
+
+
+def _dock_area(win: Any) -> Qt.DockWidgetArea:
+    """Right of the window on a wide screen; at the bottom on a small one (1024x768), where beside
+    the three columns it would push the window past the screen's edge."""
+    screen = win.screen() or QtWidgets.QApplication.primaryScreen()
+    wide = screen is None or screen.availableGeometry().width() >= WIDE_ENOUGH
+    return Qt.DockWidgetArea.RightDockWidgetArea if wide else Qt.DockWidgetArea.BottomDockWidgetArea
+
+
 def attach(win: Any) -> None:
     """Give the window (just shown a file) its review panel; review mode if the file is a review copy."""
     old = getattr(win, "review_dock", None)
@@ -223,10 +234,14 @@ def attach(win: Any) -> None:
     win.review_panel = ReviewPanel(win)
     dock = QtWidgets.QDockWidget("Review", win)
     dock.setObjectName("reviewDock")
-    dock.setWidget(win.review_panel)
+    scroll = QtWidgets.QScrollArea()  # the panel scrolls rather than make the window taller than the screen
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+    scroll.setWidget(win.review_panel)
+    dock.setWidget(scroll)
     dock.setFeatures(QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetClosable
                      | QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable)
-    win.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    win.addDockWidget(_dock_area(win), dock)
     win.review_dock = dock
     win.table.item_selected.connect(lambda iid: _item_changed(win, iid))
     review = store.review_copy is not None
