@@ -213,8 +213,10 @@ class MainWindow(QtWidgets.QMainWindow, FileMenu):
     def _update_title(self) -> None:
         path = self.session.store.path
         self.setWindowFilePath(str(path))
-        self.setWindowTitle(f"{path.name} — Policy Tracker" + (" (read-only)" if self.session.store.readonly else "")
-                            + (" (review copy)" if self.session.store.review_copy is not None else ""))
+        # the app's name last: on X11 Qt adds " — Policy Tracker" to a title that does not end with it
+        marks = (" (read-only)" if self.session.store.readonly else "") + \
+            (" (review copy)" if self.session.store.review_copy is not None else "")
+        self.setWindowTitle(f"{path.name}{marks} — Policy Tracker")
 
     def reopen_file(self) -> bool:
         """Open the same path again (after saving had to stop), keeping the edits not yet saved."""

@@ -237,6 +237,7 @@ def attach(win: Any) -> None:
     scroll = QtWidgets.QScrollArea()  # the panel scrolls rather than make the window taller than the screen
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+    scroll.setAccessibleName("Review panel")
     scroll.setWidget(win.review_panel)
     dock.setWidget(scroll)
     dock.setFeatures(QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetClosable

@@ -51,7 +51,7 @@ def test_review_copy_decisions_in_window_and_cli_come_back_with_one_conflict(see
     qtbot.addWidget(win)
     win.show()
     try:
-        assert win.windowTitle().endswith("(review copy)")
+        assert win.windowTitle() == f"{copy.name} (review copy) — Policy Tracker"
         assert win.review_dock.isVisible()
         assert not win.act_new_item.isEnabled() and not win.act_add_source.isEnabled()
         assert not win.act_export_review.isEnabled() and not win.act_import_review.isEnabled()
