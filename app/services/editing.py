@@ -235,17 +235,23 @@ def add_citation(store: Store, item_id: str, source_id: str, start: int, end: in
     return row, Changes(items=frozenset({item_id}), sources=frozenset({source_id}))
 
 
+def cited_by_updates(store: Store, citation_id: str) -> str | None:
+    """Why a passage cannot be removed (status updates cite it as evidence), or None when it can."""
+    n = len(store.updates_citing(citation_id))
+    if not n:
+        return None
+    return (f"This passage is the evidence of {n} status update{'s' if n != 1 else ''}, and the status history "
+            f"is never rewritten: withdraw {'those updates' if n != 1 else 'that update'} first.")
+
+
 def remove_citation(store: Store, citation_id: str) -> tuple[dict, Changes]:
     with store.write():
         row = store.get_citation(citation_id)
         if row is None:
             raise NotFoundError("That citation no longer exists.")
-        citing = store.updates_citing(citation_id)
-        if citing:
-            n = len(citing)
-            raise ValidationError(
-                f"This passage is the evidence of {n} status update{'s' if n != 1 else ''}, and the status history "
-                f"is never rewritten: withdraw {'those updates' if n != 1 else 'that update'} first.")
+        refusal = cited_by_updates(store, citation_id)
+        if refusal:
+            raise ValidationError(refusal)
         row["observation_ids"] = store.observations_citing(citation_id)  # unlinked by the delete
         row["placements"] = editions.placements(store, [citation_id]).get(citation_id, [])  # deleted with it
         store.delete_citation(citation_id)

@@ -199,7 +199,7 @@ class RemoveEdition(Operation):
 def _citation(store: Store, citation_id: str) -> dict:
     row = E.citation_place(store, citation_id)
     if row is None:
-        raise NotFoundError("That citation no longer exists.")
+        raise NotFoundError(f"There is no citation with the id '{citation_id}'.")
     return row
 
 

@@ -540,7 +540,13 @@ class SourceReader(QtWidgets.QWidget):
         if not self.show_source(c["source_id"]):
             return False
         if c["start"] is None or c["end"] is None:
-            self.info.setText("This citation's words could not be placed in the text; its quote is kept with the item.")
+            state = c.get("anchor_state")
+            self.info.setText(
+                "This citation waits to be checked: View > Citations to Check shows its suggested words."
+                if state == "review" else
+                "This citation is not in the current edition; its quote is kept with the item." if state == "gone" else
+                "This citation's words could not be placed in the text; its quote is kept with the item "
+                "(View > Citations to Check places it).")
             return False
         self.reveal(c["start"], c["end"])
         self._last_citation = citation_id

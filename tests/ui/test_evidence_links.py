@@ -273,3 +273,21 @@ def test_on_opening_the_reader_shows_the_first_items_words_right_after_the_first
     qtbot.waitUntil(lambda: win.reader.source_id == placed[0]["source_id"], timeout=5000)
     win.close()
     win.shutdown()
+
+
+def test_removing_a_passage_an_update_cites_is_refused_before_asking(window, gdp_id, answers):
+    """The sources tab says why at once, instead of asking "Remove…?" and then refusing."""
+    store = window.session.store
+    cit = store.citations_for_item(gdp_id)[0]
+    assert window.session.push(cmds.AddStatusUpdate(window.session, gdp_id, "in_progress", "2025-02-01",
+                                                    "See the plan", citation_id=cit["id"]))
+    window.go_to_item(gdp_id)
+    tab = window.panel.sources
+    window.panel.tabs.setCurrentWidget(tab)
+    tab.list.setCurrentRow(next(i for i, c in enumerate(tab.rows) if c["id"] == cit["id"]))
+    asked = len(answers.questions)
+    tab.remove_current()
+    assert len(answers.questions) == asked  # no question
+    assert answers.errors[-1] == ("This passage is the evidence of 1 status update, and the status history is "
+                                  "never rewritten: withdraw that update first.")
+    assert store.get_citation(cit["id"]) is not None

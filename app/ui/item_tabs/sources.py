@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 
 from ...core import validation as v
+from ...services import editing
 from .. import commands as cmds
 from ..widgets import escape_tooltip, open_url
 from .base import ItemTab
@@ -90,5 +91,9 @@ class SourcesTab(ItemTab):
 
     def remove_current(self) -> None:
         c = self.current()
+        refusal = editing.cited_by_updates(self.session.store, c["id"]) if c else None
+        if refusal:  # it would be refused after the question: say so instead of asking
+            self.session.error(refusal)
+            return
         if c and self.session.confirm(f"Remove the citation “{c['quote'][:80]}” from this item?"):
             self.session.push(cmds.RemoveCitation(self.session, c["id"]))
