@@ -173,13 +173,8 @@ def decisions_after(store: Store, seq: int) -> list[dict]:
 
 
 def existing_decisions(store: Store, ids: Iterable[str]) -> set[str]:
-    ids = list(ids)
-    out: set[str] = set()
-    for n in range(0, len(ids), 500):
-        chunk = ids[n:n + 500]
-        out |= {r[0] for r in store.conn.execute(
-            f"SELECT id FROM reviews WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
-    return out
+    """Those of these decision ids the file already holds."""
+    return store.existing_ids("reviews", ids)
 
 
 def has_decision_like(store: Store, entry_id: str, state: str, reviewer: str, at: str, comment: str) -> bool:

@@ -662,7 +662,8 @@ class Store:
         }
 
     def existing_ids(self, table: str, ids: Iterable[str]) -> set[str]:
-        assert table in ("sources", "frameworks", "items", "citations", "status_updates", "observations", "relations")
+        assert table in ("sources", "frameworks", "items", "citations", "status_updates", "observations", "relations",
+                         "reviews")
         ids = list(ids)
         found: set[str] = set()
         for i in range(0, len(ids), 500):
