@@ -520,6 +520,12 @@ def _strip(quote: str) -> tuple[int, int]:
 def _judge(quote: str, qview: str, new_text: str, nview: str, s: int, e: int, how: str) -> Placement:
     """The state of quote found at new text [s, e) (nview is that span's view), placed by `how`."""
     inner = quote.strip()
+    k = new_text.find(inner, s, e)
+    if k >= 0 and (k, k + len(inner)) != (s, e) and (k == s or new_text[s:k].isalnum()) \
+            and (k + len(inner) == e or new_text[k + len(inner):e].isalnum()):
+        # the quote's very words inside the mapped span (text glued on at an edge, e.g. a moved
+        # paragraph run into its first word): they are its place, not the wider span
+        s, e = k, k + len(inner)
     if new_text[s:e] == inner:
         return Placement("exact" if how == "diff" else "moved", s, e,
                          reason="The same words are at the same place." if how == "diff" else
