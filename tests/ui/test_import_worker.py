@@ -108,3 +108,51 @@ def test_a_bad_document_is_one_sentence_and_no_progress_box_stays(window, tmp_pa
     assert window.session.store.count_items() == n
     from PySide6 import QtWidgets
     assert [d for d in window.findChildren(QtWidgets.QProgressDialog) if d.isVisible()] == []
+
+
+def test_a_result_ready_before_the_wait_begins_is_not_missed(qtbot, monkeypatch):
+    """The worker finishes before the window's thread starts waiting: the answer still arrives.
+
+    Release 0.2's CI hung here: PySide6 ran the plain function connected to the worker's signal on
+    the worker's thread, which quit the window's event loop before it had started, and the window
+    then waited for ever while adding a source. The wait below begins only after the worker has
+    emitted its answer; a bound (not a pause) ends it if the answer was lost, and the test fails.
+    """
+    from app.ui import import_worker
+    emitted = threading.Event()
+    real_run = import_worker._Worker.run
+
+    def run(self):
+        real_run(self)
+        emitted.set()
+
+    class LateLoop(QtCore.QEventLoop):
+        def exec(self, *args):
+            assert emitted.wait(timeout=30), "the worker did not finish"
+            QtCore.QTimer.singleShot(5_000, self.quit)  # a bound: reached only if the answer was lost
+            return super().exec(*args)
+
+    monkeypatch.setattr(import_worker._Worker, "run", run)
+    monkeypatch.setattr(import_worker.QtCore, "QEventLoop", LateLoop)
+    assert import_worker.run_off_thread(lambda: "read") == "read"
+
+
+def test_progress_is_shown_on_the_window_thread(window, tmp_path):
+    """The progress dialog is a widget: it is only ever touched from the window's thread."""
+    from app.ui import import_worker
+    doc = _colleague_doc(window.session.store, n=5)
+    source = doc["sources"][0]
+    for i, it in enumerate(doc["items"]):
+        it["citations"] = [{"id": f"00000000-0000-4000-9000-{i:012d}", "source_id": source["id"],
+                            "quote": source["text"][10:40]}]
+    path = tmp_path / "five.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    threads: list[int] = []
+
+    def on_progress(done: int, total: int) -> bool:
+        threads.append(threading.get_ident())
+        return True
+
+    prepared = import_worker.prepare_off_thread(window.session.store.path, path, on_progress)
+    assert len(prepared.document["items"]) == 5
+    assert threads and set(threads) == {threading.get_ident()}
